@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "lfmaint",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "lfmaint", targets: ["lfmaint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "LFMaint",
+            dependencies: [
+                "CCurl",
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "LFMaintCLI",
+            dependencies: [
+                "LFMaint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "lfmaint",
+            dependencies: ["LFMaintCLI"]
+        ),
+        .testTarget(
+            name: "LFMaintTests",
+            dependencies: ["LFMaint", "LFMaintCLI"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Checks that apply whatever the value came from (file, environment or default).
+enum ConfigValidation {
+    static func validate(_ config: Configuration) throws {
+        try httpURL(config.clickhouse.url, key: "clickhouse.url (CLICKHOUSE_URL)")
+        guard SQLIdentifier(config.clickhouse.database) != nil else {
+            throw ConfigError(key: "clickhouse.database (CLICKHOUSE_DB)", "\"\(config.clickhouse.database)\" is not a valid database name")
+        }
+        if config.clickhouse.clusterEnabled, SQLIdentifier(config.clickhouse.clusterName) == nil {
+            throw ConfigError(key: "clickhouse.cluster.name (CLICKHOUSE_CLUSTER_NAME)", "\"\(config.clickhouse.clusterName)\" is not a valid cluster name")
+        }
+        guard config.clickhouse.timeoutSeconds > 0 else {
+            throw ConfigError(key: "clickhouse.timeoutSeconds", "must be greater than 0")
+        }
+        if let postgres = config.postgres {
+            let components = URLComponents(string: postgres.url.reveal())
+            guard let scheme = components?.scheme, ["postgres", "postgresql"].contains(scheme), components?.host != nil else {
+                throw ConfigError(key: "postgres.url (DATABASE_URL)", "expected postgresql://user:password@host:port/db, got \(postgres.printableURL)")
+            }
+        }
+        if let redis = config.redis, !(1...65535).contains(redis.port) {
+            throw ConfigError(key: "redis.port (REDIS_PORT)", "must be 1–65535, got \(redis.port)")
+        }
+        if let endpoint = config.cloudwatch.endpoint {
+            try httpURL(endpoint, key: "cloudwatch.endpoint (AWS_ENDPOINT_URL_CLOUDWATCH)")
+        }
+        if config.publish.contains(.cloudwatch), config.cloudwatch.region == nil {
+            throw ConfigError(key: "cloudwatch.region (AWS_REGION)", "is required to publish to CloudWatch")
+        }
+        try days(config.retention.appDays, key: "retention.appDays")
+        try days(config.retention.systemLogDays, key: "retention.systemLogDays")
+        try percent(config.cleanup.thresholdPercent, key: "cleanup.threshold")
+        if let target = config.cleanup.targetPercent {
+            try percent(target, key: "cleanup.target")
+            guard target < config.cleanup.thresholdPercent else {
+                throw ConfigError(key: "cleanup.target", "must be below cleanup.threshold (\(config.cleanup.thresholdPercent)), got \(target)")
+            }
+        }
+        try days(config.cleanup.floorDays, key: "cleanup.floorDays")
+        if let cap = config.cleanup.maxDropGB, cap <= 0 {
+            throw ConfigError(key: "cleanup.maxDropGB", "must be greater than 0, got \(cap)")
+        }
+        try validateVolumes(config.volumes)
+    }
+
+    private static func validateVolumes(_ volumes: [VolumeSettings]) throws {
+        var seen: Set<String> = []
+        for (index, volume) in volumes.enumerated() {
+            let key = "volumes[\(index)]"
+            guard !volume.name.isEmpty, seen.insert(volume.name).inserted else {
+                throw ConfigError(key: "\(key).name", "must be a unique, non-empty name, got \"\(volume.name)\"")
+            }
+            if volume.source == .statfs, volume.path == nil {
+                throw ConfigError(key: "\(key).path", "is required for source statfs")
+            }
+            if volume.source == .kubelet, volume.pvc == nil {
+                throw ConfigError(key: "\(key).pvc", "is required for source kubelet")
+            }
+            if let threshold = volume.thresholdPercent { try percent(threshold, key: "\(key).threshold") }
+        }
+    }
+
+    static func httpURL(_ text: String, key: String) throws {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
+            throw ConfigError(key: key, "expected an http:// or https:// URL, got \"\(Redaction.url(text))\"")
+        }
+    }
+
+    private static func days(_ value: Int, key: String) throws {
+        guard value >= 1 else { throw ConfigError(key: key, "must be at least 1 day, got \(value)") }
+    }
+
+    private static func percent(_ value: Int, key: String) throws {
+        guard (1...99).contains(value) else { throw ConfigError(key: key, "must be a percentage from 1 to 99, got \(value)") }
+    }
+}

@@ -1,0 +1,100 @@
+/// lfmaint's whole configuration, after the YAML file, the environment and defaults are merged and
+/// validated. Every later stage reads these plain values; none reads the environment itself.
+public struct Configuration: Sendable, Equatable {
+    /// The `ClusterName` dimension of the CloudWatch metrics and the `cluster` label in Prometheus.
+    public var clusterName = "langfuse"
+    /// The Kubernetes namespace Langfuse runs in; the default for volumes that name none.
+    public var namespace = "langfuse"
+    public var clickhouse = ClickHouseSettings()
+    public var postgres: PostgresSettings?
+    public var redis: RedisSettings?
+    public var cloudwatch = CloudWatchSettings()
+    public var publish: [PublishTarget] = []
+    public var retention = RetentionSettings()
+    public var cleanup = CleanupSettings()
+    public var volumes: [VolumeSettings] = []
+
+    public init() {}
+}
+
+public struct ClickHouseSettings: Sendable, Equatable {
+    public var url = "http://localhost:8123"
+    public var user = "default"
+    public var password = Secret("")
+    public var database = "default"
+    /// Langfuse's own default is `true` when `CLICKHOUSE_CLUSTER_ENABLED` is unset; so is ours.
+    public var clusterEnabled = true
+    public var clusterName = "default"
+    public var caFile: String?
+    public var timeoutSeconds = 30.0
+}
+
+public struct PostgresSettings: Sendable, Equatable {
+    /// A `postgres://` URL that may hold a password: print `printableURL`, never this.
+    public var url: Secret
+    public var printableURL: String { Redaction.url(url.reveal()) }
+}
+
+public struct RedisSettings: Sendable, Equatable {
+    public var host = "localhost"
+    public var port = 6379
+    public var password: Secret?
+    public var tls = false
+
+    public init(host: String = "localhost", port: Int = 6379, password: Secret? = nil, tls: Bool = false) {
+        self.host = host
+        self.port = port
+        self.password = password
+        self.tls = tls
+    }
+}
+
+public struct CloudWatchSettings: Sendable, Equatable {
+    public var namespace = "LangfusePVC"
+    public var region: String?
+    public var endpoint: String?
+    public var accessKeyID: String?
+    public var secretAccessKey: Secret?
+    public var sessionToken: Secret?
+}
+
+public enum PublishTarget: String, Sendable, Equatable, CaseIterable {
+    case cloudwatch, pushgateway
+}
+
+public struct RetentionSettings: Sendable, Equatable {
+    public var appDays = 30
+    public var systemLogDays = 10
+    public var tables: [TableRetention] = []
+}
+
+/// A per-table override of the built-in retention policy.
+public struct TableRetention: Sendable, Equatable {
+    public var table: QualifiedTableName
+    public var column: SQLIdentifier?
+    public var days: Int
+}
+
+public struct CleanupSettings: Sendable, Equatable {
+    public var thresholdPercent = 90
+    /// Defaults to ten points under the threshold.
+    public var targetPercent: Int?
+    public var floorDays = 7
+    public var maxDropGB: Double?
+
+    public var effectiveTargetPercent: Int { targetPercent ?? max(thresholdPercent - 10, 1) }
+}
+
+public struct VolumeSettings: Sendable, Equatable {
+    public enum Component: String, Sendable, CaseIterable { case clickhouse, postgres, redis }
+    public enum Source: String, Sendable, CaseIterable { case clickhouse, kubelet, statfs, postgres, redis }
+
+    public var name: String
+    public var component: Component
+    public var source: Source
+    public var path: String?
+    public var pvc: String?
+    public var pod: String?
+    public var namespace: String?
+    public var thresholdPercent: Int?
+}

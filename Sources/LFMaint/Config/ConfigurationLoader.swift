@@ -1,0 +1,163 @@
+import Foundation
+import Yams
+
+/// Builds a `Configuration` from defaults, then the YAML file, then the environment (Langfuse's and
+/// AWS's own variable names), and validates the result.
+public enum ConfigurationLoader {
+    public static func load(path: String?, environment: [String: String]) throws -> Configuration {
+        var text = ""
+        if let path {
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigError(key: path, "cannot read the config file (\(describe(error)))")
+            }
+        }
+        return try load(yaml: text, environment: environment)
+    }
+
+    public static func load(yaml: String, environment: [String: String] = [:]) throws -> Configuration {
+        var config = Configuration()
+        try apply(yaml: yaml, to: &config)
+        try EnvironmentOverrides.apply(environment, to: &config)
+        try ConfigValidation.validate(config)
+        return config
+    }
+
+    static func apply(yaml text: String, to config: inout Configuration) throws {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(key: "(yaml)", String(describing: error).split(separator: "\n").first.map(String.init) ?? "not valid YAML")
+        }
+        var top = try YAMLSection(node, path: "")
+        if let value = try top.string("clusterName") { config.clusterName = value }
+        if let value = try top.string("namespace") { config.namespace = value }
+        if var section = try top.section("clickhouse") { try readClickHouse(&section, into: &config.clickhouse) }
+        if var section = try top.section("postgres") {
+            if let url = try section.string("url") { config.postgres = PostgresSettings(url: Secret(url)) }
+            try section.finish()
+        }
+        if var section = try top.section("redis") { config.redis = try readRedis(&section) }
+        if var section = try top.section("cloudwatch") { try readCloudWatch(&section, into: &config.cloudwatch) }
+        config.publish = try top.strings("publish").enumerated().map { index, name in
+            guard let target = PublishTarget(rawValue: name) else {
+                throw ConfigError(key: "publish[\(index)]", "unknown target \"\(name)\" (known: cloudwatch, pushgateway)")
+            }
+            return target
+        }
+        if var section = try top.section("retention") { try readRetention(&section, into: &config.retention, database: config.clickhouse.database) }
+        if var section = try top.section("cleanup") { try readCleanup(&section, into: &config.cleanup) }
+        config.volumes = try top.sections("volumes").map { section in
+            var section = section
+            return try readVolume(&section)
+        }
+        try top.finish()
+    }
+
+    private static func readClickHouse(_ section: inout YAMLSection, into settings: inout ClickHouseSettings) throws {
+        if let value = try section.string("url") { settings.url = value }
+        if let value = try section.string("user") { settings.user = value }
+        if let value = try section.string("password") { settings.password = Secret(value) }
+        if let file = try section.string("passwordFile") { settings.password = try readSecretFile(file, key: section.keyPath("passwordFile")) }
+        if let value = try section.string("database") { settings.database = value }
+        if var cluster = try section.section("cluster") {
+            if let value = try cluster.bool("enabled") { settings.clusterEnabled = value }
+            if let value = try cluster.string("name") { settings.clusterName = value }
+            try cluster.finish()
+        }
+        if let value = try section.string("caFile") { settings.caFile = value }
+        if let value = try section.double("timeoutSeconds") { settings.timeoutSeconds = value }
+        try section.finish()
+    }
+
+    private static func readRedis(_ section: inout YAMLSection) throws -> RedisSettings {
+        var settings = RedisSettings()
+        if let url = try section.string("url") { settings = try RedisSettings(connectionString: url, key: section.keyPath("url")) }
+        if let value = try section.string("host") { settings.host = value }
+        if let value = try section.int("port") { settings.port = value }
+        if let value = try section.string("password") { settings.password = Secret(value) }
+        if let file = try section.string("passwordFile") { settings.password = try readSecretFile(file, key: section.keyPath("passwordFile")) }
+        if let value = try section.bool("tls") { settings.tls = value }
+        try section.finish()
+        return settings
+    }
+
+    private static func readCloudWatch(_ section: inout YAMLSection, into settings: inout CloudWatchSettings) throws {
+        if let value = try section.string("namespace") { settings.namespace = value }
+        if let value = try section.string("region") { settings.region = value }
+        if let value = try section.string("endpoint") { settings.endpoint = value }
+        try section.finish()
+    }
+
+    private static func readRetention(_ section: inout YAMLSection, into settings: inout RetentionSettings, database: String) throws {
+        if let value = try section.int("appDays") { settings.appDays = value }
+        if let value = try section.int("systemLogDays") { settings.systemLogDays = value }
+        settings.tables = try section.sections("tables").map { item in
+            var item = item
+            guard let name = try item.string("table") else { throw ConfigError(key: item.keyPath("table"), "is required") }
+            guard let table = QualifiedTableName(name, defaultDatabase: database) else {
+                throw ConfigError(key: item.keyPath("table"), "\"\(name)\" is not a valid [database.]table name ([A-Za-z_][A-Za-z0-9_]*)")
+            }
+            var column: SQLIdentifier?
+            if let text = try item.string("column") {
+                guard let valid = SQLIdentifier(text) else {
+                    throw ConfigError(key: item.keyPath("column"), "\"\(text)\" is not a valid column name ([A-Za-z_][A-Za-z0-9_]*)")
+                }
+                column = valid
+            }
+            guard let days = try item.int("days") else { throw ConfigError(key: item.keyPath("days"), "is required") }
+            guard days >= 1 else { throw ConfigError(key: item.keyPath("days"), "must be at least 1, got \(days)") }
+            try item.finish()
+            return TableRetention(table: table, column: column, days: days)
+        }
+        try section.finish()
+    }
+
+    private static func readCleanup(_ section: inout YAMLSection, into settings: inout CleanupSettings) throws {
+        if let value = try section.int("threshold") { settings.thresholdPercent = value }
+        if let value = try section.int("target") { settings.targetPercent = value }
+        if let value = try section.int("floorDays") { settings.floorDays = value }
+        if let value = try section.double("maxDropGB") { settings.maxDropGB = value }
+        try section.finish()
+    }
+
+    private static func readVolume(_ section: inout YAMLSection) throws -> VolumeSettings {
+        guard let name = try section.string("name") else { throw ConfigError(key: section.keyPath("name"), "is required") }
+        let component = try enumValue(VolumeSettings.Component.self, try section.string("component"), key: section.keyPath("component"))
+        let source = try enumValue(VolumeSettings.Source.self, try section.string("source"), key: section.keyPath("source"))
+        var volume = VolumeSettings(name: name, component: component, source: source)
+        volume.path = try section.string("path")
+        volume.pvc = try section.string("pvc")
+        volume.pod = try section.string("pod")
+        volume.namespace = try section.string("namespace")
+        volume.thresholdPercent = try section.int("threshold")
+        try section.finish()
+        return volume
+    }
+
+    private static func enumValue<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ text: String?, key: String) throws -> E where E.RawValue == String {
+        let known = E.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text else { throw ConfigError(key: key, "is required (one of: \(known))") }
+        guard let value = E(rawValue: text) else { throw ConfigError(key: key, "unknown value \"\(text)\" (one of: \(known))") }
+        return value
+    }
+
+    static func readSecretFile(_ path: String, key: String) throws -> Secret {
+        do {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return Secret(text.trimmingCharacters(in: .newlines))
+        } catch {
+            throw ConfigError(key: key, "cannot read \(path) (\(describe(error)))")
+        }
+    }
+
+    static func describe(_ error: Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+}

@@ -1,0 +1,48 @@
+/// Environment variables win over the config file. The names are Langfuse's own (so the Langfuse
+/// Secret can be reused as it is) and AWS's standard ones.
+enum EnvironmentOverrides {
+    static func apply(_ env: [String: String], to config: inout Configuration) throws {
+        func value(_ name: String) -> String? {
+            guard let text = env[name], !text.isEmpty else { return nil }
+            return text
+        }
+        if let url = value("CLICKHOUSE_URL") { config.clickhouse.url = url }
+        if let user = value("CLICKHOUSE_USER") { config.clickhouse.user = user }
+        if let password = env["CLICKHOUSE_PASSWORD"] { config.clickhouse.password = Secret(password) }
+        if let database = value("CLICKHOUSE_DB") { config.clickhouse.database = database }
+        if let enabled = value("CLICKHOUSE_CLUSTER_ENABLED") {
+            config.clickhouse.clusterEnabled = try bool(enabled, name: "CLICKHOUSE_CLUSTER_ENABLED")
+        }
+        if let name = value("CLICKHOUSE_CLUSTER_NAME") { config.clickhouse.clusterName = name }
+
+        if let url = value("DATABASE_URL") { config.postgres = PostgresSettings(url: Secret(url)) }
+
+        if let url = value("REDIS_CONNECTION_STRING") {
+            config.redis = try RedisSettings(connectionString: url, key: "REDIS_CONNECTION_STRING")
+        }
+        if value("REDIS_HOST") != nil || value("REDIS_PORT") != nil || value("REDIS_AUTH") != nil {
+            var redis = config.redis ?? RedisSettings()
+            if let host = value("REDIS_HOST") { redis.host = host }
+            if let port = value("REDIS_PORT") {
+                guard let number = Int(port) else { throw ConfigError(key: "REDIS_PORT", "expected a port number, got \"\(port)\"") }
+                redis.port = number
+            }
+            if let auth = value("REDIS_AUTH") { redis.password = Secret(auth) }
+            config.redis = redis
+        }
+
+        if let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { config.cloudwatch.region = region }
+        if let endpoint = value("AWS_ENDPOINT_URL_CLOUDWATCH") ?? value("AWS_ENDPOINT_URL") { config.cloudwatch.endpoint = endpoint }
+        if let key = value("AWS_ACCESS_KEY_ID") { config.cloudwatch.accessKeyID = key }
+        if let secret = value("AWS_SECRET_ACCESS_KEY") { config.cloudwatch.secretAccessKey = Secret(secret) }
+        if let token = value("AWS_SESSION_TOKEN") { config.cloudwatch.sessionToken = Secret(token) }
+    }
+
+    private static func bool(_ text: String, name: String) throws -> Bool {
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw ConfigError(key: name, "expected true or false, got \"\(text)\"")
+        }
+    }
+}

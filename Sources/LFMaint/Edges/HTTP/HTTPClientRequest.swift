@@ -1,0 +1,69 @@
+import Foundation
+
+/// One HTTP request as lfmaint sends it. Named apart from Hummingbird's `HTTPRequest`.
+public struct HTTPClientRequest: Sendable {
+    public enum Method: String, Sendable {
+        case get = "GET", post = "POST", put = "PUT", delete = "DELETE", head = "HEAD"
+    }
+
+    public var method: Method
+    public var url: String
+    public var headers: [(name: String, value: String)]
+    public var body: Data?
+    public var basicAuth: BasicAuth?
+    public var awsSigV4: AWSSigV4?
+
+    public init(
+        method: Method = .get, url: String, headers: [(name: String, value: String)] = [],
+        body: Data? = nil, basicAuth: BasicAuth? = nil, awsSigV4: AWSSigV4? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.basicAuth = basicAuth
+        self.awsSigV4 = awsSigV4
+    }
+}
+
+public struct BasicAuth: Sendable {
+    public var user: String
+    public var password: Secret
+    public init(user: String, password: Secret) {
+        self.user = user
+        self.password = password
+    }
+}
+
+/// Signs the request with curl's built-in AWS Signature Version 4 (`CURLOPT_AWS_SIGV4`).
+public struct AWSSigV4: Sendable {
+    public var accessKeyID: String
+    public var secretAccessKey: Secret
+    public var sessionToken: Secret?
+    public var region: String
+    public var service: String
+
+    public init(accessKeyID: String, secretAccessKey: Secret, sessionToken: Secret? = nil, region: String, service: String) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+        self.region = region
+        self.service = service
+    }
+
+    /// The value curl expects: `aws:amz:<region>:<service>`.
+    var curlProvider: String { "aws:amz:\(region):\(service)" }
+}
+
+public struct HTTPClientResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: Data
+
+    /// The first header of that name, compared without case.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    public var bodyText: String { String(decoding: body, as: UTF8.self) }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import LFMaint
+import Logging
+import Synchronization
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension LogFormat: ExpressibleByArgument {}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("YAML configuration file (default: $LFMAINT_CONFIG, else none).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: "Output on stdout: text for people, json for programs.")
+    var output: OutputFormat = .text
+
+    @Option(name: .long, help: "Least severe log level written to stderr (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: Logger.Level = .info
+
+    @Option(name: .long, help: "Log lines on stderr as text or as JSON lines.")
+    var logFormat: LogFormat = .text
+
+    /// Sets up logging and returns the validated configuration; a bad one throws `ConfigError`.
+    func start(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+        LoggingBootstrap.once(level: logLevel, format: logFormat)
+        let path = config ?? environment["LFMAINT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        return try ConfigurationLoader.load(path: path, environment: environment)
+    }
+}
+
+/// swift-log may be bootstrapped only once per process; tests parse many commands in one process.
+enum LoggingBootstrap {
+    private static let done = Mutex(false)
+
+    static func once(level: Logger.Level, format: LogFormat) {
+        done.withLock { done in
+            guard !done else { return }
+            done = true
+            LogSetup.bootstrap(level: level, format: format)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import LFMaint
+
+public struct LFMaintCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "lfmaint",
+        abstract: "Keeps a self-hosted Langfuse's ClickHouse, Postgres and Redis volumes from filling up.",
+        discussion: """
+            Exit codes: 0 ok, 1 error, 2 bad input (config, flags), 3 cleanup still above threshold, \
+            4 TTL changes pending, 5 some volumes unknown.
+            Configuration: --config FILE or $LFMAINT_CONFIG; Langfuse's CLICKHOUSE_*, DATABASE_URL and \
+            REDIS_* variables and AWS's AWS_* variables override the file.
+            """,
+        version: LFMaintVersion.current,
+        subcommands: [SampleCommand.self, TTLCommand.self, CleanupCommand.self, AgentCommand.self, VersionCommand.self]
+    )
+
+    public init() {}
+
+    /// Parses and runs a command line; returns the process exit code. Bad input of any kind exits 2
+    /// with one line on stderr.
+    public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            return ExitStatus.ok.rawValue
+        } catch let error as ConfigError {
+            printError(error.description)
+            return ExitStatus.badInput.rawValue
+        } catch let code as ExitCode {
+            return code.rawValue
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                return code.rawValue
+            }
+            printError(message)
+            return code == .validationFailure ? ExitStatus.badInput.rawValue : code.rawValue
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import LFMaintCLI
+
+exit(await LFMaintCommand.runMain())

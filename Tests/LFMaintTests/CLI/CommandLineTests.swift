@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// The built `lfmaint` binary, run as an operator would.
+@Suite("lfmaint command line")
+struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static let binary: URL = {
+        if let path = ProcessInfo.processInfo.environment["LFMAINT_BIN"] { return URL(fileURLWithPath: path) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/lfmaint")
+    }()
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test func helpListsEveryCommand() throws {
+        let result = try run(["--help"])
+        #expect(result.status == 0)
+        for command in ["sample", "ttl", "cleanup", "agent", "version"] {
+            #expect(result.stdout.contains("  \(command) "), "missing \(command)")
+        }
+    }
+
+    @Test func aBadConfigIsOneLineAndExit2() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-bad-\(UUID().uuidString).yaml")
+        try "cleanup:\n  threshold: 150\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try run(["ttl", "plan", "--config", file.path])
+        #expect(result.status == 2)
+        #expect(result.stderr == "config error: cleanup.threshold: must be a percentage from 1 to 99, got 150\n")
+    }
+
+    @Test func theConfigPathCanComeFromTheEnvironment() throws {
+        let result = try run(["sample"], environment: ["LFMAINT_CONFIG": "/nonexistent/lfmaint.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("config error: /nonexistent/lfmaint.yaml: cannot read the config file"))
+    }
+
+    @Test func aBadFlagExits2() throws {
+        let result = try run(["cleanup", "--threshold", "0"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--threshold must be a percentage from 1 to 99, got 0"))
+    }
+
+    @Test func versionPrintsJSONWhenAsked() throws {
+        let result = try run(["version", "--output", "json"])
+        #expect(result.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String]
+        #expect(object?["version"]?.isEmpty == false)
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import LFMaint
+import Testing
+
+@Suite("Configuration: YAML, environment and validation")
+struct ConfigurationLoaderTests {
+    func error(_ yaml: String, env: [String: String] = [:]) -> String? {
+        do {
+            _ = try ConfigurationLoader.load(yaml: yaml, environment: env)
+            return nil
+        } catch let error as ConfigError {
+            return error.description
+        } catch {
+            return "unexpected: \(error)"
+        }
+    }
+
+    @Test func anEmptyConfigGivesTheDocumentedDefaults() throws {
+        let config = try ConfigurationLoader.load(yaml: "")
+        #expect(config.clickhouse.url == "http://localhost:8123")
+        #expect(config.clickhouse.clusterEnabled)
+        #expect(config.clickhouse.clusterName == "default")
+        #expect(config.cloudwatch.namespace == "LangfusePVC")
+        #expect(config.retention.appDays == 30)
+        #expect(config.retention.systemLogDays == 10)
+        #expect(config.cleanup.thresholdPercent == 90)
+        #expect(config.cleanup.effectiveTargetPercent == 80)
+        #expect(config.cleanup.floorDays == 7)
+        #expect(config.postgres == nil && config.redis == nil)
+    }
+
+    @Test func aFullFileIsRead() throws {
+        let config = try ConfigurationLoader.load(yaml: """
+            clusterName: prod
+            namespace: lf
+            clickhouse:
+              url: https://ch.example:8443
+              user: maint
+              password: s3cret
+              database: langfuse
+              cluster: {enabled: false, name: main}
+              timeoutSeconds: 12.5
+            postgres: {url: "postgresql://u:p@db:5432/langfuse"}
+            redis: {host: cache, port: 6380, password: r, tls: true}
+            cloudwatch: {namespace: Custom, region: eu-west-1}
+            publish: [cloudwatch]
+            retention:
+              appDays: 45
+              systemLogDays: 5
+              tables:
+                - {table: langfuse.traces, column: timestamp, days: 60}
+                - {table: event_log, days: 14}
+            cleanup: {threshold: 85, target: 70, floorDays: 3, maxDropGB: 100}
+            volumes:
+              - {name: ch, component: clickhouse, source: kubelet, pvc: data-ch-0, pod: ch-0}
+              - {name: local, component: clickhouse, source: statfs, path: /var/lib/clickhouse, threshold: 80}
+            """)
+        #expect(config.clusterName == "prod")
+        #expect(config.clickhouse.url == "https://ch.example:8443")
+        #expect(config.clickhouse.password.reveal() == "s3cret")
+        #expect(!config.clickhouse.clusterEnabled)
+        #expect(config.clickhouse.timeoutSeconds == 12.5)
+        #expect(config.redis == RedisSettings(host: "cache", port: 6380, password: Secret("r"), tls: true))
+        #expect(config.publish == [.cloudwatch])
+        #expect(config.retention.tables.map(\.table.description) == ["langfuse.traces", "langfuse.event_log"])
+        #expect(config.retention.tables.first?.column?.name == "timestamp")
+        #expect(config.cleanup.effectiveTargetPercent == 70)
+        #expect(config.cleanup.maxDropGB == 100)
+        #expect(config.volumes.map(\.source) == [.kubelet, .statfs])
+        #expect(config.volumes[1].thresholdPercent == 80)
+    }
+
+    @Test func langfuseVariablesOverrideTheFile() throws {
+        let config = try ConfigurationLoader.load(yaml: "clickhouse: {url: http://file:8123, user: fromfile}", environment: [
+            "CLICKHOUSE_URL": "http://env:8123", "CLICKHOUSE_USER": "envuser", "CLICKHOUSE_PASSWORD": "pw",
+            "CLICKHOUSE_DB": "lf", "CLICKHOUSE_CLUSTER_ENABLED": "false", "CLICKHOUSE_CLUSTER_NAME": "other",
+            "DATABASE_URL": "postgresql://u:p@pg:5432/langfuse",
+            "REDIS_CONNECTION_STRING": "rediss://:redispw@redis.internal:6390/0",
+            "AWS_REGION": "us-east-2", "AWS_ENDPOINT_URL_CLOUDWATCH": "http://127.0.0.1:5000", "AWS_ENDPOINT_URL": "http://ignored:1",
+            "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "sk", "AWS_SESSION_TOKEN": "tok",
+        ])
+        #expect(config.clickhouse.url == "http://env:8123")
+        #expect(config.clickhouse.user == "envuser")
+        #expect(config.clickhouse.database == "lf")
+        #expect(!config.clickhouse.clusterEnabled)
+        #expect(config.clickhouse.clusterName == "other")
+        #expect(config.postgres?.printableURL == "postgresql://u:***@pg:5432/langfuse")
+        #expect(config.redis == RedisSettings(host: "redis.internal", port: 6390, password: Secret("redispw"), tls: true))
+        #expect(config.cloudwatch.region == "us-east-2")
+        #expect(config.cloudwatch.endpoint == "http://127.0.0.1:5000")
+        #expect(config.cloudwatch.sessionToken?.reveal() == "tok")
+    }
+
+    @Test func redisHostPortAuthVariablesWork() throws {
+        let config = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_HOST": "r1", "REDIS_PORT": "6400", "REDIS_AUTH": "pw"])
+        #expect(config.redis == RedisSettings(host: "r1", port: 6400, password: Secret("pw"), tls: false))
+    }
+
+    @Test func passwordsCanComeFromFiles() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-pw-\(UUID().uuidString)")
+        try "from-file\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let config = try ConfigurationLoader.load(yaml: "clickhouse: {passwordFile: \(file.path)}\nredis: {passwordFile: \(file.path)}")
+        #expect(config.clickhouse.password.reveal() == "from-file")
+        #expect(config.redis?.password?.reveal() == "from-file")
+    }
+
+    @Test(arguments: [
+        ("clickhouse: {urll: x}", "config error: clickhouse.urll: unknown key"),
+        ("retention: {appDays: -3}", "config error: retention.appDays: must be at least 1 day, got -3"),
+        ("retention: {appDays: thirty}", "config error: retention.appDays: expected a whole number, got \"thirty\""),
+        ("cleanup: {threshold: 100}", "config error: cleanup.threshold: must be a percentage from 1 to 99, got 100"),
+        ("cleanup: {threshold: 0}", "config error: cleanup.threshold: must be a percentage from 1 to 99, got 0"),
+        ("cleanup: {threshold: 80, target: 85}", "config error: cleanup.target: must be below cleanup.threshold (80), got 85"),
+        ("clickhouse: {url: 'not a url'}", "config error: clickhouse.url (CLICKHOUSE_URL): expected an http:// or https:// URL"),
+        ("clickhouse: {cluster: {enabled: maybe}}", "config error: clickhouse.cluster.enabled: expected true or false"),
+        ("clickhouse: [1, 2]", "config error: clickhouse: expected a mapping of keys"),
+        ("retention: {tables: [{table: 'traces; DROP TABLE x', days: 3}]}", "config error: retention.tables[0].table: \"traces; DROP TABLE x\" is not a valid"),
+        ("retention: {tables: [{table: traces, column: 'ts`', days: 3}]}", "config error: retention.tables[0].column:"),
+        ("retention: {tables: [{table: traces, days: 0}]}", "config error: retention.tables[0].days: must be at least 1, got 0"),
+        ("volumes: [{name: a, component: mysql, source: statfs}]", "config error: volumes[0].component: unknown value \"mysql\""),
+        ("volumes: [{name: a, component: redis, source: statfs}]", "config error: volumes[0].path: is required for source statfs"),
+        ("publish: [cloudwatch]", "config error: cloudwatch.region (AWS_REGION): is required"),
+        ("publish: [datadog]", "config error: publish[0]: unknown target \"datadog\""),
+        ("postgres: {url: 'http://x'}", "config error: postgres.url (DATABASE_URL): expected postgresql://"),
+        ("clickhouse: {url: http://h\n  bad indent", "config error: (yaml):"),
+        ("unknownTop: 1", "config error: unknownTop: unknown key"),
+    ])
+    func badConfigIsOneLineNamingTheKey(yaml: String, expected: String) {
+        let message = error(yaml)
+        #expect(message?.hasPrefix(expected) == true, "got: \(message ?? "no error")")
+        #expect(message?.contains("\n") == false)
+    }
+
+    @Test func badEnvironmentValuesNameTheVariable() {
+        #expect(error("", env: ["CLICKHOUSE_CLUSTER_ENABLED": "perhaps"])?.hasPrefix("config error: CLICKHOUSE_CLUSTER_ENABLED:") == true)
+        #expect(error("", env: ["REDIS_PORT": "http"])?.hasPrefix("config error: REDIS_PORT:") == true)
+        #expect(error("", env: ["REDIS_CONNECTION_STRING": "memcached://x"])?.hasPrefix("config error: REDIS_CONNECTION_STRING:") == true)
+    }
+
+    @Test func secretsNeverAppearInErrors() {
+        let message = error("", env: ["DATABASE_URL": "mysql://admin:TopSecret1@db/x", "REDIS_CONNECTION_STRING": "redis://:TopSecret2@/"])
+        #expect(message != nil)
+        #expect(message?.contains("TopSecret") == false)
+    }
+
+    @Test func aMissingFileIsAConfigError() {
+        #expect(throws: ConfigError.self) {
+            try ConfigurationLoader.load(path: "/nonexistent/lfmaint.yaml", environment: [:])
+        }
+    }
+}

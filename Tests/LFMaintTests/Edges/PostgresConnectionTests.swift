@@ -1,0 +1,54 @@
+import Foundation
+import LFMaint
+import Testing
+
+@Suite("libpq ↔ PostgreSQL 15", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+struct PostgresConnectionTests {
+    @Test func parameterisedQueriesSendValuesApartFromSQL() async throws {
+        let connection = try PostgresConnection(url: TestStack.databaseURL)
+        let hostile = "x'); DROP TABLE users; --"
+        let rows = try await connection.query("SELECT $1::text AS echoed, $2::int + 1 AS next, $3::text IS NULL AS null_ok", [hostile, "41", nil])
+        #expect(rows.columns == ["echoed", "next", "null_ok"])
+        #expect(rows.rows == [[hostile, "42", "t"]])
+    }
+
+    @Test func aBadStatementCarriesItsSQLSTATE() throws {
+        let connection = try PostgresConnection(url: TestStack.databaseURL)
+        #expect {
+            try connection.query("SELECT * FROM no_such_table_here")
+        } throws: { error in
+            (error as? PostgresError)?.sqlstate == "42P01"
+        }
+        // The connection is still usable after a failed statement.
+        #expect(try connection.query("SELECT 1").rows == [["1"]])
+    }
+
+    @Test func aWrongPasswordIsAConnectionErrorWithoutThePassword() throws {
+        let good = try TestStack.databaseURL
+        var components = URLComponents(string: good)!
+        components.password = "definitely-wrong"
+        #expect {
+            _ = try PostgresConnection(url: components.string!)
+        } throws: { error in
+            guard case .connectionFailed(let url, let message)? = error as? PostgresError else { return false }
+            return message.contains("password authentication failed") && !url.contains("definitely-wrong")
+                && !String(describing: error).contains("definitely-wrong")
+        }
+    }
+
+    @Test func anUnreachableHostIsAConnectionError() throws {
+        let url = "postgresql://lfmaint:x@127.0.0.1:\(TestStack.closedPort())/langfuse"
+        #expect {
+            _ = try PostgresConnection(url: url, connectTimeoutSeconds: 2)
+        } throws: { error in
+            guard case .connectionFailed(_, let message)? = error as? PostgresError else { return false }
+            return message.contains("Connection refused")
+        }
+    }
+
+    @Test func aNonPostgresURLIsRefusedBeforeConnecting() {
+        #expect(throws: PostgresError.invalidURL(url: "mysql://u:***@h/db", reason: "expected postgres:// or postgresql://")) {
+            _ = try PostgresConnection(url: "mysql://u:secret@h/db")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import LFMaint
+import Testing
+
+@Suite("Secrets and SQL identifiers")
+struct RedactionAndIdentifierTests {
+    @Test(arguments: [
+        ("postgresql://lf:pa55@db:5432/langfuse", "postgresql://lf:***@db:5432/langfuse"),
+        ("http://h:8123/?user=u&password=pa55&query=SELECT", "http://h:8123/?user=u&password=***&query=SELECT"),
+        ("redis://:pa55@cache:6379", "redis://:***@cache:6379"),
+        ("http://h/no-secret", "http://h/no-secret"),
+        ("weird://u:pa55@ not a url", "weird://u:***@ not a url"),
+    ])
+    func urlsAreRedacted(url: String, expected: String) {
+        #expect(Redaction.url(url) == expected)
+    }
+
+    @Test func aSecretPrintsStars() {
+        let secret = Secret("pa55")
+        #expect("\(secret)" == "***")
+        #expect(String(reflecting: secret) == "***")
+        #expect(secret.reveal() == "pa55")
+    }
+
+    @Test(arguments: ["traces", "_x1", "query_log_0", "A"])
+    func validIdentifiersAreBackquoted(name: String) {
+        #expect(SQLIdentifier(name)?.quoted == "`\(name)`")
+    }
+
+    @Test(arguments: ["", "1abc", "a-b", "a b", "a`b", "tra;ces", "名前", String(repeating: "a", count: 129)])
+    func invalidIdentifiersAreRefused(name: String) {
+        #expect(SQLIdentifier(name) == nil)
+    }
+
+    @Test func qualifiedNamesTakeTheDefaultDatabase() {
+        #expect(QualifiedTableName("traces", defaultDatabase: "default")?.quoted == "`default`.`traces`")
+        #expect(QualifiedTableName("system.query_log", defaultDatabase: "default")?.quoted == "`system`.`query_log`")
+        #expect(QualifiedTableName("a.b.c", defaultDatabase: "default") == nil)
+        #expect(QualifiedTableName(".x", defaultDatabase: "default") == nil)
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Creates Langfuse's ClickHouse tables in the local stack's engine and fills them with rows spread
+# over the last 90 days (and the system log tables with what the engine itself logs).
+#   scripts/seed-langfuse.sh [database] [rows-per-table]
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+source "$LFMAINT_STACK_DIR/stack.env"
+DATABASE="${1:-default}"
+ROWS="${2:-90000}"
+python3 - "$DATABASE" "$ROWS" "$LFMAINT_ROOT/scripts/fixtures" <<'PY'
+import base64, os, sys, urllib.request
+database, rows, folder = sys.argv[1], sys.argv[2], sys.argv[3]
+url = os.environ["LFMAINT_TEST_CHDB_URL"] + "/"
+auth = base64.b64encode(f"{os.environ['LFMAINT_TEST_CLICKHOUSE_USER']}:{os.environ['LFMAINT_TEST_CLICKHOUSE_PASSWORD']}".encode()).decode()
+def run(sql):
+    request = urllib.request.Request(url, data=sql.encode(), headers={"Authorization": "Basic " + auth})
+    with urllib.request.urlopen(request) as response:
+        return response.read().decode()
+def statements(name):
+    text = open(os.path.join(folder, name)).read()
+    text = text.replace("{database}", database).replace("{rows}", rows).replace("{days}", "90")
+    for part in text.split(";\n"):
+        sql = "\n".join(line for line in part.splitlines() if not line.startswith("--")).strip()
+        if sql:
+            yield sql
+for sql in statements("langfuse-schema.sql"):
+    run(sql)
+if run(f"SELECT count() FROM {database}.traces").strip() == "0":
+    for sql in statements("langfuse-rows.sql"):
+        run(sql)
+run("SYSTEM FLUSH LOGS")
+print(run(f"SELECT table, sum(rows) AS rows, formatReadableSize(sum(bytes_on_disk)) AS size FROM system.parts "
+          f"WHERE active AND database IN ('{database}', 'system') GROUP BY table ORDER BY table FORMAT PrettyCompactMonoBlock"))
+PY
