@@ -16,6 +16,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq5 libcurl4 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/lfmaint /usr/local/bin/lfmaint
+COPY sql /usr/share/lfmaint/sql
 USER 65532:65532
 ENTRYPOINT ["lfmaint"]
 CMD ["--help"]

@@ -34,6 +34,15 @@ public struct LFMaintCommand: AsyncParsableCommand {
             return ExitStatus.badInput.rawValue
         } catch let code as ExitCode {
             return code.rawValue
+        } catch let error as ClickHouseError {
+            printError("lfmaint: \(error)")
+            return ExitStatus.failure.rawValue
+        } catch let error as PostgresError {
+            printError("lfmaint: \(error)")
+            return ExitStatus.failure.rawValue
+        } catch let error as HTTPClientError {
+            printError("lfmaint: \(error)")
+            return ExitStatus.failure.rawValue
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LFMaint
 
 struct TTLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,9 +18,15 @@ struct TTLPlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    @Flag(name: .long, help: "Plan to drop rotated system log tables (system.*_log_N).")
+    var dropRotatedLogs = false
+
     func run() async throws {
-        _ = try global.start()
-        throw NotBuiltYet.exit("ttl plan")
+        let config = try global.start()
+        let workflow = TTLWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), dropRotatedLogs: dropRotatedLogs)
+        let rows = try await workflow.plan()
+        print(global.output == .json ? TTLReport.json(rows) : TTLReport.text(rows), terminator: "")
+        if rows.hasPendingChanges { throw ExitStatus.changesPending }
     }
 }
 
@@ -27,7 +34,11 @@ struct TTLApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Run the planned TTL changes, then re-read and verify each one. A second run changes nothing.",
-        discussion: "Exit codes: 0 applied and verified (or nothing to do), 1 error, 2 bad input."
+        discussion: """
+            TTLs are set without rewriting the table (materialize_ttl_after_modify = 0), and time-partitioned \
+            tables get ttl_only_drop_parts = 1 first, so expiry drops whole parts instead of rewriting them.
+            Exit codes: 0 applied and verified (or nothing to do), 1 error or refused, 2 bad input.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -39,7 +50,10 @@ struct TTLApplyCommand: AsyncParsableCommand {
     var dropRotatedLogs = false
 
     func run() async throws {
-        _ = try global.start()
-        throw NotBuiltYet.exit("ttl apply")
+        let config = try global.start()
+        let workflow = TTLWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), dropRotatedLogs: dropRotatedLogs)
+        let outcomes = try await workflow.apply(materialize: materialize)
+        print(global.output == .json ? TTLReport.json(outcomes) : TTLReport.text(outcomes), terminator: "")
+        if outcomes.contains(where: { $0.status != .applied || !$0.verified }) { throw ExitStatus.failure }
     }
 }

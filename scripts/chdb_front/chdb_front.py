@@ -3,7 +3,7 @@
 
 Test infrastructure for lfmaint, not product: chdb opens no port, so this front serves the subset of
 the HTTP interface lfmaint uses (query in the URL and/or body, auth by URL params, X-ClickHouse-User/
-Key headers or Basic auth, `database`, `default_format`, other URL params as per-query settings,
+Key headers or Basic auth, `database`, `default_format`, `param_<name>` query parameters, other URL params as per-query settings,
 `/ping`, errors as 4xx/5xx with X-ClickHouse-Exception-Code and a `Code: N. DB::Exception: …` body).
 chdb runs one query at a time, so requests are serialised.
 """
@@ -24,7 +24,7 @@ from chdb import session as chdb_session
 # URL parameters that are part of the protocol, not settings.
 PROTOCOL_PARAMS = {"query", "user", "password", "database", "default_format", "query_id",
                    "session_id", "session_timeout", "session_check", "compress", "decompress",
-                   "buffer_size", "wait_end_of_query", "quota_key", "param_"}
+                   "buffer_size", "wait_end_of_query", "quota_key"}
 READ_ONLY_VERBS = ("SELECT", "SHOW", "DESCRIBE", "DESC", "EXISTS", "WITH", "EXPLAIN", "CHECK")
 # The server's own mapping of exception codes to HTTP statuses (src/Server/HTTP/exceptionCodeToHTTPStatus.cpp).
 STATUS_BY_CODE = {194: 401, 192: 403, 193: 403, 516: 403, 497: 403,
@@ -45,7 +45,7 @@ class Engine:
         self.session.query("SET mutations_sync = 0")
         self.session.query("SET implicit_select = 0")
 
-    def run(self, sql, fmt, database, settings):
+    def run(self, sql, fmt, database, settings, parameters):
         with self.lock:
             restore = []
             try:
@@ -55,7 +55,7 @@ class Engine:
                 for name, value in settings.items():
                     restore.append(f"SET {name} = {self._quote(self._setting_value(name))}")
                     self.session.query(f"SET {name} = {self._quote(value)}")
-                result = self.session.query(sql, fmt)
+                result = self.session.query(sql, fmt, params=parameters or None)
                 return result.bytes(), {"read_rows": str(result.rows_read()), "written_rows": str(result.rows_written())}
             finally:
                 for statement in reversed(restore):
@@ -123,7 +123,8 @@ def make_handler(engine, user, password):
                                           "implies readonly. You should use method POST for modifying queries. (READONLY)")
                 settings = {k: v for k, v in params.items() if k not in PROTOCOL_PARAMS and not k.startswith("param_")}
                 fmt = params.get("default_format", "TabSeparated")
-                data, summary = engine.run(sql, fmt, params.get("database"), settings)
+                parameters = {k[len("param_"):]: v for k, v in params.items() if k.startswith("param_")}
+                data, summary = engine.run(sql, fmt, params.get("database"), settings, parameters)
                 self._reply(200, data, {"X-ClickHouse-Format": fmt, "X-ClickHouse-Summary": json.dumps(summary),
                                         "X-ClickHouse-Query-Id": params.get("query_id", "")})
             except FrontError as error:

@@ -30,6 +30,11 @@ enum ConfigValidation {
         }
         try days(config.retention.appDays, key: "retention.appDays")
         try days(config.retention.systemLogDays, key: "retention.systemLogDays")
+        for (index, entry) in config.retention.tables.enumerated() where entry.column == nil {
+            guard RetentionPolicy.hasBuiltInRule(entry, database: config.clickhouse.database) else {
+                throw ConfigError(key: "retention.tables[\(index)].column", "is required for \(entry.table.name), which has no built-in rule")
+            }
+        }
         try percent(config.cleanup.thresholdPercent, key: "cleanup.threshold")
         if let target = config.cleanup.targetPercent {
             try percent(target, key: "cleanup.target")

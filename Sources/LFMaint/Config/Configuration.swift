@@ -27,6 +27,8 @@ public struct ClickHouseSettings: Sendable, Equatable {
     public var clusterName = "default"
     public var caFile: String?
     public var timeoutSeconds = 30.0
+
+    public init() {}
 }
 
 public struct PostgresSettings: Sendable, Equatable {
@@ -70,9 +72,22 @@ public struct RetentionSettings: Sendable, Equatable {
 
 /// A per-table override of the built-in retention policy.
 public struct TableRetention: Sendable, Equatable {
-    public var table: QualifiedTableName
+    /// nil: the configured ClickHouse database (`clickhouse.database`, `CLICKHOUSE_DB`).
+    public var database: SQLIdentifier?
+    public var table: SQLIdentifier
     public var column: SQLIdentifier?
     public var days: Int
+
+    public init(database: SQLIdentifier? = nil, table: SQLIdentifier, column: SQLIdentifier?, days: Int) {
+        self.database = database
+        self.table = table
+        self.column = column
+        self.days = days
+    }
+
+    public func qualified(defaultDatabase: SQLIdentifier) -> QualifiedTableName {
+        QualifiedTableName(database: database ?? defaultDatabase, table: table)
+    }
 }
 
 public struct CleanupSettings: Sendable, Equatable {

@@ -47,7 +47,7 @@ public enum ConfigurationLoader {
             }
             return target
         }
-        if var section = try top.section("retention") { try readRetention(&section, into: &config.retention, database: config.clickhouse.database) }
+        if var section = try top.section("retention") { try readRetention(&section, into: &config.retention) }
         if var section = try top.section("cleanup") { try readCleanup(&section, into: &config.cleanup) }
         config.volumes = try top.sections("volumes").map { section in
             var section = section
@@ -91,13 +91,14 @@ public enum ConfigurationLoader {
         try section.finish()
     }
 
-    private static func readRetention(_ section: inout YAMLSection, into settings: inout RetentionSettings, database: String) throws {
+    private static func readRetention(_ section: inout YAMLSection, into settings: inout RetentionSettings) throws {
         if let value = try section.int("appDays") { settings.appDays = value }
         if let value = try section.int("systemLogDays") { settings.systemLogDays = value }
         settings.tables = try section.sections("tables").map { item in
             var item = item
             guard let name = try item.string("table") else { throw ConfigError(key: item.keyPath("table"), "is required") }
-            guard let table = QualifiedTableName(name, defaultDatabase: database) else {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false).map { SQLIdentifier(String($0)) }
+            guard (1...2).contains(parts.count), let table = parts.last!, parts.count == 1 || parts[0] != nil else {
                 throw ConfigError(key: item.keyPath("table"), "\"\(name)\" is not a valid [database.]table name ([A-Za-z_][A-Za-z0-9_]*)")
             }
             var column: SQLIdentifier?
@@ -110,7 +111,7 @@ public enum ConfigurationLoader {
             guard let days = try item.int("days") else { throw ConfigError(key: item.keyPath("days"), "is required") }
             guard days >= 1 else { throw ConfigError(key: item.keyPath("days"), "must be at least 1, got \(days)") }
             try item.finish()
-            return TableRetention(table: table, column: column, days: days)
+            return TableRetention(database: parts.count == 2 ? parts[0] : nil, table: table, column: column, days: days)
         }
         try section.finish()
     }

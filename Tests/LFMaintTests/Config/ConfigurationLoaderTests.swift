@@ -49,7 +49,7 @@ struct ConfigurationLoaderTests {
               systemLogDays: 5
               tables:
                 - {table: langfuse.traces, column: timestamp, days: 60}
-                - {table: event_log, days: 14}
+                - {table: event_log, column: created_at, days: 14}
             cleanup: {threshold: 85, target: 70, floorDays: 3, maxDropGB: 100}
             volumes:
               - {name: ch, component: clickhouse, source: kubelet, pvc: data-ch-0, pod: ch-0}
@@ -62,7 +62,8 @@ struct ConfigurationLoaderTests {
         #expect(config.clickhouse.timeoutSeconds == 12.5)
         #expect(config.redis == RedisSettings(host: "cache", port: 6380, password: Secret("r"), tls: true))
         #expect(config.publish == [.cloudwatch])
-        #expect(config.retention.tables.map(\.table.description) == ["langfuse.traces", "langfuse.event_log"])
+        let database = SQLIdentifier(config.clickhouse.database)!
+        #expect(config.retention.tables.map { $0.qualified(defaultDatabase: database).description } == ["langfuse.traces", "langfuse.event_log"])
         #expect(config.retention.tables.first?.column?.name == "timestamp")
         #expect(config.cleanup.effectiveTargetPercent == 70)
         #expect(config.cleanup.maxDropGB == 100)
@@ -118,6 +119,7 @@ struct ConfigurationLoaderTests {
         ("retention: {tables: [{table: 'traces; DROP TABLE x', days: 3}]}", "config error: retention.tables[0].table: \"traces; DROP TABLE x\" is not a valid"),
         ("retention: {tables: [{table: traces, column: 'ts`', days: 3}]}", "config error: retention.tables[0].column:"),
         ("retention: {tables: [{table: traces, days: 0}]}", "config error: retention.tables[0].days: must be at least 1, got 0"),
+        ("retention: {tables: [{table: event_log, days: 3}]}", "config error: retention.tables[0].column: is required for event_log"),
         ("volumes: [{name: a, component: mysql, source: statfs}]", "config error: volumes[0].component: unknown value \"mysql\""),
         ("volumes: [{name: a, component: redis, source: statfs}]", "config error: volumes[0].path: is required for source statfs"),
         ("publish: [cloudwatch]", "config error: cloudwatch.region (AWS_REGION): is required"),

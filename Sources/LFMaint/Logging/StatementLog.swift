@@ -1,0 +1,25 @@
+import Foundation
+
+/// One JSON line on stderr for every statement lfmaint runs that changes something, whatever the
+/// log format: `{"event":"statement","table":…,"statement":…,"durationMs":…,"result":"ok"|"error",…}`.
+public struct StatementLog: Sendable {
+    private let write: @Sendable (String) -> Void
+
+    public init(write: @escaping @Sendable (String) -> Void = JSONLogHandler.writeToStandardError) {
+        self.write = write
+    }
+
+    public func record(table: QualifiedTableName, statement: String, durationSeconds: Double, error: Error?) {
+        var object: [String: Any] = [
+            "time": Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)),
+            "event": "statement",
+            "table": table.description,
+            "statement": statement,
+            "durationMs": Int((durationSeconds * 1000).rounded()),
+            "result": error == nil ? "ok" : "error",
+        ]
+        if let error { object["error"] = String(describing: error) }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        write(String(decoding: data, as: UTF8.self))
+    }
+}

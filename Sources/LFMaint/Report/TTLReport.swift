@@ -1,0 +1,58 @@
+import Foundation
+
+/// `ttl plan` and `ttl apply` output: an aligned table for people, a JSON array for programs.
+public enum TTLReport {
+    public static func text(_ rows: [TTLPlanRow]) -> String {
+        var table = TextTable(header: ["TABLE", "CURRENT", "DESIRED", "ACTION"])
+        var statements: [String] = []
+        for row in rows {
+            table.add([row.table.description, row.current ?? "-", row.desired ?? "-", row.action.description])
+            statements += row.statements.map { "\($0);" }
+        }
+        let pending = rows.filter(\.action.changesSomething).count
+        var text = table.render() + "\n\n"
+        text += pending == 0 ? "Nothing to change.\n" : "\(pending) table(s) to change; `lfmaint ttl apply` runs:\n" + statements.joined(separator: "\n") + "\n"
+        return text
+    }
+
+    public static func json(_ rows: [TTLPlanRow]) -> String {
+        encode(rows.map(object))
+    }
+
+    public static func text(_ outcomes: [TTLApplyOutcome]) -> String {
+        guard !outcomes.isEmpty else { return "Nothing to change: every TTL is as planned.\n" }
+        var table = TextTable(header: ["TABLE", "ACTION", "STATUS", "VERIFIED", "MESSAGE"])
+        for outcome in outcomes {
+            table.add([outcome.row.table.description, outcome.row.action.description, outcome.status.rawValue,
+                       outcome.verified ? "yes" : "no", outcome.message ?? ""])
+        }
+        return table.render() + "\n"
+    }
+
+    public static func json(_ outcomes: [TTLApplyOutcome]) -> String {
+        encode(outcomes.map { outcome in
+            var entry = object(outcome.row)
+            entry["status"] = outcome.status.rawValue
+            entry["verified"] = outcome.verified
+            entry["message"] = outcome.message ?? NSNull()
+            return entry
+        })
+    }
+
+    private static func object(_ row: TTLPlanRow) -> [String: Any] {
+        [
+            "table": row.table.description,
+            "current": row.current ?? NSNull(),
+            "desired": row.desired ?? NSNull(),
+            "action": row.action.description,
+            "statement": row.statements.isEmpty ? NSNull() : row.statements.joined(separator: ";\n") as Any,
+        ]
+    }
+
+    static func encode(_ value: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
+            return "[]"
+        }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

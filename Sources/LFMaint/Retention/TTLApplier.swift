@@ -1,0 +1,105 @@
+import Foundation
+
+/// What happened to one planned row in `ttl apply`.
+public struct TTLApplyOutcome: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case applied, failed, refused
+    }
+
+    public var row: TTLPlanRow
+    public var status: Status
+    /// True once a fresh read of the server shows the planned state.
+    public var verified: Bool
+    public var message: String?
+}
+
+/// Runs the `modify` and `drop` rows of a plan, then reads the server again to verify each one.
+public struct TTLApplier: Sendable {
+    public let client: ClickHouseClient
+    public let planner: TTLPlanner
+    public let log: StatementLog
+
+    public init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog()) {
+        self.client = client
+        self.planner = planner
+        self.log = log
+    }
+
+    public func apply(_ plan: [TTLPlanRow], rules: [RetentionRule], materialize: Bool) async throws -> [TTLApplyOutcome] {
+        var outcomes: [TTLApplyOutcome] = []
+        for row in plan where row.action.changesSomething {
+            var outcome = TTLApplyOutcome(row: row, status: .applied, verified: false)
+            for statement in row.statements {
+                if let error = await run(statement, table: row.table) {
+                    outcome.status = .failed
+                    outcome.message = String(describing: error)
+                    break
+                }
+            }
+            if outcome.status == .applied, materialize, row.action == .modify {
+                outcome = await self.materialize(outcome)
+            }
+            outcomes.append(outcome)
+        }
+        return try await verify(outcomes, rules: rules)
+    }
+
+    private func run(_ statement: String, table: QualifiedTableName) async -> Error? {
+        let start = ContinuousClock.now
+        var failure: Error?
+        do {
+            try await client.execute(statement)
+        } catch {
+            failure = error
+        }
+        let elapsed = ContinuousClock.now - start
+        log.record(table: table, statement: statement, durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, error: failure)
+        return failure
+    }
+
+    /// `MATERIALIZE TTL` rewrites the table's parts; refused unless the disk can hold a second copy.
+    private func materialize(_ outcome: TTLApplyOutcome) async -> TTLApplyOutcome {
+        var outcome = outcome
+        let needed = outcome.row.totalBytes ?? 0
+        do {
+            try await client.require(.systemDisks)
+            let free = Int64(try await client.readText("SELECT toInt64(min(free_space)) FROM system.disks")) ?? 0
+            guard free >= needed else {
+                outcome.status = .refused
+                outcome.message = "MATERIALIZE TTL refused: it may rewrite \(ByteCount.readable(needed)) and the disk has \(ByteCount.readable(free)) free"
+                return outcome
+            }
+        } catch {
+            outcome.status = .failed
+            outcome.message = String(describing: error)
+            return outcome
+        }
+        if let error = await run("ALTER TABLE \(outcome.row.table.quoted)\(planner.onCluster) MATERIALIZE TTL", table: outcome.row.table) {
+            outcome.status = .failed
+            outcome.message = String(describing: error)
+        }
+        return outcome
+    }
+
+    private func verify(_ outcomes: [TTLApplyOutcome], rules: [RetentionRule]) async throws -> [TTLApplyOutcome] {
+        let facts = try await TTLStateReader(client: client).facts(for: outcomes.map(\.row.table))
+        return outcomes.map { outcome in
+            var outcome = outcome
+            switch outcome.row.action {
+            case .drop:
+                outcome.verified = facts[outcome.row.table] == nil
+            case .modify:
+                if let rule = rules.first(where: { $0.table == outcome.row.table }), let table = facts[rule.table] {
+                    outcome.verified = planner.plan(rules: [rule], facts: [rule.table: table]).first?.action == TTLPlanRow.Action.none
+                }
+            case .none, .skip:
+                break
+            }
+            if outcome.status == .applied, !outcome.verified {
+                outcome.status = .failed
+                outcome.message = "the server does not show the planned TTL after the change"
+            }
+            return outcome
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// `lfmaint ttl plan|apply` as a CronJob or an operator runs them: exit codes and JSON.
+@Suite("lfmaint ttl command line", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+struct TTLCommandLineTests {
+    let cli = CommandLineTests()
+
+    @Test func planExits4OnDriftApplyFixesItAndPlanThenExits0() async throws {
+        let fixture = try await LangfuseFixture.make("cli", rows: 100)
+        defer { Task { await fixture.drop() } }
+
+        let plan = try cli.run(["ttl", "plan", "--output", "json"], environment: fixture.environment)
+        #expect(plan.status == 4, "\(plan.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [[String: Any]])
+        let traces = try #require(rows.first { $0["table"] as? String == "\(fixture.database).traces" })
+        #expect(Set(traces.keys) == ["table", "current", "desired", "action", "statement"])
+        #expect(traces["action"] as? String == "modify")
+        #expect((traces["statement"] as? String)?.contains("MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY") == true)
+
+        let apply = try cli.run(["ttl", "apply"], environment: fixture.environment)
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stderr.contains("\"event\":\"statement\""))
+        #expect(!apply.stderr.contains(fixture.config.clickhouse.password.reveal()))
+
+        let after = try cli.run(["ttl", "plan"], environment: fixture.environment)
+        #expect(after.status == 0, "\(after.stdout)")
+        #expect(after.stdout.contains("Nothing to change."))
+    }
+
+    @Test func anUnreachableServerIsExit1WithAClearLine() throws {
+        let result = try cli.run(["ttl", "plan"], environment: ["CLICKHOUSE_URL": "http://127.0.0.1:\(TestStack.closedPort())", "CLICKHOUSE_PASSWORD": "hunter2"])
+        #expect(result.status == 1)
+        let lastLine = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(lastLine.hasPrefix("lfmaint: cannot connect to http://127.0.0.1:"), "\(result.stderr)")
+        #expect(!result.stderr.contains("hunter2"))
+    }
+}

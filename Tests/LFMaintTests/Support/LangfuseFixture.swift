@@ -1,0 +1,55 @@
+import Foundation
+import LFMaint
+
+/// Langfuse's tables with rows over the last 90 days, in a database of their own on the stack's
+/// ClickHouse 26.9 engine, from the same files `scripts/seed-langfuse.sh` uses.
+struct LangfuseFixture {
+    let database: String
+    let client: ClickHouseClient
+    let config: Configuration
+
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/fixtures")
+
+    /// A fresh database named `lfm_<prefix>_<random>`.
+    static func make(_ prefix: String, rows: Int = 9000, configYAML: String = "") async throws -> LangfuseFixture {
+        let database = "lfm_\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+        let environment = [
+            "CLICKHOUSE_URL": try TestStack.chdbURL, "CLICKHOUSE_USER": try TestStack.clickhouseUser,
+            "CLICKHOUSE_PASSWORD": try TestStack.clickhousePassword.reveal(), "CLICKHOUSE_DB": database,
+            "CLICKHOUSE_CLUSTER_ENABLED": "false",
+        ]
+        let config = try ConfigurationLoader.load(yaml: configYAML, environment: environment)
+        let fixture = LangfuseFixture(database: database, client: ClickHouseClient(settings: config.clickhouse), config: config)
+        for statement in try fixture.statements("langfuse-schema.sql", rows: rows) + fixture.statements("langfuse-rows.sql", rows: rows) {
+            try await fixture.client.execute(statement)
+        }
+        return fixture
+    }
+
+    var environment: [String: String] {
+        [
+            "CLICKHOUSE_URL": config.clickhouse.url, "CLICKHOUSE_USER": config.clickhouse.user,
+            "CLICKHOUSE_PASSWORD": config.clickhouse.password.reveal(), "CLICKHOUSE_DB": database,
+            "CLICKHOUSE_CLUSTER_ENABLED": "false",
+        ]
+    }
+
+    func statements(_ file: String, rows: Int) throws -> [String] {
+        let text = try String(contentsOf: Self.folder.appendingPathComponent(file), encoding: .utf8)
+            .replacingOccurrences(of: "{database}", with: database)
+            .replacingOccurrences(of: "{rows}", with: String(rows))
+            .replacingOccurrences(of: "{days}", with: "90")
+        return text.components(separatedBy: ";\n").map { part in
+            part.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        }.filter { !$0.isEmpty }
+    }
+
+    func scalar(_ sql: String) async throws -> String {
+        try await client.readText(sql)
+    }
+
+    func drop() async {
+        _ = try? await client.execute("DROP DATABASE IF EXISTS `\(database)` SYNC")
+    }
+}
