@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    /// `prom` (Prometheus text exposition) is for `sample` only.
+    case text, json, prom
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
@@ -16,7 +17,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("YAML configuration file (default: $LFMAINT_CONFIG, else none).", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: "Output on stdout: text for people, json for programs.")
+    @Option(name: .long, help: "Output on stdout: text for people, json for programs, prom (sample only) for Prometheus.")
     var output: OutputFormat = .text
 
     @Option(name: .long, help: "Least severe log level written to stderr (trace, debug, info, notice, warning, error, critical).")
@@ -26,7 +27,8 @@ struct GlobalOptions: ParsableArguments {
     var logFormat: LogFormat = .text
 
     /// Sets up logging and returns the validated configuration; a bad one throws `ConfigError`.
-    func start(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+    func start(environment: [String: String] = ProcessInfo.processInfo.environment, allowProm: Bool = false) throws -> Configuration {
+        if output == .prom, !allowProm { throw ConfigError(key: "--output", "prom is only for `lfmaint sample`") }
         LoggingBootstrap.once(level: logLevel, format: logFormat)
         let path = config ?? environment["LFMAINT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
         return try ConfigurationLoader.load(path: path, environment: environment)

@@ -1,10 +1,17 @@
 import ArgumentParser
+import Foundation
+import LFMaint
 
 struct SampleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract: "Measure every ClickHouse, Postgres and Redis volume and publish UsagePercent, UsedGB, TotalGB.",
-        discussion: "Exit codes: 0 all sources answered, 5 some volumes unknown, 1 error, 2 bad input."
+        discussion: """
+            Volumes come from the config's `volumes`, else one per configured component (ClickHouse's \
+            system.disks, DATABASE_URL, REDIS_CONNECTION_STRING). A source that does not answer makes its \
+            volumes "unknown"; nothing unknown is published as zero.
+            Exit codes: 0 all sources answered, 5 some volumes unknown, 1 error (publishing failed), 2 bad input.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -12,11 +19,57 @@ struct SampleCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs (repeatable).", valueName: "name=path"))
     var statfs: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("Publish to cloudwatch or pushgateway (repeatable).", valueName: "target"))
+    @Option(name: .long, help: ArgumentHelp("Publish to cloudwatch or pushgateway (repeatable; adds to the config's publish).", valueName: "target"))
     var publish: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Pushgateway to push to (implies --publish pushgateway).", valueName: "url"))
+    var pushGateway: String?
+
     func run() async throws {
-        _ = try global.start()
-        throw NotBuiltYet.exit("sample")
+        var config = try global.start(allowProm: true)
+        for name in publish {
+            guard let target = PublishTarget(rawValue: name) else {
+                throw ConfigError(key: "--publish", "unknown target \"\(name)\" (known: cloudwatch, pushgateway)")
+            }
+            if !config.publish.contains(target) { config.publish.append(target) }
+        }
+        if let pushGateway {
+            config.pushgatewayURL = pushGateway
+            if !config.publish.contains(.pushgateway) { config.publish.append(.pushgateway) }
+        }
+        try config.validate()
+        let volumes = try SampleTargets.volumes(config: config, statfs: statfs)
+
+        let run = await SampleWorkflow(config: config, volumes: volumes).run()
+        switch global.output {
+        case .text: print(SampleReport.text(run), terminator: "")
+        case .json: print(SampleReport.json(run), terminator: "")
+        case .prom: print(PrometheusExposition.render(run, cluster: config.clusterName), terminator: "")
+        }
+        if try await SamplePublishing.publish(run, config: config) == false { throw ExitStatus.failure }
+        if !run.allKnown { throw ExitStatus.someUnknown }
+    }
+}
+
+/// Sends a run to every configured target; says on stderr what failed. False when any did.
+enum SamplePublishing {
+    static func publish(_ run: SampleRun, config: Configuration) async throws -> Bool {
+        var ok = true
+        for target in config.publish {
+            do {
+                switch target {
+                case .cloudwatch:
+                    _ = try await CloudWatchPublisher(config: config).publish(run.samples)
+                case .pushgateway:
+                    guard let url = config.pushgatewayURL else { continue }
+                    try await PushgatewayPublisher(url: url, cluster: config.clusterName)
+                        .publish(PrometheusExposition.render(run, cluster: config.clusterName))
+                }
+            } catch {
+                LFMaintCommand.printError("lfmaint: publishing to \(target.rawValue) failed: \(error)")
+                ok = false
+            }
+        }
+        return ok
     }
 }

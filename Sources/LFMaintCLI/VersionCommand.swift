@@ -7,9 +7,11 @@ struct VersionCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        switch global.output {
-        case .text: print("lfmaint \(LFMaintVersion.current)")
-        case .json: print("{\"version\":\"\(LFMaintVersion.current)\"}")
+        _ = try global.start()
+        if global.output == .json {
+            print("{\"version\":\"\(LFMaintVersion.current)\"}")
+        } else {
+            print("lfmaint \(LFMaintVersion.current)")
         }
     }
 }

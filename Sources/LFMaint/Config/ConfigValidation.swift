@@ -1,5 +1,12 @@
 import Foundation
 
+extension Configuration {
+    /// Throws `ConfigError` when a value is out of range; for settings changed after loading (flags).
+    public func validate() throws {
+        try ConfigValidation.validate(self)
+    }
+}
+
 /// Checks that apply whatever the value came from (file, environment or default).
 enum ConfigValidation {
     static func validate(_ config: Configuration) throws {
@@ -24,6 +31,18 @@ enum ConfigValidation {
         }
         if let endpoint = config.cloudwatch.endpoint {
             try httpURL(endpoint, key: "cloudwatch.endpoint (AWS_ENDPOINT_URL_CLOUDWATCH)")
+        }
+        if let url = config.pushgatewayURL { try httpURL(url, key: "pushgateway.url") }
+        if config.publish.contains(.pushgateway), config.pushgatewayURL == nil {
+            throw ConfigError(key: "pushgateway.url", "is required to publish to a Pushgateway")
+        }
+        if let url = config.kubelet.apiServer { try httpURL(url, key: "kubelet.apiServer") }
+        guard (1...65535).contains(config.kubelet.kubeletPort) else {
+            throw ConfigError(key: "kubelet.kubeletPort", "must be 1–65535, got \(config.kubelet.kubeletPort)")
+        }
+        guard config.kubelet.timeoutSeconds > 0 else { throw ConfigError(key: "kubelet.timeoutSeconds", "must be greater than 0") }
+        guard (1...64).contains(config.kubelet.concurrency) else {
+            throw ConfigError(key: "kubelet.concurrency", "must be 1–64, got \(config.kubelet.concurrency)")
         }
         if config.publish.contains(.cloudwatch), config.cloudwatch.region == nil {
             throw ConfigError(key: "cloudwatch.region (AWS_REGION)", "is required to publish to CloudWatch")

@@ -10,6 +10,8 @@ public struct Configuration: Sendable, Equatable {
     public var redis: RedisSettings?
     public var cloudwatch = CloudWatchSettings()
     public var publish: [PublishTarget] = []
+    public var pushgatewayURL: String?
+    public var kubelet = KubeletSettings()
     public var retention = RetentionSettings()
     public var cleanup = CleanupSettings()
     public var volumes: [VolumeSettings] = []
@@ -107,9 +109,46 @@ public struct VolumeSettings: Sendable, Equatable {
     public var name: String
     public var component: Component
     public var source: Source
+    /// statfs: the mounted path to measure.
     public var path: String?
+    /// clickhouse: the disk in `system.disks` (default `default`).
+    public var disk: String?
     public var pvc: String?
     public var pod: String?
     public var namespace: String?
     public var thresholdPercent: Int?
+
+    public init(name: String, component: Component, source: Source, path: String? = nil, disk: String? = nil,
+                pvc: String? = nil, pod: String? = nil, namespace: String? = nil, thresholdPercent: Int? = nil) {
+        self.name = name
+        self.component = component
+        self.source = source
+        self.path = path
+        self.disk = disk
+        self.pvc = pvc
+        self.pod = pod
+        self.namespace = namespace
+        self.thresholdPercent = thresholdPercent
+    }
+}
+
+/// How the kubelet source reaches each node's Summary API.
+public struct KubeletSettings: Sendable, Equatable {
+    public enum Route: String, Sendable, CaseIterable {
+        /// `GET /api/v1/nodes/{node}/proxy/stats/summary` through the API server: needs `nodes/proxy`.
+        case proxy
+        /// `GET https://{nodeIP}:{port}/stats/summary` on each kubelet: needs only `nodes/stats`.
+        case direct
+    }
+
+    public var route = Route.proxy
+    /// Default: `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`.
+    public var apiServer: String?
+    public var tokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+    public var caFile: String? = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
+    public var kubeletPort = 10250
+    public var timeoutSeconds = 10.0
+    public var concurrency = 8
+
+    public init() {}
 }

@@ -47,6 +47,11 @@ public enum ConfigurationLoader {
             }
             return target
         }
+        if var section = try top.section("pushgateway") {
+            config.pushgatewayURL = try section.string("url")
+            try section.finish()
+        }
+        if var section = try top.section("kubelet") { try readKubelet(&section, into: &config.kubelet) }
         if var section = try top.section("retention") { try readRetention(&section, into: &config.retention) }
         if var section = try top.section("cleanup") { try readCleanup(&section, into: &config.cleanup) }
         config.volumes = try top.sections("volumes").map { section in
@@ -116,6 +121,19 @@ public enum ConfigurationLoader {
         try section.finish()
     }
 
+    private static func readKubelet(_ section: inout YAMLSection, into settings: inout KubeletSettings) throws {
+        if let route = try section.string("route") {
+            settings.route = try enumValue(KubeletSettings.Route.self, route, key: section.keyPath("route"))
+        }
+        if let value = try section.string("apiServer") { settings.apiServer = value }
+        if let value = try section.string("tokenFile") { settings.tokenFile = value }
+        if let value = try section.string("caFile") { settings.caFile = value }
+        if let value = try section.int("kubeletPort") { settings.kubeletPort = value }
+        if let value = try section.double("timeoutSeconds") { settings.timeoutSeconds = value }
+        if let value = try section.int("concurrency") { settings.concurrency = value }
+        try section.finish()
+    }
+
     private static func readCleanup(_ section: inout YAMLSection, into settings: inout CleanupSettings) throws {
         if let value = try section.int("threshold") { settings.thresholdPercent = value }
         if let value = try section.int("target") { settings.targetPercent = value }
@@ -130,6 +148,7 @@ public enum ConfigurationLoader {
         let source = try enumValue(VolumeSettings.Source.self, try section.string("source"), key: section.keyPath("source"))
         var volume = VolumeSettings(name: name, component: component, source: source)
         volume.path = try section.string("path")
+        volume.disk = try section.string("disk")
         volume.pvc = try section.string("pvc")
         volume.pod = try section.string("pod")
         volume.namespace = try section.string("namespace")

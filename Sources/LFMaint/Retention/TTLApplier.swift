@@ -52,8 +52,7 @@ public struct TTLApplier: Sendable {
         } catch {
             failure = error
         }
-        let elapsed = ContinuousClock.now - start
-        log.record(table: table, statement: statement, durationSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, error: failure)
+        log.record(table: table, statement: statement, durationSeconds: (ContinuousClock.now - start).inSeconds, error: failure)
         return failure
     }
 

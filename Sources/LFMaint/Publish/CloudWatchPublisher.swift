@@ -1,0 +1,115 @@
+import Foundation
+
+public enum PublishError: Error, Equatable, CustomStringConvertible {
+    case notConfigured(String)
+    case rejected(target: String, status: Int, detail: String)
+
+    public var description: String {
+        switch self {
+        case let .notConfigured(detail): detail
+        case let .rejected(target, status, detail): "\(target) refused the metrics (HTTP \(status)): \(detail)"
+        }
+    }
+}
+
+/// CloudWatch `PutMetricData` (Query API) with the seed design's names: namespace `LangfusePVC`,
+/// metrics `UsagePercent`, `UsedGB`, `TotalGB`, dimensions ClusterName, Namespace, PVCName, PodName.
+/// Signed by libcurl's AWS SigV4; parameters go in the POST body (curl 7.88 signs the query string unsorted).
+public struct CloudWatchPublisher: Sendable {
+    public static let maxDataPerRequest = 1000
+    public static let maxBodyBytes = 1_000_000
+
+    struct Datum {
+        let name: String
+        let unit: String
+        let value: Double
+        let dimensions: [(String, String)]
+    }
+
+    public let config: Configuration
+    let http: HTTPClient
+
+    public init(config: Configuration, http: HTTPClient = HTTPClient()) {
+        self.config = config
+        self.http = http
+    }
+
+    public var endpoint: String? {
+        config.cloudwatch.endpoint ?? config.cloudwatch.region.map { "https://monitoring.\($0).amazonaws.com/" }
+    }
+
+    /// Only known values: an unknown volume publishes nothing rather than a zero.
+    func data(_ samples: [VolumeSample]) -> [Datum] {
+        samples.filter { $0.status == .ok }.flatMap { sample -> [Datum] in
+            let volume = sample.volume
+            let dimensions = [("ClusterName", config.clusterName), ("Namespace", volume.namespace ?? config.namespace),
+                              ("PVCName", volume.pvc ?? volume.name), ("PodName", volume.pod ?? volume.name)]
+            return [("UsagePercent", "Percent", sample.usagePercent), ("UsedGB", "Gigabytes", sample.usedGB), ("TotalGB", "Gigabytes", sample.totalGB)]
+                .compactMap { name, unit, value in
+                    guard let value, value.isFinite else { return nil }
+                    return Datum(name: name, unit: unit, value: value, dimensions: dimensions)
+                }
+        }
+    }
+
+    /// The form bodies to POST, each within CloudWatch's limits on data per request and body size.
+    func bodies(_ data: [Datum], timestamp: Date) -> [String] {
+        let header = "Action=PutMetricData&Version=2010-08-01&Namespace=\(Self.encode(config.cloudwatch.namespace))"
+        let time = Self.encode(timestamp.formatted(.iso8601))
+        var bodies: [String] = []
+        var members: [String] = []
+        var size = header.utf8.count
+        for datum in data {
+            var member = Self.member(datum, index: members.count + 1, time: time)
+            if members.count == Self.maxDataPerRequest || size + member.utf8.count > Self.maxBodyBytes {
+                bodies.append(header + members.joined())
+                members = []
+                size = header.utf8.count
+                member = Self.member(datum, index: 1, time: time)
+            }
+            members.append(member)
+            size += member.utf8.count
+        }
+        if !members.isEmpty { bodies.append(header + members.joined()) }
+        return bodies
+    }
+
+    static func member(_ datum: Datum, index: Int, time: String) -> String {
+        let prefix = "&MetricData.member.\(index)."
+        var member = "\(prefix)MetricName=\(datum.name)\(prefix)Unit=\(datum.unit)\(prefix)Value=\(datum.value)\(prefix)Timestamp=\(time)"
+        for (number, dimension) in datum.dimensions.enumerated() {
+            member += "\(prefix)Dimensions.member.\(number + 1).Name=\(dimension.0)\(prefix)Dimensions.member.\(number + 1).Value=\(encode(dimension.1))"
+        }
+        return member
+    }
+
+    public func publish(_ samples: [VolumeSample], timestamp: Date = Date()) async throws -> Int {
+        guard let endpoint else { throw PublishError.notConfigured("CloudWatch needs a region (AWS_REGION) or an endpoint") }
+        guard let key = config.cloudwatch.accessKeyID, let secret = config.cloudwatch.secretAccessKey, let region = config.cloudwatch.region else {
+            throw PublishError.notConfigured("CloudWatch needs AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        }
+        let data = data(samples)
+        let signing = AWSSigV4(accessKeyID: key, secretAccessKey: secret, sessionToken: config.cloudwatch.sessionToken, region: region, service: "monitoring")
+        for body in bodies(data, timestamp: timestamp) {
+            let response = try await http.send(HTTPClientRequest(
+                method: .post, url: endpoint, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+                body: Data(body.utf8), awsSigV4: signing))
+            guard response.status == 200 else {
+                throw PublishError.rejected(target: "CloudWatch at \(endpoint)", status: response.status, detail: Self.awsMessage(response.bodyText))
+            }
+        }
+        return data.count
+    }
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? text
+    }
+
+    /// The `<Message>` of an AWS error document, else the start of the body.
+    static func awsMessage(_ body: String) -> String {
+        if let start = body.range(of: "<Message>"), let end = body.range(of: "</Message>", range: start.upperBound..<body.endIndex) {
+            return String(body[start.upperBound..<end.lowerBound])
+        }
+        return String(body.prefix(300))
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+public enum KubeletError: Error, Equatable, CustomStringConvertible {
+    case notInCluster
+    case token(path: String, detail: String)
+    case http(url: String, status: Int, reason: String)
+    case decoding(url: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .notInCluster:
+            "no Kubernetes API server: set kubelet.apiServer, or run in a pod (KUBERNETES_SERVICE_HOST)"
+        case let .token(path, detail):
+            "cannot read the service account token \(path): \(detail)"
+        case let .http(url, status, reason):
+            "\(url) answered \(status): \(reason)"
+        case let .decoding(url, detail):
+            "cannot read the answer of \(url): \(detail)"
+        }
+    }
+}
+
+/// GETs against the API server (and, for the direct route, each kubelet) with the service account's
+/// bearer token, decoded as JSON.
+struct KubeAPI: Sendable {
+    let http: HTTPClient
+    let apiServer: String
+    let token: Secret
+    let timeoutSeconds: Double
+
+    init(settings: KubeletSettings, environment: [String: String]) throws {
+        if let server = settings.apiServer {
+            apiServer = server.hasSuffix("/") ? String(server.dropLast()) : server
+        } else if let host = environment["KUBERNETES_SERVICE_HOST"], let port = environment["KUBERNETES_SERVICE_PORT"] {
+            apiServer = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
+        } else {
+            throw KubeletError.notInCluster
+        }
+        do {
+            token = Secret(try String(contentsOfFile: settings.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+        } catch {
+            throw KubeletError.token(path: settings.tokenFile, detail: ConfigurationLoader.describe(error))
+        }
+        var options = HTTPClient.Options()
+        if let ca = settings.caFile, FileManager.default.fileExists(atPath: ca) { options.caFile = ca }
+        options.timeoutSeconds = settings.timeoutSeconds
+        http = HTTPClient(options: options)
+        timeoutSeconds = settings.timeoutSeconds
+    }
+
+    func get<T: Decodable>(_ url: String, as type: T.Type) async throws -> T {
+        let response = try await http.send(HTTPClientRequest(url: url, headers: [("Authorization", "Bearer \(token.reveal())"), ("Accept", "application/json")]))
+        guard response.status == 200 else {
+            let status = try? JSONDecoder().decode(KubeStatus.self, from: response.body)
+            let reason = [status?.reason, status?.message].compactMap { $0 }.joined(separator: ": ")
+            throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: reason.isEmpty ? String(response.bodyText.prefix(200)) : reason)
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: response.body)
+        } catch {
+            throw KubeletError.decoding(url: Redaction.url(url), detail: String(describing: error))
+        }
+    }
+}

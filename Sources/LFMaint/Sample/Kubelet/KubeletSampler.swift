@@ -1,0 +1,105 @@
+import Foundation
+
+/// Volume stats from the kubelet's Summary API, found by PVC. One Summary per node covers every PVC
+/// mounted there, so each node is asked once, a few nodes at a time; a node that fails or times out
+/// makes only its own PVCs unknown.
+public struct KubeletSampler: VolumeSampler {
+    public let settings: KubeletSettings
+    public let defaultNamespace: String
+    public let environment: [String: String]
+
+    public init(settings: KubeletSettings, defaultNamespace: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.settings = settings
+        self.defaultNamespace = defaultNamespace
+        self.environment = environment
+    }
+
+    struct Node: Sendable {
+        let name: String
+        let address: String?
+    }
+
+    public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
+        let api: KubeAPI
+        let nodes: [Node]
+        let podNodes: [String: String]
+        do {
+            api = try KubeAPI(settings: settings, environment: environment)
+            nodes = try await listNodes(api)
+            podNodes = try await nodesOfPods(api, volumes)
+        } catch {
+            return volumes.map { .unknown($0, String(describing: error)) }
+        }
+        // Only the nodes the PVCs' pods run on, unless a pod is unknown: then every node.
+        let wanted = volumes.allSatisfy { podNodes[podKey($0)] != nil } ? Set(volumes.compactMap { podNodes[podKey($0)] }) : Set(nodes.map(\.name))
+        let summaries = await fetchSummaries(api, nodes.filter { wanted.contains($0.name) })
+        return volumes.map { sample($0, summaries: summaries, podNode: podNodes[podKey($0)]) }
+    }
+
+    func sample(_ volume: VolumeSettings, summaries: [String: Result<[String: KubeletSummary.Volume], Error>], podNode: String?) -> VolumeSample {
+        let key = "\(volume.namespace ?? defaultNamespace)/\(volume.pvc ?? volume.name)"
+        if let podNode, case .failure(let error)? = summaries[podNode] {
+            return .unknown(volume, "node \(podNode): \(error)")
+        }
+        let found = summaries.values.lazy.compactMap { try? $0.get()[key] }.first
+        guard let stats = found else {
+            let failed = summaries.filter { if case .failure = $0.value { true } else { false } }.keys.sorted()
+            return .unknown(volume, "PVC \(key) is in no node's Summary" + (failed.isEmpty ? "" : " (nodes that did not answer: \(failed.joined(separator: ", ")))"))
+        }
+        guard let capacity = stats.capacityBytes, let available = stats.availableBytes else {
+            return .unknown(volume, "the kubelet reports no capacityBytes/availableBytes for PVC \(key)")
+        }
+        return VolumeSample(volume: volume, usedBytes: stats.usedBytes ?? capacity - available, totalBytes: capacity, availableBytes: available,
+                            inodesUsed: stats.inodesUsed, inodesTotal: stats.inodes)
+    }
+
+    private func podKey(_ volume: VolumeSettings) -> String {
+        "\(volume.namespace ?? defaultNamespace)/\(volume.pod ?? "")"
+    }
+
+    private func listNodes(_ api: KubeAPI) async throws -> [Node] {
+        let list = try await api.get("\(api.apiServer)/api/v1/nodes", as: KubeNodeList.self)
+        return (list.items ?? []).compactMap { item in item.metadata?.name.map { Node(name: $0, address: item.internalIP) } }
+    }
+
+    /// `namespace/pod` → node, for the namespaces of volumes that name a pod.
+    private func nodesOfPods(_ api: KubeAPI, _ volumes: [VolumeSettings]) async throws -> [String: String] {
+        var result: [String: String] = [:]
+        for namespace in Set(volumes.filter { $0.pod != nil }.map { $0.namespace ?? defaultNamespace }).sorted() {
+            let list = try await api.get("\(api.apiServer)/api/v1/namespaces/\(namespace)/pods", as: KubePodList.self)
+            for item in list.items ?? [] {
+                if let name = item.metadata?.name, let node = item.spec?.nodeName { result["\(namespace)/\(name)"] = node }
+            }
+        }
+        return result
+    }
+
+    private func fetchSummaries(_ api: KubeAPI, _ nodes: [Node]) async -> [String: Result<[String: KubeletSummary.Volume], Error>] {
+        await withTaskGroup(of: (String, Result<[String: KubeletSummary.Volume], Error>).self) { group in
+            var results: [String: Result<[String: KubeletSummary.Volume], Error>] = [:]
+            var pending = nodes[...]
+            func start(_ node: Node) {
+                group.addTask {
+                    do {
+                        return (node.name, .success(try await api.get(summaryURL(api, node), as: KubeletSummary.self).volumesByPVC()))
+                    } catch {
+                        return (node.name, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<settings.concurrency { if let node = pending.popFirst() { start(node) } }
+            for await (name, result) in group {
+                results[name] = result
+                if let node = pending.popFirst() { start(node) }
+            }
+            return results
+        }
+    }
+
+    private func summaryURL(_ api: KubeAPI, _ node: Node) -> String {
+        switch settings.route {
+        case .proxy: "\(api.apiServer)/api/v1/nodes/\(node.name)/proxy/stats/summary"
+        case .direct: "https://\(node.address ?? node.name):\(settings.kubeletPort)/stats/summary"
+        }
+    }
+}

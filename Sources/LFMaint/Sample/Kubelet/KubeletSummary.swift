@@ -1,0 +1,81 @@
+/// The parts of the kubelet's Summary API (`k8s.io/kubelet/pkg/apis/stats/v1alpha1`) lfmaint reads.
+/// Every field is optional there, so every field is optional here.
+struct KubeletSummary: Decodable {
+    struct Node: Decodable {
+        let nodeName: String?
+    }
+
+    struct Pod: Decodable {
+        let podRef: Reference?
+        let volume: [Volume]?
+    }
+
+    struct Reference: Decodable {
+        let name: String?
+        let namespace: String?
+    }
+
+    struct Volume: Decodable {
+        let name: String?
+        let availableBytes: Int64?
+        let capacityBytes: Int64?
+        let usedBytes: Int64?
+        let inodesFree: Int64?
+        let inodes: Int64?
+        let inodesUsed: Int64?
+        let pvcRef: Reference?
+    }
+
+    let node: Node?
+    let pods: [Pod]?
+
+    /// Each PVC's volume stats, by `namespace/name`.
+    func volumesByPVC() -> [String: Volume] {
+        var result: [String: Volume] = [:]
+        for pod in pods ?? [] {
+            for volume in pod.volume ?? [] {
+                guard let ref = volume.pvcRef, let name = ref.name else { continue }
+                result["\(ref.namespace ?? pod.podRef?.namespace ?? "")/\(name)"] = volume
+            }
+        }
+        return result
+    }
+}
+
+/// The API server's node and pod lists, as far as lfmaint reads them.
+struct KubeNodeList: Decodable {
+    struct Item: Decodable {
+        struct Metadata: Decodable { let name: String? }
+        struct Status: Decodable {
+            struct Address: Decodable {
+                let type: String?
+                let address: String?
+            }
+            let addresses: [Address]?
+        }
+        let metadata: Metadata?
+        let status: Status?
+
+        var internalIP: String? { status?.addresses?.first { $0.type == "InternalIP" }?.address }
+    }
+    let items: [Item]?
+}
+
+struct KubePodList: Decodable {
+    struct Item: Decodable {
+        struct Metadata: Decodable {
+            let name: String?
+            let namespace: String?
+        }
+        struct Spec: Decodable { let nodeName: String? }
+        let metadata: Metadata?
+        let spec: Spec?
+    }
+    let items: [Item]?
+}
+
+/// A Kubernetes `Status` error body: `{"kind":"Status","message":…,"reason":"Forbidden","code":403}`.
+struct KubeStatus: Decodable {
+    let message: String?
+    let reason: String?
+}

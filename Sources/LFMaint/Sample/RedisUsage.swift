@@ -1,0 +1,55 @@
+import Foundation
+
+/// What fills Redis: `INFO memory` and `INFO persistence`. As a sampler (`source: redis`) it reports
+/// used memory against `maxmemory` (no capacity when maxmemory is 0, i.e. unlimited).
+public struct RedisUsage: UsageDetailSource, VolumeSampler {
+    public let settings: RedisSettings
+
+    public init(settings: RedisSettings) {
+        self.settings = settings
+    }
+
+    /// The `key:value` lines of `INFO memory` and `INFO persistence`.
+    func info() async throws -> [String: String] {
+        let settings = self.settings
+        return try await BlockingIO.run {
+            let connection = try RedisConnection(settings: settings)
+            let text = try connection.command(["INFO", "memory"]) + "\n" + connection.command(["INFO", "persistence"])
+            var fields: [String: String] = [:]
+            for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+                let pair = line.split(separator: ":", maxSplits: 1)
+                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: .whitespaces) }
+            }
+            return fields
+        }
+    }
+
+    static let memoryFields = ["used_memory", "used_memory_rss", "used_memory_dataset", "maxmemory", "aof_current_size", "aof_base_size"]
+
+    public func top(limit: Int) async throws -> [UsageItem] {
+        Array(Self.items(try await info()).prefix(limit))
+    }
+
+    static func items(_ fields: [String: String]) -> [UsageItem] {
+        memoryFields.compactMap { name in fields[name].flatMap { Int64($0) }.map { UsageItem(name: name, bytes: $0, kind: "memory") } }
+    }
+
+    public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
+        do {
+            let fields = try await info()
+            guard let used = fields["used_memory"].flatMap({ Int64($0) }) else {
+                return volumes.map { .unknown($0, "Redis INFO memory has no used_memory") }
+            }
+            let maxmemory = fields["maxmemory"].flatMap { Int64($0) } ?? 0
+            let items = Self.items(fields)
+            return volumes.map { volume in
+                var sample = VolumeSample(volume: volume, usedBytes: used, totalBytes: maxmemory > 0 ? maxmemory : nil,
+                                          availableBytes: maxmemory > 0 ? max(maxmemory - used, 0) : nil)
+                sample.top = items
+                return sample
+            }
+        } catch {
+            return volumes.map { .unknown($0, String(describing: error)) }
+        }
+    }
+}

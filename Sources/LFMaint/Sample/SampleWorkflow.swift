@@ -1,0 +1,79 @@
+import Foundation
+
+/// What one sampling run found.
+public struct SampleRun: Sendable {
+    public var samples: [VolumeSample]
+    /// Whether each source that was asked answered for all its volumes (`lfmaint_source_up`).
+    public var sourceUp: [String: Bool]
+    public var durationSeconds: Double
+
+    public var allKnown: Bool { samples.allSatisfy { $0.status == .ok } }
+}
+
+/// Samples every volume, each source once and all sources at the same time, then attaches what
+/// fills each component's volume.
+public struct SampleWorkflow: Sendable {
+    public let config: Configuration
+    public let volumes: [VolumeSettings]
+    public let topLimit: Int
+
+    public init(config: Configuration, volumes: [VolumeSettings], topLimit: Int = 10) {
+        self.config = config
+        self.volumes = volumes
+        self.topLimit = topLimit
+    }
+
+    func sampler(for source: VolumeSettings.Source) -> (any VolumeSampler)? {
+        switch source {
+        case .statfs: StatfsSampler()
+        case .clickhouse: ClickHouseDiskSampler(client: ClickHouseClient(settings: config.clickhouse))
+        case .kubelet: KubeletSampler(settings: config.kubelet, defaultNamespace: config.namespace)
+        case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
+        case .redis: config.redis.map { RedisUsage(settings: $0) }
+        }
+    }
+
+    func detail(for component: VolumeSettings.Component) -> (any UsageDetailSource)? {
+        switch component {
+        case .clickhouse: ClickHouseTopTables(client: ClickHouseClient(settings: config.clickhouse))
+        case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
+        case .redis: config.redis.map { RedisUsage(settings: $0) }
+        }
+    }
+
+    public func run() async -> SampleRun {
+        let start = ContinuousClock.now
+        let bySource = Dictionary(grouping: volumes, by: \.source)
+        // Postgres and Redis volumes sampled from the database itself carry their detail already.
+        let components = Set(volumes.filter { $0.component == .clickhouse || $0.source.rawValue != $0.component.rawValue }.map(\.component))
+        async let measured = withTaskGroup(of: [VolumeSample].self) { group in
+            for (source, members) in bySource {
+                group.addTask {
+                    guard let sampler = sampler(for: source) else {
+                        return members.map { .unknown($0, "source \(source.rawValue) is not configured (set \(source == .postgres ? "DATABASE_URL" : "REDIS_CONNECTION_STRING"))") }
+                    }
+                    return await sampler.sample(members)
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        async let details = withTaskGroup(of: (VolumeSettings.Component, [UsageItem]?).self) { group in
+            for component in components {
+                group.addTask { (component, try? await detail(for: component)?.top(limit: topLimit)) }
+            }
+            return await group.reduce(into: [VolumeSettings.Component: [UsageItem]]()) { $0[$1.0] = $1.1 }
+        }
+        let found = await measured
+        let top = await details
+        let order = Dictionary(uniqueKeysWithValues: volumes.enumerated().map { ($1.name, $0) })
+        let samples = found.map { sample in
+            var sample = sample
+            if sample.top.isEmpty, let items = top[sample.volume.component] { sample.top = items }
+            sample.top = Array(sample.top.prefix(topLimit))
+            return sample
+        }.sorted { order[$0.volume.name, default: 0] < order[$1.volume.name, default: 0] }
+        var sourceUp: [String: Bool] = [:]
+        for sample in samples { sourceUp[sample.volume.source.rawValue, default: true] = sourceUp[sample.volume.source.rawValue, default: true] && sample.status == .ok }
+        return SampleRun(samples: samples, sourceUp: sourceUp, durationSeconds: (ContinuousClock.now - start).inSeconds)
+    }
+}
