@@ -37,6 +37,10 @@ public struct PostgresSettings: Sendable, Equatable {
     /// A `postgres://` URL that may hold a password: print `printableURL`, never this.
     public var url: Secret
     public var printableURL: String { Redaction.url(url.reveal()) }
+
+    public init(url: Secret) {
+        self.url = url
+    }
 }
 
 public struct RedisSettings: Sendable, Equatable {

@@ -4,10 +4,10 @@ import Testing
 
 @Suite("libpq ↔ PostgreSQL 15", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
 struct PostgresConnectionTests {
-    @Test func parameterisedQueriesSendValuesApartFromSQL() async throws {
+    @Test func parameterisedQueriesSendValuesApartFromSQL() throws {
         let connection = try PostgresConnection(url: TestStack.databaseURL)
         let hostile = "x'); DROP TABLE users; --"
-        let rows = try await connection.query("SELECT $1::text AS echoed, $2::int + 1 AS next, $3::text IS NULL AS null_ok", [hostile, "41", nil])
+        let rows = try connection.query("SELECT $1::text AS echoed, $2::int + 1 AS next, $3::text IS NULL AS null_ok", [hostile, "41", nil])
         #expect(rows.columns == ["echoed", "next", "null_ok"])
         #expect(rows.rows == [[hostile, "42", "t"]])
     }

@@ -65,10 +65,6 @@ public final class PostgresConnection: Sendable {
         }
     }
 
-    public func query(_ sql: String, _ parameters: [String?] = []) async throws -> PostgresRows {
-        try await BlockingIO.run { try self.query(sql, parameters) }
-    }
-
     private static func rows(of result: OpaquePointer) -> PostgresRows {
         let columnCount = PQnfields(result)
         let rowCount = PQntuples(result)

@@ -1,0 +1,94 @@
+import Foundation
+import LFMaint
+import Testing
+
+/// Each volume source against the real thing it measures.
+@Suite("Volume sources ↔ real servers", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+struct SourcesIntegrationTests {
+    func withinTenthOfAPercent(_ a: Int64?, _ b: Int64) -> Bool {
+        guard let a else { return false }
+        return abs(Double(a - b)) <= Double(max(b, 1)) * 0.001
+    }
+
+    /// `df -B1 --output=size,used,avail PATH` as numbers.
+    func df(_ path: String) throws -> (size: Int64, used: Int64, available: Int64) {
+        let run = try CommandLineTests().runTool("/usr/bin/df", ["-B1", "--output=size,used,avail", path])
+        let numbers = run.split(separator: "\n")[1].split(separator: " ").compactMap { Int64($0) }
+        return (numbers[0], numbers[1], numbers[2])
+    }
+
+    @Test func statfsEqualsDf() async throws {
+        let path = FileManager.default.temporaryDirectory.path
+        let sample = StatfsSampler().sample(VolumeSettings(name: "tmp", component: .clickhouse, source: .statfs, path: path))
+        let reference = try df(path)
+        #expect(sample.status == .ok)
+        #expect(withinTenthOfAPercent(sample.totalBytes, reference.size))
+        #expect(withinTenthOfAPercent(sample.usedBytes, reference.used))
+        #expect(withinTenthOfAPercent(sample.availableBytes, reference.available))
+        #expect(sample.inodesUsagePercent != nil)
+    }
+
+    @Test func aMissingPathIsUnknownNotZero() {
+        let sample = StatfsSampler().sample(VolumeSettings(name: "gone", component: .clickhouse, source: .statfs, path: "/nonexistent/lfmaint"))
+        #expect(sample.status == .unknown)
+        #expect(sample.error == "statvfs /nonexistent/lfmaint: No such file or directory")
+        #expect(sample.usedBytes == nil && sample.usagePercent == nil)
+    }
+
+    @Test func clickhouseSystemDisksMatchesStatvfsOfItsDataPath() async throws {
+        var settings = ClickHouseSettings()
+        settings.url = try TestStack.chdbURL
+        settings.password = try TestStack.clickhousePassword
+        let volume = VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse)
+        let sample = try #require(await ClickHouseDiskSampler(client: ClickHouseClient(settings: settings)).sample([volume]).first)
+        let reference = StatfsSampler().sample(VolumeSettings(name: "data", component: .clickhouse, source: .statfs, path: try TestStack.value("LFMAINT_TEST_CHDB_DATA")))
+        #expect(sample.status == .ok, "\(sample.error ?? "")")
+        #expect(withinTenthOfAPercent(sample.totalBytes, reference.totalBytes!))
+        #expect(withinTenthOfAPercent(sample.availableBytes, reference.availableBytes!))
+    }
+
+    @Test func clickhouseOn18IsUnknownWithTheReason() async throws {
+        var settings = ClickHouseSettings()
+        settings.url = try TestStack.ch18URL
+        settings.password = try TestStack.clickhousePassword
+        let samples = await ClickHouseDiskSampler(client: ClickHouseClient(settings: settings))
+            .sample([VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse)])
+        #expect(samples.first?.error?.contains("does not support system.disks (needs 19.15 or newer)") == true)
+    }
+
+    @Test func postgresDetailNamesTheLargestRelation() async throws {
+        let url = try TestStack.databaseURL
+        let table = "lfmaint_probe_\(UInt32.random(in: 0...UInt32.max))"
+        let connection = try PostgresConnection(url: url)
+        let create: String = "CREATE TABLE \(table) AS SELECT g, repeat('x', 500) AS pad FROM generate_series(1, 20000) g"
+        try connection.query(create)
+        defer { _ = try? connection.query("DROP TABLE \(table)") }
+        let items: [UsageItem] = try await PostgresUsage(settings: PostgresSettings(url: Secret(url))).top(limit: 10)
+        let database = items.first { $0.kind == "database" && $0.name == "langfuse" }
+        #expect((database?.bytes ?? 0) > 10_000_000)
+        let relation = try #require(items.first { $0.kind == "relation" })
+        #expect(relation.name == "langfuse.public.\(table)")
+        #expect(relation.bytes > 10_000_000)
+    }
+
+    @Test func redisDetailReadsMemory() async throws {
+        let settings = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_URL")]).redis!
+        let key = "lfmaint-probe-\(UInt32.random(in: 0...UInt32.max))"
+        let connection = try RedisConnection(settings: settings)
+        _ = try connection.command(["SET", key, String(repeating: "x", count: 2_000_000)])
+        defer { _ = try? connection.command(["DEL", key]) }
+        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        #expect(sample.status == .ok)
+        #expect((sample.usedBytes ?? 0) > 2_000_000)
+        #expect(sample.top.contains { $0.name == "used_memory_rss" && $0.bytes > 0 })
+    }
+
+    @Test func aWrongRedisPasswordIsUnknownWithTheServersWords() async throws {
+        var settings = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_URL")]).redis!
+        settings.password = Secret("wrong-password")
+        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        #expect(sample.status == .unknown)
+        #expect(sample.error?.contains("WRONGPASS") == true)
+        #expect(sample.error?.contains("wrong-password") == false)
+    }
+}
