@@ -21,7 +21,7 @@ export DATABASE_URL="$LFMAINT_TEST_DATABASE_URL" REDIS_CONNECTION_STRING="$LFMAI
 
 echo "== lfmaint version"
 "$BIN" version
-for command in "ttl plan" "sample" "cleanup --dry-run"; do
+for command in "sample" "ttl plan" "cleanup --dry-run"; do
   echo
   echo "== lfmaint $command"
   # shellcheck disable=SC2086

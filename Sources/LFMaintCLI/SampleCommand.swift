@@ -25,6 +25,13 @@ struct SampleCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Pushgateway to push to (implies --publish pushgateway).", valueName: "url"))
     var pushGateway: String?
 
+    @Option(name: .long, help: "How many of the largest tables, databases or memory figures to list per volume (0: none).")
+    var top = 10
+
+    func validate() throws {
+        guard (0...1000).contains(top) else { throw ValidationError("--top must be 0-1000, got \(top)") }
+    }
+
     func run() async throws {
         var config = try global.start(allowProm: true)
         for name in publish {
@@ -40,7 +47,7 @@ struct SampleCommand: AsyncParsableCommand {
         try config.validate()
         let volumes = try SampleTargets.volumes(config: config, statfs: statfs)
 
-        let run = await SampleWorkflow(config: config, volumes: volumes).run()
+        let run = await SampleWorkflow(config: config, volumes: volumes, topLimit: top).run()
         switch global.output {
         case .text: print(SampleReport.text(run), terminator: "")
         case .json: print(SampleReport.json(run), terminator: "")

@@ -90,6 +90,10 @@ class FrontError(Exception):
 def make_handler(engine, user, password):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # One segment per response: without these, headers and body go out as two writes and the
+        # client's delayed ACK holds the body back ~40 ms (Nagle's algorithm).
+        disable_nagle_algorithm = True
+        wbufsize = 1 << 16
         server_version = "chdb-front"
 
         def log_message(self, fmt, *args):

@@ -103,6 +103,10 @@ def make_handler(args):
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # One segment per response: without these, headers and body go out as two writes and the
+        # client's delayed ACK holds the body back ~40 ms (Nagle's algorithm).
+        disable_nagle_algorithm = True
+        wbufsize = 1 << 16
 
         def log_message(self, fmt, *a):
             pass

@@ -45,7 +45,7 @@ public struct SampleWorkflow: Sendable {
         let start = ContinuousClock.now
         let bySource = Dictionary(grouping: volumes, by: \.source)
         // Postgres and Redis volumes sampled from the database itself carry their detail already.
-        let components = Set(volumes.filter { $0.component == .clickhouse || $0.source.rawValue != $0.component.rawValue }.map(\.component))
+        let components = topLimit == 0 ? [] : Set(volumes.filter { $0.component == .clickhouse || $0.source.rawValue != $0.component.rawValue }.map(\.component))
         async let measured = withTaskGroup(of: [VolumeSample].self) { group in
             for (source, members) in bySource {
                 group.addTask {

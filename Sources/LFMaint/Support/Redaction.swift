@@ -16,6 +16,14 @@ public enum Redaction {
         return components.string ?? redactUserInfoByHand(text)
     }
 
+    /// The URL for messages about reaching it: redacted, without its query string (which for
+    /// ClickHouse holds settings and parameters, not where the server is).
+    public static func endpoint(_ text: String) -> String {
+        let redacted = url(text)
+        guard let question = redacted.firstIndex(of: "?") else { return redacted }
+        return String(redacted[..<question])
+    }
+
     /// For strings URLComponents will not parse: blank out everything between `://user:` and `@`.
     private static func redactUserInfoByHand(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://"),

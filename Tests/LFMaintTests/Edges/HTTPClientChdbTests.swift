@@ -57,7 +57,7 @@ struct HTTPClientChdbTests {
 
     @Test func aSlowQueryTimesOut() async throws {
         let request = try HTTPClientRequest(url: url("SELECT sleep(2)"), basicAuth: TestStack.clickhouseAuth)
-        await #expect(throws: HTTPClientError.timedOut(url: Redaction.url(request.url), afterSeconds: 0.5)) {
+        await #expect(throws: HTTPClientError.timedOut(url: Redaction.endpoint(request.url), afterSeconds: 0.5)) {
             try await client.send(request, timeoutSeconds: 0.5)
         }
     }
@@ -67,7 +67,7 @@ struct HTTPClientChdbTests {
         options.maxResponseBytes = 1000
         let small = HTTPClient(options: options)
         let request = try HTTPClientRequest(url: url("SELECT number FROM system.numbers LIMIT 10000"), basicAuth: TestStack.clickhouseAuth)
-        await #expect(throws: HTTPClientError.responseTooLarge(url: Redaction.url(request.url), limitBytes: 1000)) {
+        await #expect(throws: HTTPClientError.responseTooLarge(url: Redaction.endpoint(request.url), limitBytes: 1000)) {
             try await small.send(request)
         }
     }

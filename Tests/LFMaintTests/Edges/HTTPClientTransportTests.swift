@@ -24,7 +24,7 @@ struct HTTPClientTransportTests {
     }
 
     @Test func errorsNeverCarryThePassword() async throws {
-        let url = "http://user:hunter2@127.0.0.1:\(TestStack.closedPort())/?password=hunter2"
+        let url = "http://user:hunter2@127.0.0.1:\(TestStack.closedPort())/?password=hunter2&query=SELECT"
         do {
             _ = try await client.send(HTTPClientRequest(url: url))
             Issue.record("expected a connection failure")

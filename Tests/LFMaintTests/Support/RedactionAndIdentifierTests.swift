@@ -14,6 +14,11 @@ struct RedactionAndIdentifierTests {
         #expect(Redaction.url(url) == expected)
     }
 
+    @Test func endpointsDropTheQueryString() {
+        #expect(Redaction.endpoint("http://u:pw@h:8123/?query=SELECT&password=pw") == "http://u:***@h:8123/")
+        #expect(Redaction.endpoint("https://h/api/v1/nodes") == "https://h/api/v1/nodes")
+    }
+
     @Test func aSecretPrintsStars() {
         let secret = Secret("pa55")
         #expect("\(secret)" == "***")

@@ -37,7 +37,7 @@ public final class HTTPClient: Sendable {
 
     /// Sends the request and blocks until the whole response is read.
     public func perform(_ request: HTTPClientRequest, timeoutSeconds: Double? = nil) throws -> HTTPClientResponse {
-        let printableURL = Redaction.url(request.url)
+        let printableURL = Redaction.endpoint(request.url)
         guard let scheme = URLComponents(string: request.url)?.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
             throw HTTPClientError.invalidRequest(url: printableURL, reason: "only http:// and https:// URLs are allowed")
         }
