@@ -1,4 +1,5 @@
 import ArgumentParser
+import LFMaint
 
 struct CleanupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,12 @@ struct CleanupCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for unfinished mutations instead of skipping their tables.")
     var waitMutations = false
 
+    @Flag(name: .long, help: "Lift the server's 50 GB drop guard (max_partition_size_to_drop) for lfmaint's own statements.")
+    var allowLargeDrops = false
+
+    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs as a ClickHouse volume (repeatable).", valueName: "name=path"))
+    var statfs: [String] = []
+
     func validate() throws {
         if let threshold, !(1...99).contains(threshold) {
             throw ValidationError("--threshold must be a percentage from 1 to 99, got \(threshold)")
@@ -46,7 +53,24 @@ struct CleanupCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        _ = try global.start()
-        throw NotBuiltYet.exit("cleanup")
+        var config = try global.start()
+        if let threshold { config.cleanup.thresholdPercent = threshold }
+        if let target { config.cleanup.targetPercent = target }
+        if let floorDays { config.cleanup.floorDays = floorDays }
+        if let maxDropGB { config.cleanup.maxDropGB = maxDropGB }
+        if threshold != nil, target == nil, let configured = config.cleanup.targetPercent, configured >= config.cleanup.thresholdPercent {
+            config.cleanup.targetPercent = nil
+        }
+        try config.validate()
+        var options = CleanupExecutor.Options()
+        options.dryRun = dryRun
+        options.waitMutations = waitMutations
+        options.allowLargeDrops = allowLargeDrops
+        let workflow = try CleanupWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), options: options, statfs: statfs)
+        let run = try await workflow.run()
+        print(global.output == .json ? CleanupReport.json(run) : CleanupReport.text(run), terminator: "")
+        if run.dryRun { return }
+        if run.hasFailures { throw ExitStatus.failure }
+        if run.stillAboveThreshold { throw ExitStatus.stillAboveThreshold }
     }
 }

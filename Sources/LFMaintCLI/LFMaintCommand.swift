@@ -40,6 +40,12 @@ public struct LFMaintCommand: AsyncParsableCommand {
         } catch let error as PostgresError {
             printError("lfmaint: \(error)")
             return ExitStatus.failure.rawValue
+        } catch let error as CleanupWorkflow.CleanupError {
+            printError("lfmaint: \(error)")
+            return ExitStatus.failure.rawValue
+        } catch let error as CleanupLock.LockError {
+            printError("lfmaint: \(error)")
+            return ExitStatus.failure.rawValue
         } catch let error as HTTPClientError {
             printError("lfmaint: \(error)")
             return ExitStatus.failure.rawValue

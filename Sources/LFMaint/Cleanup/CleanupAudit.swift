@@ -1,0 +1,61 @@
+import Foundation
+
+/// One record per executed step: always a JSON line on stderr, and a row in Postgres's
+/// `lfmaint_audit` (schema in sql/lfmaint-audit.sql, created if missing) when DATABASE_URL is set.
+public struct CleanupAudit: Sendable {
+    let postgres: PostgresSettings?
+    let write: @Sendable (String) -> Void
+
+    public init(postgres: PostgresSettings?, write: @escaping @Sendable (String) -> Void = JSONLogHandler.writeToStandardError) {
+        self.postgres = postgres
+        self.write = write
+    }
+
+    public static let schema = """
+        CREATE TABLE IF NOT EXISTS lfmaint_audit (
+            id bigserial PRIMARY KEY,
+            run_id text NOT NULL,
+            at timestamptz NOT NULL DEFAULT now(),
+            table_name text NOT NULL,
+            action text NOT NULL,
+            statement text NOT NULL,
+            freed_bytes bigint,
+            usage_before double precision,
+            usage_after double precision,
+            outcome text NOT NULL,
+            reason text
+        )
+        """
+
+    public func record(_ outcome: CleanupOutcome, runID: String) async {
+        var object: [String: Any] = [
+            "time": Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)),
+            "event": "cleanup-step", "run": runID, "table": outcome.step.table.description, "action": outcome.step.action.rawValue,
+            "statement": outcome.step.statement, "status": outcome.status.rawValue,
+        ]
+        if let reason = outcome.reason { object["reason"] = reason }
+        if let freed = outcome.freedBytes { object["freedBytes"] = freed }
+        if let before = outcome.usageBefore { object["usageBefore"] = before }
+        if let after = outcome.usageAfter { object["usageAfter"] = after }
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
+            write(String(decoding: data, as: UTF8.self))
+        }
+        guard let postgres else { return }
+        let url = postgres.url.reveal()
+        let values: [String?] = [runID, outcome.step.table.description, outcome.step.action.rawValue, outcome.step.statement,
+                                 outcome.freedBytes.map(String.init), outcome.usageBefore.map { String($0) }, outcome.usageAfter.map { String($0) },
+                                 outcome.status.rawValue, outcome.reason]
+        do {
+            try await BlockingIO.run {
+                let connection = try PostgresConnection(url: url)
+                try connection.query(Self.schema)
+                try connection.query("""
+                    INSERT INTO lfmaint_audit (run_id, table_name, action, statement, freed_bytes, usage_before, usage_after, outcome, reason)
+                    VALUES ($1, $2, $3, $4, $5::bigint, $6::double precision, $7::double precision, $8, $9)
+                    """, values)
+            }
+        } catch {
+            write("{\"event\":\"audit-failed\",\"error\":\"\(String(describing: error).replacingOccurrences(of: "\"", with: "'"))\"}")
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+
+/// Runs a cleanup plan step by step: each step passes the guard, the caps, the mutation check and
+/// the free-space rule first, runs with its own query_id, and is followed by a fresh sample; the run
+/// stops as soon as usage is under the target.
+public struct CleanupExecutor: Sendable {
+    public struct Options: Sendable {
+        public var dryRun = false
+        public var waitMutations = false
+        public var allowLargeDrops = false
+        public var statementTimeoutSeconds = 1800.0
+        public init() {}
+    }
+
+    public let client: ClickHouseClient
+    public let planner: CleanupPlanner
+    public let options: Options
+    public let audit: CleanupAudit
+    /// The volume's usage in percent, nil when unknown.
+    public let measure: @Sendable () async -> (usage: Double?, available: Int64?, used: Int64?, total: Int64?)
+    private let logger = Logger(label: "lfmaint.cleanup")
+
+    public init(client: ClickHouseClient, planner: CleanupPlanner, options: Options, audit: CleanupAudit,
+                measure: @escaping @Sendable () async -> (usage: Double?, available: Int64?, used: Int64?, total: Int64?)) {
+        self.client = client
+        self.planner = planner
+        self.options = options
+        self.audit = audit
+        self.measure = measure
+    }
+
+    public func run(state: CleanupState, before: Double, available: Int64, used: Int64, total: Int64) async -> CleanupRun {
+        let policy = planner.policy
+        let steps = planner.plan(state)
+        var run = CleanupRun(thresholdPercent: policy.thresholdPercent, targetPercent: policy.targetPercent, before: before, after: before,
+                             dryRun: options.dryRun, outcomes: [], conclusion: "")
+        var usage = before, free = available, usedNow = used
+        var droppedPartitions = 0, droppedBytes: Int64 = 0
+        let runID = UUID().uuidString.prefix(8).lowercased()
+        for (index, step) in steps.enumerated() {
+            var outcome = CleanupOutcome(step: step, status: .skipped, usageBefore: usage)
+            if usage < Double(policy.targetPercent) {
+                guard options.dryRun else { break }
+                outcome.reason = "not needed: usage would already be under the target"
+                run.outcomes.append(outcome)
+                continue
+            }
+            if let reason = refusal(step, state: state, free: free, droppedPartitions: droppedPartitions, droppedBytes: droppedBytes) {
+                outcome.reason = reason
+                run.outcomes.append(outcome)
+                continue
+            }
+            if options.dryRun {
+                outcome.status = .planned
+                outcome.freedBytes = step.estimatedBytes
+                usedNow -= step.estimatedBytes
+                free += step.estimatedBytes
+                usage = Double(usedNow) / Double(max(total, 1)) * 100
+                outcome.usageAfter = usage
+            } else {
+                outcome = await execute(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)")
+                let measured = await measure()
+                if let now = measured.usage, let available = measured.available, let used = measured.used {
+                    outcome.freedBytes = usedNow - used
+                    usage = now
+                    free = available
+                    usedNow = used
+                }
+                outcome.usageAfter = measured.usage
+                await audit.record(outcome, runID: String(runID))
+            }
+            if outcome.status != .failed, step.action == .dropPartition {
+                droppedPartitions += 1
+                droppedBytes += step.estimatedBytes
+            }
+            run.outcomes.append(outcome)
+        }
+        run.after = usage
+        if run.conclusion.isEmpty {
+            run.conclusion = usage < Double(policy.targetPercent) ? "usage \(Self.percent(usage)) is under the target \(policy.targetPercent)%"
+                : "every allowed step was tried; usage is \(Self.percent(usage))"
+        }
+        return run
+    }
+
+    /// Why a step must not run now, or nil.
+    private func refusal(_ step: CleanupStep, state: CleanupState, free: Int64, droppedPartitions: Int, droppedBytes: Int64) -> String? {
+        do {
+            try CleanupGuard.check(step, planner: planner, now: state.now)
+        } catch {
+            return String(describing: error)
+        }
+        if step.action == .dropPartition {
+            if droppedPartitions >= planner.policy.maxPartitions { return "cap reached: \(planner.policy.maxPartitions) partitions per run" }
+            if let cap = planner.policy.maxDropBytes, droppedBytes + step.estimatedBytes > cap {
+                return "cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run"
+            }
+        }
+        if (step.action == .deleteRows || step.action == .optimizePartition), state.busyTables.contains(step.table), !options.waitMutations {
+            return "\(step.table) has unfinished mutations (system.mutations); --wait-mutations waits for them"
+        }
+        if step.requiredFreeBytes > free {
+            return "needs \(ByteCount.readable(step.requiredFreeBytes)) free to rewrite its parts, the disk has \(ByteCount.readable(free))"
+        }
+        return nil
+    }
+
+    private func execute(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String) async -> CleanupOutcome {
+        var outcome = outcome
+        var settings: [String: String] = [:]
+        if step.action == .dropPartition, options.allowLargeDrops { settings["max_partition_size_to_drop"] = "0" }
+        if step.action == .truncate, options.allowLargeDrops { settings["max_table_size_to_drop"] = "0" }
+        do {
+            if options.waitMutations, step.action == .deleteRows || step.action == .optimizePartition {
+                try await waitForMutations(on: step.table)
+            }
+            logger.info("running", metadata: ["table": "\(step.table)", "statement": "\(step.statement)", "query_id": "\(queryID)"])
+            try await client.execute(step.statement, settings: settings, queryID: queryID, timeoutSeconds: options.statementTimeoutSeconds)
+            outcome.status = .done
+        } catch let error as ClickHouseError where error.code == 359 || error.code == 358 {
+            outcome.status = .failed
+            outcome.reason = "larger than the server's drop guard (max_partition_size_to_drop / max_table_size_to_drop, 50 GB by default): "
+                + "rerun with --allow-large-drops to lift it for lfmaint's own statements"
+        } catch let error as ClickHouseError where error.code == 243 {
+            outcome.status = .failed
+            outcome.reason = "not enough space to run it (NOT_ENOUGH_SPACE): \(error)"
+        } catch ClickHouseError.transport(.timedOut) {
+            outcome.status = .failed
+            outcome.reason = "timed out after \(Int(options.statementTimeoutSeconds)) s; the server may still be running it (query_id \(queryID))"
+        } catch {
+            outcome.status = .failed
+            outcome.reason = String(describing: error)
+        }
+        return outcome
+    }
+
+    private func waitForMutations(on table: QualifiedTableName) async throws {
+        struct Row: Decodable { let parts_to_do: Int64 }
+        while true {
+            let rows = try await client.read("""
+                SELECT toInt64(sum(parts_to_do)) AS parts_to_do FROM system.mutations
+                WHERE NOT is_done AND database = {db:String} AND table = {table:String}
+                """, parameters: ["db": table.database.name, "table": table.table.name], as: Row.self)
+            let left = rows.first?.parts_to_do ?? 0
+            guard left > 0 else { return }
+            logger.info("waiting for mutations", metadata: ["table": "\(table)", "parts_to_do": "\(left)"])
+            try await Task.sleep(for: .seconds(5))
+        }
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }
+}

@@ -1,0 +1,62 @@
+/// `lfmaint cleanup` from configuration to outcome: measure the ClickHouse volume, decide, lock,
+/// read the partitions, plan, and run (or, with --dry-run, only say what it would run).
+public struct CleanupWorkflow: Sendable {
+    public enum CleanupError: Error, Equatable, CustomStringConvertible {
+        case unknownUsage(String)
+        case noVolume
+
+        public var description: String {
+            switch self {
+            case .unknownUsage(let detail): "the ClickHouse volume's usage is unknown (\(detail)); nothing was deleted"
+            case .noVolume: "no ClickHouse volume is configured (volumes with component: clickhouse)"
+            }
+        }
+    }
+
+    public let config: Configuration
+    public let client: ClickHouseClient
+    public let options: CleanupExecutor.Options
+    public let volumes: [VolumeSettings]
+
+    public init(config: Configuration, client: ClickHouseClient, options: CleanupExecutor.Options, statfs: [String] = []) throws {
+        self.config = config
+        self.client = client
+        self.options = options
+        volumes = try SampleTargets.volumes(config: config, statfs: statfs).filter { $0.component == .clickhouse }
+    }
+
+    public func run() async throws -> CleanupRun {
+        guard !volumes.isEmpty else { throw CleanupError.noVolume }
+        try await client.require(.lightweightDelete)
+        let config = self.config, volumes = self.volumes
+        // The fullest ClickHouse volume decides; any unknown one means unknown.
+        let measure: @Sendable () async -> (usage: Double?, available: Int64?, used: Int64?, total: Int64?) = {
+            let samples = await SampleWorkflow(config: config, volumes: volumes, topLimit: 0).run().samples
+            guard samples.allSatisfy({ $0.status == .ok }), let fullest = samples.max(by: { ($0.usagePercent ?? 0) < ($1.usagePercent ?? 0) }) else {
+                return (nil, nil, nil, nil)
+            }
+            return (fullest.usagePercent, fullest.availableBytes, fullest.totalBytes.flatMap { total in fullest.availableBytes.map { total - $0 } }, fullest.totalBytes)
+        }
+        let first = await measure()
+        guard let usage = first.usage, let available = first.available, let used = first.used, let total = first.total else {
+            let samples = await SampleWorkflow(config: config, volumes: volumes, topLimit: 0).run().samples
+            throw CleanupError.unknownUsage(samples.compactMap(\.error).joined(separator: "; "))
+        }
+        let rules = RetentionPolicy.rules(for: config)
+        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules), onCluster: client.onCluster)
+        if usage < Double(planner.policy.thresholdPercent), !options.dryRun {
+            return CleanupRun(thresholdPercent: planner.policy.thresholdPercent, targetPercent: planner.policy.targetPercent, before: usage,
+                              after: usage, dryRun: false, outcomes: [],
+                              conclusion: "usage \(CleanupExecutor.percent(usage)) is under the threshold \(planner.policy.thresholdPercent)%: nothing to do")
+        }
+        let lock = options.dryRun ? nil : try await CleanupLock.acquire(postgres: config.postgres, cluster: config.clusterName)
+        defer { withExtendedLifetime(lock) {} }
+        let state = try await CleanupStateReader(client: client).state(rules: rules)
+        let executor = CleanupExecutor(client: client, planner: planner, options: options, audit: CleanupAudit(postgres: config.postgres), measure: measure)
+        var run = await executor.run(state: state, before: usage, available: available, used: used, total: total)
+        if options.dryRun, usage < Double(planner.policy.thresholdPercent) {
+            run.conclusion = "usage \(CleanupExecutor.percent(usage)) is under the threshold \(planner.policy.thresholdPercent)%: a real run would do nothing; above it, it would run these steps"
+        }
+        return run
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import LFMaint
+import Testing
+
+/// `lfmaint cleanup` against the real ClickHouse 26.9 engine. The stack's disk is far from full, so
+/// these runs use a 2% threshold and a 1% target: every allowed step runs, down to the floor.
+@Suite("Cleanup against the real engine", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+struct CleanupIntegrationTests {
+    let cli = CommandLineTests()
+    let tables = [("traces", "timestamp"), ("observations", "start_time"), ("scores", "timestamp")]
+
+    /// Rows per day per table, for the days newer than the floor plus an hour's margin.
+    func newerThanFloor(_ fixture: LangfuseFixture, floorDays: Int) async throws -> [String: String] {
+        var counts: [String: String] = [:]
+        for (table, column) in tables {
+            counts[table] = try await fixture.scalar("""
+                SELECT groupArray((d, c)) FROM (SELECT toDate(\(column)) AS d, count() AS c FROM `\(fixture.database)`.\(table)
+                WHERE \(column) >= now() - INTERVAL \(floorDays) DAY + INTERVAL 1 HOUR GROUP BY d ORDER BY d)
+                """)
+        }
+        return counts
+    }
+
+    func everything(_ fixture: LangfuseFixture) async throws -> String {
+        try await fixture.scalar("SELECT groupArray((table, rows)) FROM (SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = '\(fixture.database)' GROUP BY table ORDER BY table)")
+    }
+
+    @Test func aDryRunListsEveryStepWithItsEstimateAndChangesNothing() async throws {
+        let fixture = try await LangfuseFixture.make("dry")
+        defer { Task { await fixture.drop() } }
+        let before = try await everything(fixture)
+        let result = try cli.run(["cleanup", "--dry-run", "--threshold", "2", "--target", "1", "--output", "json"], environment: fixture.environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let steps = try #require(report["steps"] as? [[String: Any]])
+        let mine = steps.filter { ($0["table"] as? String)?.hasPrefix(fixture.database) == true }
+        #expect(mine.contains { $0["action"] as? String == "drop partition" && ($0["estimatedBytes"] as? Int ?? 0) > 0 })
+        #expect(mine.allSatisfy { $0["status"] as? String == "planned" })
+        #expect(try await everything(fixture) == before)
+    }
+
+    @Test func aRunDownToTheFloorKeepsEveryNewerRowAndExits3() async throws {
+        let fixture = try await LangfuseFixture.make("floor")
+        defer { Task { await fixture.drop() } }
+        let before = try await newerThanFloor(fixture, floorDays: 7)
+        let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1", "--floor-days", "7", "--output", "json"], environment: fixture.environment)
+        #expect(result.status == 3, "still above the 2% threshold: \(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("\"event\":\"cleanup-step\""))
+        for (table, column) in tables {
+            #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.\(table) WHERE \(column) < now() - INTERVAL 7 DAY") == "0", "\(table)")
+        }
+        #expect(try await newerThanFloor(fixture, floorDays: 7) == before)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let steps = try #require(report["steps"] as? [[String: Any]])
+        #expect(steps.contains { $0["action"] as? String == "drop partition" && $0["status"] as? String == "done" })
+        #expect(Set(report.keys).isSuperset(of: ["before", "after", "target", "threshold", "steps"]))
+    }
+
+    @Test func aSecondRunWaitsItsTurnAndTouchesNothing() async throws {
+        let fixture = try await LangfuseFixture.make("lock")
+        defer { Task { await fixture.drop() } }
+        let before = try await everything(fixture)
+        let holder = try PostgresConnection(url: TestStack.databaseURL)
+        #expect(try holder.query("SELECT pg_try_advisory_lock(hashtext('lfmaint-cleanup:langfuse'))").rows == [["t"]])
+        var environment = fixture.environment
+        environment["DATABASE_URL"] = try TestStack.databaseURL
+        let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1"], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("another lfmaint cleanup is running"))
+        #expect(try await everything(fixture) == before)
+        _ = try holder.query("SELECT pg_advisory_unlock(hashtext('lfmaint-cleanup:langfuse'))")
+    }
+
+    @Test func belowTheThresholdNothingIsDone() async throws {
+        let fixture = try await LangfuseFixture.make("calm", rows: 100)
+        defer { Task { await fixture.drop() } }
+        let before = try await everything(fixture)
+        let result = try cli.run(["cleanup", "--threshold", "99"], environment: fixture.environment)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("under the threshold 99%: nothing to do"))
+        #expect(try await everything(fixture) == before)
+    }
+
+    @Test func anUnknownUsageNeverDeletes() throws {
+        var environment = [String: String]()
+        environment["CLICKHOUSE_URL"] = "http://127.0.0.1:\(TestStack.closedPort())"
+        let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1"], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").last?.hasPrefix("lfmaint: cannot connect") == true || result.stderr.contains("nothing was deleted"))
+    }
+}
