@@ -20,6 +20,8 @@ public struct CleanupExecutor: Sendable {
     /// The volume's usage in percent, nil when unknown.
     public let measure: @Sendable () async -> (usage: Double?, available: Int64?, used: Int64?, total: Int64?)
     private let logger = Logger(label: "lfmaint.cleanup")
+    /// The server's clock at planning time; the floor is measured from it.
+    private var nowForGuard: Int64 = 0
 
     public init(client: ClickHouseClient, planner: CleanupPlanner, options: Options, audit: CleanupAudit,
                 measure: @escaping @Sendable () async -> (usage: Double?, available: Int64?, used: Int64?, total: Int64?)) {
@@ -31,6 +33,12 @@ public struct CleanupExecutor: Sendable {
     }
 
     public func run(state: CleanupState, before: Double, available: Int64, used: Int64, total: Int64) async -> CleanupRun {
+        var executor = self
+        executor.nowForGuard = state.now
+        return await executor.runSteps(state: state, before: before, available: available, used: used, total: total)
+    }
+
+    private func runSteps(state: CleanupState, before: Double, available: Int64, used: Int64, total: Int64) async -> CleanupRun {
         let policy = planner.policy
         let steps = planner.plan(state)
         var run = CleanupRun(thresholdPercent: policy.thresholdPercent, targetPercent: policy.targetPercent, before: before, after: before,
@@ -84,8 +92,14 @@ public struct CleanupExecutor: Sendable {
         return run
     }
 
+    /// Every ALTER, TRUNCATE or OPTIMIZE reserves 1 MiB first; under this much free, only DROP TABLE works.
+    public static let minimumHeadroomBytes: Int64 = 4 << 20
+
     /// Why a step must not run now, or nil.
     private func refusal(_ step: CleanupStep, state: CleanupState, free: Int64, droppedPartitions: Int, droppedBytes: Int64) -> String? {
+        if step.onlyWithoutHeadroom, free >= Self.minimumHeadroomBytes {
+            return "not needed: the disk has \(ByteCount.readable(free)) free, enough headroom for the steps below"
+        }
         do {
             try CleanupGuard.check(step, planner: planner, now: state.now)
         } catch {
@@ -110,14 +124,26 @@ public struct CleanupExecutor: Sendable {
         var outcome = outcome
         var settings: [String: String] = [:]
         if step.action == .dropPartition, options.allowLargeDrops { settings["max_partition_size_to_drop"] = "0" }
-        if step.action == .truncate, options.allowLargeDrops { settings["max_table_size_to_drop"] = "0" }
+        if step.action == .dropTable, options.allowLargeDrops { settings["max_table_size_to_drop"] = "0" }
         do {
             if options.waitMutations, step.action == .deleteRows || step.action == .optimizePartition {
                 try await waitForMutations(on: step.table)
             }
+            if step.action == .dropPartition, let partitionID = step.partitionID {
+                // Rows may have arrived since the plan was made: the guard looks again.
+                var current = step
+                current.newestRemovable = try await parts(of: step.table, partitionID: partitionID).map(\.maxTime).max() ?? step.newestRemovable
+                try CleanupGuard.check(current, planner: planner, now: nowForGuard)
+            }
             logger.info("running", metadata: ["table": "\(step.table)", "statement": "\(step.statement)", "query_id": "\(queryID)"])
             try await client.execute(step.statement, settings: settings, queryID: queryID, timeoutSeconds: options.statementTimeoutSeconds)
             outcome.status = .done
+        } catch let error as ClickHouseError where error.code == 243 && step.action == .dropPartition {
+            // DROP PARTITION writes an empty covering part and needs 1 MiB free; DROP PART needs nothing.
+            outcome = await dropPartByPart(step, outcome, queryID: queryID)
+        } catch let refusal as CleanupGuard.Refusal {
+            outcome.status = .skipped
+            outcome.reason = refusal.description
         } catch let error as ClickHouseError where error.code == 359 || error.code == 358 {
             outcome.status = .failed
             outcome.reason = "larger than the server's drop guard (max_partition_size_to_drop / max_table_size_to_drop, 50 GB by default): "
@@ -131,6 +157,43 @@ public struct CleanupExecutor: Sendable {
         } catch {
             outcome.status = .failed
             outcome.reason = String(describing: error)
+        }
+        return outcome
+    }
+
+    struct Part: Decodable {
+        let name: String
+        let max_time: Int64
+        var maxTime: Int64 { max_time }
+    }
+
+    /// Active parts of one partition with the newest row each may hold.
+    func parts(of table: QualifiedTableName, partitionID: String) async throws -> [Part] {
+        try await client.read("""
+            SELECT name, toInt64(if(toUnixTimestamp(max_time) > 0, toUnixTimestamp(max_time), toUnixTimestamp(toDateTime(max_date)) + 86399)) AS max_time
+            FROM system.parts WHERE active AND database = {db:String} AND table = {table:String} AND partition_id = {id:String}
+            """, parameters: ["db": table.database.name, "table": table.table.name, "id": partitionID], as: Part.self)
+    }
+
+    private func dropPartByPart(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String) async -> CleanupOutcome {
+        var outcome = outcome
+        do {
+            let parts = try await parts(of: step.table, partitionID: step.partitionID ?? "")
+            var dropped = 0
+            for (index, part) in parts.enumerated() {
+                var single = step
+                single.newestRemovable = part.maxTime
+                try CleanupGuard.check(single, planner: planner, now: nowForGuard)
+                guard let name = CleanupPlanner.partitionIDLiteral(part.name) else { continue }
+                try await client.execute("ALTER TABLE \(step.table.quoted)\(planner.onCluster) DROP PART \(name)", queryID: "\(queryID)-part\(index + 1)",
+                                         timeoutSeconds: options.statementTimeoutSeconds)
+                dropped += 1
+            }
+            outcome.status = .done
+            outcome.reason = "dropped part by part (\(dropped) parts): DROP PARTITION needs 1 MiB free, which the disk lacked"
+        } catch {
+            outcome.status = .failed
+            outcome.reason = "DROP PARTITION lacked 1 MiB of headroom and dropping part by part failed: \(error)"
         }
         return outcome
     }

@@ -1,5 +1,5 @@
 /// The last check before any destructive statement runs, independent of the planner: a row newer
-/// than the floor is never in reach, and TRUNCATE only ever hits a rotated system log.
+/// than the floor is never in reach, and DROP TABLE only ever hits a system log other than query_log.
 public enum CleanupGuard {
     public struct Refusal: Error, Equatable, CustomStringConvertible {
         public let step: String
@@ -10,9 +10,12 @@ public enum CleanupGuard {
     public static func check(_ step: CleanupStep, planner: CleanupPlanner, now: Int64) throws {
         let floorCutoff = now - Int64(planner.floorDays(for: step.table)) * CleanupPlanner.day
         switch step.action {
-        case .truncate:
-            guard step.table.database.name == "system", SystemLogTables.rotatedBase(of: step.table.table.name) != nil else {
-                throw Refusal(step: step.statement, reason: "TRUNCATE is only for rotated system logs (system.<log>_N)")
+        case .dropTable:
+            guard CleanupPlanner.isExpendableSystemLog(step.table) else {
+                throw Refusal(step: step.statement, reason: "DROP TABLE is only for system log tables other than query_log")
+            }
+            guard step.onlyWithoutHeadroom || SystemLogTables.rotatedBase(of: step.table.table.name) != nil else {
+                throw Refusal(step: step.statement, reason: "a live system log is dropped only when the disk has no headroom")
             }
         case .dropPartition, .deleteRows:
             guard let newest = step.newestRemovable else {

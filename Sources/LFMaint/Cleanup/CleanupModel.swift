@@ -26,13 +26,27 @@ public struct CleanupState: Sendable, Equatable {
     public var now: Int64
     public var partitions: [PartitionFacts]
     public var rotatedLogs: [RotatedLogTable]
+    /// The live system log tables and their sizes: dropped whole only when the disk has no headroom.
+    public var systemLogs: [SystemLogSize]
     public var busyTables: Set<QualifiedTableName>
 
-    public init(now: Int64, partitions: [PartitionFacts], rotatedLogs: [RotatedLogTable] = [], busyTables: Set<QualifiedTableName> = []) {
+    public init(now: Int64, partitions: [PartitionFacts], rotatedLogs: [RotatedLogTable] = [], systemLogs: [SystemLogSize] = [],
+                busyTables: Set<QualifiedTableName> = []) {
         self.now = now
         self.partitions = partitions
         self.rotatedLogs = rotatedLogs
+        self.systemLogs = systemLogs
         self.busyTables = busyTables
+    }
+}
+
+public struct SystemLogSize: Sendable, Equatable {
+    public var table: QualifiedTableName
+    public var totalBytes: Int64
+
+    public init(table: QualifiedTableName, totalBytes: Int64) {
+        self.table = table
+        self.totalBytes = totalBytes
     }
 }
 
@@ -70,7 +84,9 @@ public struct CleanupPolicy: Sendable, Equatable {
 public struct CleanupStep: Sendable, Equatable {
     public enum Action: String, Sendable {
         case dropPartition = "drop partition"
-        case truncate
+        /// Only system log tables: rotated ones always, live ones (ClickHouse recreates them) only
+        /// when the disk lacks the 1 MiB every ALTER, TRUNCATE or OPTIMIZE must reserve.
+        case dropTable = "drop table"
         case deleteRows = "delete rows"
         case optimizePartition = "optimize partition"
     }
@@ -86,9 +102,11 @@ public struct CleanupStep: Sendable, Equatable {
     /// The newest row this step may remove (epoch seconds); the guard checks it against the floor.
     public var newestRemovable: Int64?
     public var partitionID: String?
+    /// Runs only when the disk has less free than `CleanupExecutor.minimumHeadroomBytes`.
+    public var onlyWithoutHeadroom = false
 
     public init(table: QualifiedTableName, action: Action, statement: String, estimatedBytes: Int64, requiredFreeBytes: Int64 = 0,
-                reason: String, newestRemovable: Int64?, partitionID: String? = nil) {
+                reason: String, newestRemovable: Int64?, partitionID: String? = nil, onlyWithoutHeadroom: Bool = false) {
         self.table = table
         self.action = action
         self.statement = statement
@@ -97,5 +115,6 @@ public struct CleanupStep: Sendable, Equatable {
         self.reason = reason
         self.newestRemovable = newestRemovable
         self.partitionID = partitionID
+        self.onlyWithoutHeadroom = onlyWithoutHeadroom
     }
 }

@@ -17,11 +17,19 @@ public struct CleanupPlanner: Sendable {
         var dropped: Set<String> = []
         let systemRules = policy.rules.filter { $0.kind == .systemLog }
         let dataRules = policy.rules.filter { $0.kind != .systemLog }
-        var steps = drops(state, systemRules, days: max(policy.systemLogDays, policy.systemLogFloorDays), &dropped)
-        steps += state.rotatedLogs.filter { $0.table.database.name == "system" && SystemLogTables.rotatedBase(of: $0.table.table.name) != nil }.map {
-            CleanupStep(table: $0.table, action: .truncate, statement: "TRUNCATE TABLE IF EXISTS \($0.table.quoted)\(onCluster) SYNC",
+        // DROP TABLE needs no reservation, so rotated logs go first: on a disk too full for any ALTER
+        // they are what frees the first megabyte.
+        var steps = state.rotatedLogs.filter { $0.table.database.name == "system" && SystemLogTables.rotatedBase(of: $0.table.table.name) != nil }.map {
+            CleanupStep(table: $0.table, action: .dropTable, statement: "DROP TABLE IF EXISTS \($0.table.quoted)\(onCluster) SYNC",
                         estimatedBytes: $0.totalBytes, reason: "rotated system log: nothing writes to it", newestRemovable: nil)
         }
+        steps += state.systemLogs.filter { Self.isExpendableSystemLog($0.table) }.sorted { $0.totalBytes > $1.totalBytes }.map {
+            CleanupStep(table: $0.table, action: .dropTable, statement: "DROP TABLE IF EXISTS \($0.table.quoted)\(onCluster) SYNC",
+                        estimatedBytes: $0.totalBytes,
+                        reason: "no headroom: every ALTER needs 1 MiB free; ClickHouse recreates this log empty", newestRemovable: nil,
+                        onlyWithoutHeadroom: true)
+        }
+        steps += drops(state, systemRules, days: max(policy.systemLogDays, policy.systemLogFloorDays), &dropped)
         steps += drops(state, systemRules, days: policy.systemLogFloorDays, &dropped)
         for days in policy.appTiers {
             steps += drops(state, dataRules, days: days, &dropped)
@@ -77,6 +85,12 @@ public struct CleanupPlanner: Sendable {
             }
         }
         return steps
+    }
+
+    /// A system log lfmaint may drop whole when nothing else can run: never query_log, which Langfuse reads.
+    public static func isExpendableSystemLog(_ table: QualifiedTableName) -> Bool {
+        table.database.name == "system" && table.table.name != "query_log"
+            && (SystemLogTables.names.contains(table.table.name) || SystemLogTables.rotatedBase(of: table.table.name) != nil)
     }
 
     /// `'202611'`: partition IDs are digits, letters, `_` and `-`; anything else is not planned.

@@ -54,8 +54,11 @@ public struct CleanupStateReader: Sendable {
             return PartitionFacts(table: table, partition: row.partition, partitionID: row.partition_id, minTime: row.min_time,
                                   maxTime: row.max_time, bytes: row.bytes, rows: row.rows)
         }
+        let systemLogs = try await TTLStateReader(client: client).facts(for: SystemLogTables.names.map {
+            QualifiedTableName(database: SQLIdentifier("system")!, table: SQLIdentifier($0)!)
+        }).values.map { SystemLogSize(table: $0.table, totalBytes: $0.totalBytes) }
         return CleanupState(now: now, partitions: partitions, rotatedLogs: try await TTLStateReader(client: client).rotatedLogs(),
-                            busyTables: try await busyTables())
+                            systemLogs: systemLogs, busyTables: try await busyTables())
     }
 
     public func busyTables() async throws -> Set<QualifiedTableName> {

@@ -9,13 +9,13 @@ struct CleanupIntegrationTests {
     let cli = CommandLineTests()
     let tables = [("traces", "timestamp"), ("observations", "start_time"), ("scores", "timestamp")]
 
-    /// Rows per day per table, for the days newer than the floor plus an hour's margin.
-    func newerThanFloor(_ fixture: LangfuseFixture, floorDays: Int) async throws -> [String: String] {
+    /// Rows per day per table, newer than `bound` (epoch seconds).
+    func newerThan(_ fixture: LangfuseFixture, bound: String) async throws -> [String: String] {
         var counts: [String: String] = [:]
         for (table, column) in tables {
             counts[table] = try await fixture.scalar("""
                 SELECT groupArray((d, c)) FROM (SELECT toDate(\(column)) AS d, count() AS c FROM `\(fixture.database)`.\(table)
-                WHERE \(column) >= now() - INTERVAL \(floorDays) DAY + INTERVAL 1 HOUR GROUP BY d ORDER BY d)
+                WHERE \(column) >= toDateTime(\(bound)) GROUP BY d ORDER BY d)
                 """)
         }
         return counts
@@ -42,14 +42,16 @@ struct CleanupIntegrationTests {
     @Test func aRunDownToTheFloorKeepsEveryNewerRowAndExits3() async throws {
         let fixture = try await LangfuseFixture.make("floor")
         defer { Task { await fixture.drop() } }
-        let before = try await newerThanFloor(fixture, floorDays: 7)
+        // A fixed bound an hour inside the floor, so the window does not slide while the test runs.
+        let bound = try await fixture.scalar("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
+        let before = try await newerThan(fixture, bound: bound)
         let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1", "--floor-days", "7", "--output", "json"], environment: fixture.environment)
         #expect(result.status == 3, "still above the 2% threshold: \(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("\"event\":\"cleanup-step\""))
         for (table, column) in tables {
             #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.\(table) WHERE \(column) < now() - INTERVAL 7 DAY") == "0", "\(table)")
         }
-        #expect(try await newerThanFloor(fixture, floorDays: 7) == before)
+        #expect(try await newerThan(fixture, bound: bound) == before)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let steps = try #require(report["steps"] as? [[String: Any]])
         #expect(steps.contains { $0["action"] as? String == "drop partition" && $0["status"] as? String == "done" })

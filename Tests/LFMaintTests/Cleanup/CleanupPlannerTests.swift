@@ -32,13 +32,13 @@ struct CleanupPlannerTests {
         let steps = planner().plan(state)
         // Tiers 30, 21, 14, 7: 202610 straddles the 30- and 21-day cutoffs and is dropped at 14 days;
         // 202611 straddles the 14- and 7-day cutoffs and is never dropped whole.
-        #expect(steps.map(\.action) == [.dropPartition, .truncate,
+        #expect(steps.map(\.action) == [.dropTable, .dropPartition,
                                         .dropPartition, .deleteRows, .optimizePartition,
                                         .deleteRows, .optimizePartition,
                                         .dropPartition, .deleteRows, .optimizePartition,
                                         .deleteRows, .optimizePartition])
-        #expect(steps[0].statement == "ALTER TABLE `system`.`query_log` DROP PARTITION ID '202607'")
-        #expect(steps[1].statement == "TRUNCATE TABLE IF EXISTS `system`.`query_log_0` SYNC")
+        #expect(steps[0].statement == "DROP TABLE IF EXISTS `system`.`query_log_0` SYNC")
+        #expect(steps[1].statement == "ALTER TABLE `system`.`query_log` DROP PARTITION ID '202607'")
         #expect(steps[2].statement == "ALTER TABLE `default`.`traces` DROP PARTITION ID '202607'")
         #expect(steps[3].statement == "DELETE FROM `default`.`traces` WHERE `timestamp` < toDateTime(\(Self.now - 30 * Self.day))")
         #expect(steps[3].requiredFreeBytes == 2000)
@@ -75,12 +75,25 @@ struct CleanupPlannerTests {
         #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(young, planner: planner, now: Self.now) }
         let unbounded = CleanupStep(table: traces, action: .deleteRows, statement: "DELETE", estimatedBytes: 1, reason: "", newestRemovable: nil)
         #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(unbounded, planner: planner, now: Self.now) }
-        let truncateApp = CleanupStep(table: traces, action: .truncate, statement: "TRUNCATE", estimatedBytes: 1, reason: "", newestRemovable: nil)
-        #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(truncateApp, planner: planner, now: Self.now) }
-        let truncateQueryLog = CleanupStep(table: queryLog, action: .truncate, statement: "TRUNCATE", estimatedBytes: 1, reason: "", newestRemovable: nil)
-        #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(truncateQueryLog, planner: planner, now: Self.now) }
+        let dropApp = CleanupStep(table: traces, action: .dropTable, statement: "DROP TABLE", estimatedBytes: 1, reason: "", newestRemovable: nil,
+                                  onlyWithoutHeadroom: true)
+        #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(dropApp, planner: planner, now: Self.now) }
+        let dropQueryLog = CleanupStep(table: queryLog, action: .dropTable, statement: "DROP TABLE", estimatedBytes: 1, reason: "", newestRemovable: nil,
+                                       onlyWithoutHeadroom: true)
+        #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(dropQueryLog, planner: planner, now: Self.now) }
+        let traceLog = QualifiedTableName("system.trace_log", defaultDatabase: "system")!
+        let dropLiveLogWithHeadroom = CleanupStep(table: traceLog, action: .dropTable, statement: "DROP TABLE", estimatedBytes: 1, reason: "", newestRemovable: nil)
+        #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(dropLiveLogWithHeadroom, planner: planner, now: Self.now) }
         let old = CleanupStep(table: traces, action: .dropPartition, statement: "ALTER", estimatedBytes: 1, reason: "", newestRemovable: Self.now - 8 * Self.day)
         #expect(throws: Never.self) { try CleanupGuard.check(old, planner: planner, now: Self.now) }
+    }
+
+    @Test func liveSystemLogsAreDroppedWholeOnlyWithoutHeadroomAndNeverQueryLog() {
+        let traceLog = QualifiedTableName("system.trace_log", defaultDatabase: "system")!
+        let steps = planner().plan(CleanupState(now: Self.now, partitions: [],
+                                                systemLogs: [SystemLogSize(table: queryLog, totalBytes: 900), SystemLogSize(table: traceLog, totalBytes: 500)]))
+        #expect(steps.map(\.statement) == ["DROP TABLE IF EXISTS `system`.`trace_log` SYNC"])
+        #expect(steps.first?.onlyWithoutHeadroom == true)
     }
 
     @Test func oddPartitionIDsAreNotPlanned() {

@@ -53,8 +53,9 @@ struct TTLIntegrationTests {
         let db = "`\(fixture.database)`"
         // Rows newer than the cutoff plus a margin, counted per day: the margin keeps rows that cross
         // the cutoff while the test runs out of the comparison.
+        let bound = try await fixture.scalar("SELECT toUnixTimestamp(now() - INTERVAL 30 DAY + INTERVAL 1 HOUR)")
         func newerPerDay(_ table: String, _ column: String) async throws -> String {
-            try await fixture.scalar("SELECT groupArray((d, c)) FROM (SELECT toDate(\(column)) AS d, count() AS c FROM \(db).\(table) WHERE \(column) >= now() - INTERVAL 30 DAY + INTERVAL 1 HOUR GROUP BY d ORDER BY d)")
+            try await fixture.scalar("SELECT groupArray((d, c)) FROM (SELECT toDate(\(column)) AS d, count() AS c FROM \(db).\(table) WHERE \(column) >= toDateTime(\(bound)) GROUP BY d ORDER BY d)")
         }
         let tables = [("traces", "timestamp"), ("observations", "start_time"), ("scores", "timestamp")]
         var before: [String: String] = [:]

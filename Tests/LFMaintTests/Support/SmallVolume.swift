@@ -1,0 +1,51 @@
+import Foundation
+import LFMaint
+
+/// A size-limited tmpfs holding a ClickHouse engine of its own (a second chdb front), so a test can
+/// fill a real filesystem to the brim. Needs root (mount); stopped and unmounted when dropped.
+final class SmallVolume: @unchecked Sendable {
+    let path: URL
+    let front = Process()
+    let url: String
+
+    static var canMount: Bool { getuid() == 0 }
+
+    init(megabytes: Int) throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-small-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+        _ = try CommandLineTests().runTool("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", path.path])
+        // Never fill anything but the small filesystem: if the mount did not happen, stop here.
+        let total = StatfsSampler().sample(VolumeSettings(name: "small", component: .clickhouse, source: .statfs, path: path.path)).totalBytes ?? 0
+        guard total > 0, total <= Int64(megabytes) << 20 else {
+            try? FileManager.default.removeItem(at: path)
+            throw TestStack.Missing(name: "a \(megabytes) MB tmpfs at \(path.path) (mount failed)")
+        }
+        let port = TestStack.closedPort()
+        url = "http://127.0.0.1:\(port)"
+        front.executableURL = URL(fileURLWithPath: try TestStack.value("LFMAINT_TEST_PYTHON"))
+        let frontScript = try TestStack.value("LFMAINT_TEST_CHDB_FRONT")
+        let systemLogs = URL(fileURLWithPath: frontScript).deletingLastPathComponent().appendingPathComponent("system-logs.xml").path
+        front.arguments = [frontScript, "--port", String(port), "--data", path.appendingPathComponent("data").path, "--config-file", systemLogs]
+        front.environment = ["CHDB_FRONT_PASSWORD": "", "PATH": "/usr/bin:/bin"]
+        front.standardOutput = FileHandle.nullDevice
+        front.standardError = FileHandle.nullDevice
+        try front.run()
+        for _ in 0..<100 {
+            if let response = try? HTTPClient().perform(HTTPClientRequest(url: "\(url)/ping")), response.status == 200 { return }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestStack.Missing(name: "a chdb front on the small volume")
+    }
+
+    deinit {
+        kill(front.processIdentifier, SIGKILL)
+        front.waitUntilExit()
+        _ = try? CommandLineTests().runTool("/usr/bin/umount", [path.path])
+        try? FileManager.default.removeItem(at: path)
+    }
+
+    var usagePercent: Double {
+        let sample = StatfsSampler().sample(VolumeSettings(name: "small", component: .clickhouse, source: .statfs, path: path.path))
+        return sample.usagePercent ?? 0
+    }
+}
