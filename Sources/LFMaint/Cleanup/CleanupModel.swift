@@ -25,28 +25,18 @@ public struct PartitionFacts: Sendable, Equatable {
 public struct CleanupState: Sendable, Equatable {
     public var now: Int64
     public var partitions: [PartitionFacts]
-    public var rotatedLogs: [RotatedLogTable]
+    public var rotatedLogs: [TableSize]
     /// The live system log tables and their sizes: dropped whole only when the disk has no headroom.
-    public var systemLogs: [SystemLogSize]
+    public var systemLogs: [TableSize]
     public var busyTables: Set<QualifiedTableName>
 
-    public init(now: Int64, partitions: [PartitionFacts], rotatedLogs: [RotatedLogTable] = [], systemLogs: [SystemLogSize] = [],
+    public init(now: Int64, partitions: [PartitionFacts], rotatedLogs: [TableSize] = [], systemLogs: [TableSize] = [],
                 busyTables: Set<QualifiedTableName> = []) {
         self.now = now
         self.partitions = partitions
         self.rotatedLogs = rotatedLogs
         self.systemLogs = systemLogs
         self.busyTables = busyTables
-    }
-}
-
-public struct SystemLogSize: Sendable, Equatable {
-    public var table: QualifiedTableName
-    public var totalBytes: Int64
-
-    public init(table: QualifiedTableName, totalBytes: Int64) {
-        self.table = table
-        self.totalBytes = totalBytes
     }
 }
 

@@ -56,7 +56,7 @@ public struct CleanupStateReader: Sendable {
         }
         let systemLogs = try await TTLStateReader(client: client).facts(for: SystemLogTables.names.map {
             QualifiedTableName(database: SQLIdentifier("system")!, table: SQLIdentifier($0)!)
-        }).values.map { SystemLogSize(table: $0.table, totalBytes: $0.totalBytes) }
+        }).values.map { TableSize(table: $0.table, totalBytes: $0.totalBytes) }
         return CleanupState(now: now, partitions: partitions, rotatedLogs: try await TTLStateReader(client: client).rotatedLogs(),
                             systemLogs: systemLogs, busyTables: try await busyTables())
     }

@@ -14,7 +14,7 @@ public struct TTLPlanner: Sendable {
         self.maxQuerySize = maxQuerySize
     }
 
-    public func plan(rules: [RetentionRule], facts: [QualifiedTableName: TableFacts], rotatedLogs: [RotatedLogTable] = []) -> [TTLPlanRow] {
+    public func plan(rules: [RetentionRule], facts: [QualifiedTableName: TableFacts], rotatedLogs: [TableSize] = []) -> [TTLPlanRow] {
         rules.map { rule in
             guard let table = facts[rule.table] else {
                 return TTLPlanRow(table: rule.table, current: nil, desired: nil, action: .skip("table missing"))
@@ -59,7 +59,7 @@ public struct TTLPlanner: Sendable {
         return row
     }
 
-    func plan(_ rotated: RotatedLogTable) -> TTLPlanRow {
+    func plan(_ rotated: TableSize) -> TTLPlanRow {
         guard dropRotatedLogs else {
             return TTLPlanRow(table: rotated.table, current: nil, desired: nil,
                               action: .skip("rotated log, \(ByteCount.readable(rotated.totalBytes)); --drop-rotated-logs drops it"),

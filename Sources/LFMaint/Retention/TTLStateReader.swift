@@ -51,7 +51,7 @@ public struct TTLStateReader: Sendable {
         Int(try await client.readText("SELECT value FROM system.settings WHERE name = 'max_query_size'")) ?? TTLPlanner.defaultMaxQuerySize
     }
 
-    public func rotatedLogs() async throws -> [RotatedLogTable] {
+    public func rotatedLogs() async throws -> [TableSize] {
         struct Row: Decodable {
             let name: String
             let total_bytes: Int64
@@ -62,7 +62,7 @@ public struct TTLStateReader: Sendable {
             """, as: Row.self)
         return rows.compactMap { row in
             guard SystemLogTables.rotatedBase(of: row.name) != nil, let table = SQLIdentifier(row.name) else { return nil }
-            return RotatedLogTable(table: QualifiedTableName(database: SQLIdentifier("system")!, table: table), totalBytes: row.total_bytes)
+            return TableSize(table: QualifiedTableName(database: SQLIdentifier("system")!, table: table), totalBytes: row.total_bytes)
         }
     }
 }

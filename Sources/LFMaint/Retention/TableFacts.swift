@@ -22,8 +22,9 @@ public struct TableFacts: Sendable, Equatable {
     }
 }
 
-/// A system log table ClickHouse renamed to `<name>_N` after an upgrade; nothing writes to it any more.
-public struct RotatedLogTable: Sendable, Equatable {
+/// A table and its size: a rotated system log (`<name>_N`, which nothing writes to any more), or a
+/// live system log the cleanup may drop whole.
+public struct TableSize: Sendable, Equatable {
     public var table: QualifiedTableName
     public var totalBytes: Int64
 

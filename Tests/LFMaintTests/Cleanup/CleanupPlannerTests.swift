@@ -1,4 +1,5 @@
 import LFMaint
+import Foundation
 import Testing
 
 @Suite("Cleanup planner and guard")
@@ -28,7 +29,7 @@ struct CleanupPlannerTests {
             partition(traces, "202607", from: 140, to: 110),
             partition(traces, "202610", from: 50, to: 20),
             partition(traces, "202611", from: 19, to: 0),
-        ], rotatedLogs: [RotatedLogTable(table: QualifiedTableName("system.query_log_0", defaultDatabase: "system")!, totalBytes: 99)])
+        ], rotatedLogs: [TableSize(table: QualifiedTableName("system.query_log_0", defaultDatabase: "system")!, totalBytes: 99)])
         let steps = planner().plan(state)
         // Tiers 30, 21, 14, 7: 202610 straddles the 30- and 21-day cutoffs and is dropped at 14 days;
         // 202611 straddles the 14- and 7-day cutoffs and is never dropped whole.
@@ -91,7 +92,7 @@ struct CleanupPlannerTests {
     @Test func liveSystemLogsAreDroppedWholeOnlyWithoutHeadroomAndNeverQueryLog() {
         let traceLog = QualifiedTableName("system.trace_log", defaultDatabase: "system")!
         let steps = planner().plan(CleanupState(now: Self.now, partitions: [],
-                                                systemLogs: [SystemLogSize(table: queryLog, totalBytes: 900), SystemLogSize(table: traceLog, totalBytes: 500)]))
+                                                systemLogs: [TableSize(table: queryLog, totalBytes: 900), TableSize(table: traceLog, totalBytes: 500)]))
         #expect(steps.map(\.statement) == ["DROP TABLE IF EXISTS `system`.`trace_log` SYNC"])
         #expect(steps.first?.onlyWithoutHeadroom == true)
     }
@@ -143,5 +144,16 @@ struct SplitMix {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+@Suite("Cleanup audit schema")
+struct CleanupAuditSchemaTests {
+    /// sql/lfmaint-audit.sql documents the table lfmaint creates; they must not drift apart.
+    @Test func theShippedSchemaIsTheOneLfmaintCreates() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sql/lfmaint-audit.sql")
+        let shipped = try String(contentsOf: file, encoding: .utf8)
+        #expect(shipped.contains(CleanupAudit.schema + ";"))
     }
 }

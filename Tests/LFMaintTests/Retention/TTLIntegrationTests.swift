@@ -74,6 +74,8 @@ struct TTLIntegrationTests {
     @Test func rotatedLogsAreOnlyDroppedWhenAskedAndNothingElseIs() async throws {
         let fixture = try await LangfuseFixture.make("rotated", rows: 10)
         defer { Task { await fixture.drop() } }
+        // The engine creates its log tables at their first flush; on a fresh stack that is now.
+        try await fixture.client.execute("SYSTEM FLUSH LOGS")
         let rotated = "query_log_\(UInt16.random(in: 100...9999))"
         let lookalike = "my_query_log_\(UInt16.random(in: 100...9999))"
         for name in [rotated, lookalike] {

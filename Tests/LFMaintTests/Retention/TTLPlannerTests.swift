@@ -80,7 +80,7 @@ struct TTLPlannerTests {
     }
 
     @Test func rotatedLogsAreReportedAndDroppedOnlyWhenAsked() {
-        let rotated = RotatedLogTable(table: QualifiedTableName("system.query_log_0", defaultDatabase: "system")!, totalBytes: 5 << 20)
+        let rotated = TableSize(table: QualifiedTableName("system.query_log_0", defaultDatabase: "system")!, totalBytes: 5 << 20)
         let reported = TTLPlanner().plan(rules: [], facts: [:], rotatedLogs: [rotated])[0]
         #expect(reported.action == .skip("rotated log, 5.00 MiB; --drop-rotated-logs drops it"))
         #expect(reported.statements.isEmpty)
