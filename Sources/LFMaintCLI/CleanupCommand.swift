@@ -31,6 +31,9 @@ struct CleanupCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for unfinished mutations instead of skipping their tables.")
     var waitMutations = false
 
+    @Option(name: .long, help: "Give each statement at most this many seconds (DELETE and OPTIMIZE can be slow).")
+    var statementTimeout = 1800.0
+
     @Flag(name: .long, help: "Lift the server's 50 GB drop guard (max_partition_size_to_drop) for lfmaint's own statements.")
     var allowLargeDrops = false
 
@@ -46,6 +49,9 @@ struct CleanupCommand: AsyncParsableCommand {
         }
         if let floorDays, floorDays < 1 {
             throw ValidationError("--floor-days must be at least 1, got \(floorDays)")
+        }
+        if !(statementTimeout > 0) {
+            throw ValidationError("--statement-timeout must be greater than 0, got \(statementTimeout)")
         }
         if let maxDropGB, !(maxDropGB > 0) {
             throw ValidationError("--max-drop-gb must be greater than 0, got \(maxDropGB)")
@@ -66,6 +72,7 @@ struct CleanupCommand: AsyncParsableCommand {
         options.dryRun = dryRun
         options.waitMutations = waitMutations
         options.allowLargeDrops = allowLargeDrops
+        options.statementTimeoutSeconds = statementTimeout
         let workflow = try CleanupWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), options: options, statfs: statfs)
         let run = try await workflow.run()
         print(global.output == .json ? CleanupReport.json(run) : CleanupReport.text(run), terminator: "")

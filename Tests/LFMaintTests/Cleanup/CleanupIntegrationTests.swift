@@ -45,11 +45,14 @@ struct CleanupIntegrationTests {
         // A fixed bound an hour inside the floor, so the window does not slide while the test runs.
         let bound = try await fixture.scalar("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
         let before = try await newerThan(fixture, bound: bound)
+        // Every row older than this, taken before the run, must be gone after it (the run's own cutoff is later).
+        let floorBound = try await fixture.scalar("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY)")
         let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1", "--floor-days", "7", "--output", "json"], environment: fixture.environment)
         #expect(result.status == 3, "still above the 2% threshold: \(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("\"event\":\"cleanup-step\""))
+        try await fixture.settle()
         for (table, column) in tables {
-            #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.\(table) WHERE \(column) < now() - INTERVAL 7 DAY") == "0", "\(table)")
+            #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.\(table) WHERE \(column) < toDateTime(\(floorBound))") == "0", "\(table)")
         }
         #expect(try await newerThan(fixture, bound: bound) == before)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

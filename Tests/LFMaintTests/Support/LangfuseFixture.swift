@@ -49,6 +49,14 @@ struct LangfuseFixture {
         try await client.readText(sql)
     }
 
+    /// Waits (up to 30 s) until no mutation of this database is unfinished.
+    func settle() async throws {
+        for _ in 0..<150 {
+            if try await client.readText("SELECT count() FROM system.mutations WHERE database = '\(database)' AND NOT is_done") == "0" { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
     func drop() async {
         _ = try? await client.execute("DROP DATABASE IF EXISTS `\(database)` SYNC")
     }

@@ -1,18 +1,28 @@
 import Foundation
 import LFMaint
 
-/// A size-limited tmpfs holding a ClickHouse engine of its own (a second chdb front), so a test can
-/// fill a real filesystem to the brim. Needs root (mount); stopped and unmounted when dropped.
+/// A ClickHouse engine of its own (a second chdb front) on a folder of its own: a size-limited tmpfs
+/// when `megabytes` is given (root only: mount), so a test can fill a real filesystem to the brim, or
+/// a plain folder, so a test can kill and restart the engine. Stopped (and unmounted) when dropped.
 final class SmallVolume: @unchecked Sendable {
     let path: URL
-    let front = Process()
+    private(set) var front = Process()
     let url: String
+    let port: Int
+    let mounted: Bool
 
     static var canMount: Bool { getuid() == 0 }
 
-    init(megabytes: Int) throws {
+    init(megabytes: Int?) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-small-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
+        mounted = megabytes != nil
+        port = TestStack.closedPort()
+        url = "http://127.0.0.1:\(port)"
+        guard let megabytes else {
+            try start()
+            return
+        }
         _ = try CommandLineTests().runTool("/usr/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m", "tmpfs", path.path])
         // Never fill anything but the small filesystem: if the mount did not happen, stop here.
         let total = StatfsSampler().sample(VolumeSettings(name: "small", component: .clickhouse, source: .statfs, path: path.path)).totalBytes ?? 0
@@ -20,8 +30,12 @@ final class SmallVolume: @unchecked Sendable {
             try? FileManager.default.removeItem(at: path)
             throw TestStack.Missing(name: "a \(megabytes) MB tmpfs at \(path.path) (mount failed)")
         }
-        let port = TestStack.closedPort()
-        url = "http://127.0.0.1:\(port)"
+        try start()
+    }
+
+    /// Starts (or restarts) the engine on the same data.
+    func start() throws {
+        front = Process()
         front.executableURL = URL(fileURLWithPath: try TestStack.value("LFMAINT_TEST_PYTHON"))
         let frontScript = try TestStack.value("LFMAINT_TEST_CHDB_FRONT")
         let systemLogs = URL(fileURLWithPath: frontScript).deletingLastPathComponent().appendingPathComponent("system-logs.xml").path
@@ -37,10 +51,15 @@ final class SmallVolume: @unchecked Sendable {
         throw TestStack.Missing(name: "a chdb front on the small volume")
     }
 
-    deinit {
-        kill(front.processIdentifier, SIGKILL)
+    /// Kills the engine at once, as a crash or an OOM kill would.
+    func kill() {
+        Glibc.kill(front.processIdentifier, SIGKILL)
         front.waitUntilExit()
-        _ = try? CommandLineTests().runTool("/usr/bin/umount", [path.path])
+    }
+
+    deinit {
+        kill()
+        if mounted { _ = try? CommandLineTests().runTool("/usr/bin/umount", [path.path]) }
         try? FileManager.default.removeItem(at: path)
     }
 
