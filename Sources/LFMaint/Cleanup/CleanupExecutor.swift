@@ -48,12 +48,8 @@ public struct CleanupExecutor: Sendable {
         let runID = UUID().uuidString.prefix(8).lowercased()
         for (index, step) in steps.enumerated() {
             var outcome = CleanupOutcome(step: step, status: .skipped, usageBefore: usage)
-            if usage < Double(policy.targetPercent) {
-                guard options.dryRun else { break }
-                outcome.reason = "not needed: usage would already be under the target"
-                run.outcomes.append(outcome)
-                continue
-            }
+            // A real run stops at the target; a dry run lists the whole plan.
+            if usage < Double(policy.targetPercent), !options.dryRun { break }
             if let reason = refusal(step, state: state, free: free, droppedPartitions: droppedPartitions, droppedBytes: droppedBytes) {
                 outcome.reason = reason
                 run.outcomes.append(outcome)
