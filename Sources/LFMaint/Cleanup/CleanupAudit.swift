@@ -29,7 +29,6 @@ public struct CleanupAudit: Sendable {
 
     public func record(_ outcome: CleanupOutcome, runID: String) async {
         var object: [String: Any] = [
-            "time": Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)),
             "event": "cleanup-step", "run": runID, "table": outcome.step.table.description, "action": outcome.step.action.rawValue,
             "statement": outcome.step.statement, "status": outcome.status.rawValue,
         ]
@@ -37,9 +36,7 @@ public struct CleanupAudit: Sendable {
         if let freed = outcome.freedBytes { object["freedBytes"] = freed }
         if let before = outcome.usageBefore { object["usageBefore"] = before }
         if let after = outcome.usageAfter { object["usageAfter"] = after }
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
-            write(String(decoding: data, as: UTF8.self))
-        }
+        if let line = JSONLine.render(object) { write(line) }
         guard let postgres else { return }
         let url = postgres.url.reveal()
         let values: [String?] = [runID, outcome.step.table.description, outcome.step.action.rawValue, outcome.step.statement,
@@ -55,7 +52,7 @@ public struct CleanupAudit: Sendable {
                     """, values)
             }
         } catch {
-            write("{\"event\":\"audit-failed\",\"error\":\"\(String(describing: error).replacingOccurrences(of: "\"", with: "'"))\"}")
+            if let line = JSONLine.render(["event": "audit-failed", "error": String(describing: error)]) { write(line) }
         }
     }
 }

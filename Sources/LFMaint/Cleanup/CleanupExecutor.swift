@@ -1,6 +1,25 @@
 import Foundation
 import Logging
 
+/// One measurement of the volume the cleanup works on.
+public struct VolumeReading: Sendable, Equatable {
+    public var usage: Double
+    public var available: Int64
+    public var used: Int64
+    public var total: Int64
+
+    /// The fullest of the samples; nil when any of them is unknown (an unknown sample never deletes).
+    public init?(fullestOf samples: [VolumeSample]) {
+        guard !samples.isEmpty, samples.allSatisfy({ $0.status == .ok }),
+              let fullest = samples.max(by: { ($0.usagePercent ?? 0) < ($1.usagePercent ?? 0) }),
+              let usage = fullest.usagePercent, let total = fullest.totalBytes, let available = fullest.availableBytes else { return nil }
+        self.usage = usage
+        self.available = available
+        self.used = total - available
+        self.total = total
+    }
+}
+
 /// Runs a cleanup plan step by step: each step passes the guard, the caps, the mutation check and
 /// the free-space rule first, runs with its own query_id, and is followed by a fresh sample; the run
 /// stops as soon as usage is under the target.
@@ -17,14 +36,12 @@ public struct CleanupExecutor: Sendable {
     public let planner: CleanupPlanner
     public let options: Options
     public let audit: CleanupAudit
-    /// The volume's usage in percent, nil when unknown.
-    public let measure: @Sendable () async -> (usage: Double?, available: Int64?, used: Int64?, total: Int64?)
+    /// A fresh reading of the volume, nil when unknown.
+    public let measure: @Sendable () async -> VolumeReading?
     private let logger = Logger(label: "lfmaint.cleanup")
-    /// The server's clock at planning time; the floor is measured from it.
-    private var nowForGuard: Int64 = 0
 
     public init(client: ClickHouseClient, planner: CleanupPlanner, options: Options, audit: CleanupAudit,
-                measure: @escaping @Sendable () async -> (usage: Double?, available: Int64?, used: Int64?, total: Int64?)) {
+                measure: @escaping @Sendable () async -> VolumeReading?) {
         self.client = client
         self.planner = planner
         self.options = options
@@ -32,18 +49,13 @@ public struct CleanupExecutor: Sendable {
         self.measure = measure
     }
 
-    public func run(state: CleanupState, before: Double, available: Int64, used: Int64, total: Int64) async -> CleanupRun {
-        var executor = self
-        executor.nowForGuard = state.now
-        return await executor.runSteps(state: state, before: before, available: available, used: used, total: total)
-    }
-
-    private func runSteps(state: CleanupState, before: Double, available: Int64, used: Int64, total: Int64) async -> CleanupRun {
+    public func run(state: CleanupState, before reading: VolumeReading) async -> CleanupRun {
         let policy = planner.policy
         let steps = planner.plan(state)
-        var run = CleanupRun(thresholdPercent: policy.thresholdPercent, targetPercent: policy.targetPercent, before: before, after: before,
-                             dryRun: options.dryRun, outcomes: [], conclusion: "")
-        var usage = before, free = available, usedNow = used
+        let total = reading.total
+        var run = CleanupRun(thresholdPercent: policy.thresholdPercent, targetPercent: policy.targetPercent, before: reading.usage,
+                             after: reading.usage, dryRun: options.dryRun, outcomes: [], conclusion: "")
+        var usage = reading.usage, free = reading.available, usedNow = reading.used
         var droppedPartitions = 0, droppedBytes: Int64 = 0
         let runID = UUID().uuidString.prefix(8).lowercased()
         for (index, step) in steps.enumerated() {
@@ -63,15 +75,14 @@ public struct CleanupExecutor: Sendable {
                 usage = Double(usedNow) / Double(max(total, 1)) * 100
                 outcome.usageAfter = usage
             } else {
-                outcome = await execute(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)")
-                let measured = await measure()
-                if let now = measured.usage, let available = measured.available, let used = measured.used {
-                    outcome.freedBytes = usedNow - used
-                    usage = now
-                    free = available
-                    usedNow = used
+                outcome = await execute(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)", now: state.now)
+                if let measured = await measure() {
+                    outcome.freedBytes = usedNow - measured.used
+                    outcome.usageAfter = measured.usage
+                    usage = measured.usage
+                    free = measured.available
+                    usedNow = measured.used
                 }
-                outcome.usageAfter = measured.usage
                 await audit.record(outcome, runID: String(runID))
             }
             if outcome.status != .failed, step.action == .dropPartition {
@@ -116,7 +127,8 @@ public struct CleanupExecutor: Sendable {
         return nil
     }
 
-    private func execute(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String) async -> CleanupOutcome {
+    /// `now` is the server's clock at planning time: the floor is measured from it.
+    private func execute(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> CleanupOutcome {
         var outcome = outcome
         var settings: [String: String] = [:]
         if step.action == .dropPartition, options.allowLargeDrops { settings["max_partition_size_to_drop"] = "0" }
@@ -129,14 +141,15 @@ public struct CleanupExecutor: Sendable {
                 // Rows may have arrived since the plan was made: the guard looks again.
                 var current = step
                 current.newestRemovable = try await parts(of: step.table, partitionID: partitionID).map(\.maxTime).max() ?? step.newestRemovable
-                try CleanupGuard.check(current, planner: planner, now: nowForGuard)
+                try CleanupGuard.check(current, planner: planner, now: now)
             }
             logger.info("running", metadata: ["table": "\(step.table)", "statement": "\(step.statement)", "query_id": "\(queryID)"])
             try await client.execute(step.statement, settings: settings, queryID: queryID, timeoutSeconds: options.statementTimeoutSeconds)
             outcome.status = .done
         } catch let error as ClickHouseError where error.code == 243 && step.action == .dropPartition {
-            // DROP PARTITION writes an empty covering part and needs 1 MiB free; DROP PART needs nothing.
-            outcome = await dropPartByPart(step, outcome, queryID: queryID)
+            // DROP PARTITION reserves 1 MiB for an empty covering part; dropping the parts one at a
+            // time still worked in 26.9 with a little over 1 MiB free where DROP PARTITION did not.
+            outcome = await dropPartByPart(step, outcome, queryID: queryID, now: now)
         } catch let refusal as CleanupGuard.Refusal {
             outcome.status = .skipped
             outcome.reason = refusal.description
@@ -171,7 +184,7 @@ public struct CleanupExecutor: Sendable {
             """, parameters: ["db": table.database.name, "table": table.table.name, "id": partitionID], as: Part.self)
     }
 
-    private func dropPartByPart(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String) async -> CleanupOutcome {
+    private func dropPartByPart(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> CleanupOutcome {
         var outcome = outcome
         do {
             let parts = try await parts(of: step.table, partitionID: step.partitionID ?? "")
@@ -179,7 +192,7 @@ public struct CleanupExecutor: Sendable {
             for (index, part) in parts.enumerated() {
                 var single = step
                 single.newestRemovable = part.maxTime
-                try CleanupGuard.check(single, planner: planner, now: nowForGuard)
+                try CleanupGuard.check(single, planner: planner, now: now)
                 guard let name = CleanupPlanner.partitionIDLiteral(part.name) else { continue }
                 try await client.execute("ALTER TABLE \(step.table.quoted)\(planner.onCluster) DROP PART \(name)", queryID: "\(queryID)-part\(index + 1)",
                                          timeoutSeconds: options.statementTimeoutSeconds)

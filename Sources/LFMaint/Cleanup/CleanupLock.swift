@@ -31,6 +31,4 @@ public final class CleanupLock: Sendable {
         }
         return CleanupLock(connection: connection, key: key)
     }
-
-    public var isLocked: Bool { connection != nil }
 }

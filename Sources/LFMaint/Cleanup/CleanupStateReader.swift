@@ -18,11 +18,6 @@ public struct CleanupStateReader: Sendable {
         let rows: Int64
     }
 
-    struct TableCount: Decodable {
-        let rows: Int64
-        let bytes: Int64
-    }
-
     public func now() async throws -> Int64 {
         guard let now = Int64(try await client.readText("SELECT toInt64(toUnixTimestamp(now()))")) else {
             throw ClickHouseError.unexpectedResponse(host: client.host, detail: "now() is not a number", statement: "SELECT now()")
@@ -32,7 +27,8 @@ public struct CleanupStateReader: Sendable {
 
     public func state(rules: [RetentionRule]) async throws -> CleanupState {
         let now = try await now()
-        let facts = try await TTLStateReader(client: client).facts(for: rules.map(\.table))
+        let reader = TTLStateReader(client: client)
+        let facts = try await reader.facts(for: rules.map(\.table))
         // Only tables partitioned by the rule's own time column: any other partition's span says
         // nothing about the rows' age, and dropping it could remove anything.
         let partitioned = rules.filter { rule in
@@ -54,10 +50,10 @@ public struct CleanupStateReader: Sendable {
             return PartitionFacts(table: table, partition: row.partition, partitionID: row.partition_id, minTime: row.min_time,
                                   maxTime: row.max_time, bytes: row.bytes, rows: row.rows)
         }
-        let systemLogs = try await TTLStateReader(client: client).facts(for: SystemLogTables.names.map {
-            QualifiedTableName(database: SQLIdentifier("system")!, table: SQLIdentifier($0)!)
-        }).values.map { TableSize(table: $0.table, totalBytes: $0.totalBytes) }
-        return CleanupState(now: now, partitions: partitions, rotatedLogs: try await TTLStateReader(client: client).rotatedLogs(),
+        // The rules name every system log, so their facts already hold the live logs' sizes.
+        let systemLogs = rules.filter { $0.kind == .systemLog }.compactMap { facts[$0.table] }
+            .map { TableSize(table: $0.table, totalBytes: $0.totalBytes) }
+        return CleanupState(now: now, partitions: partitions, rotatedLogs: try await reader.rotatedLogs(),
                             systemLogs: systemLogs, busyTables: try await busyTables())
     }
 
@@ -68,14 +64,5 @@ public struct CleanupStateReader: Sendable {
         }
         let rows = try await client.read("SELECT DISTINCT database, table FROM system.mutations WHERE NOT is_done", as: Row.self)
         return Set(rows.compactMap { QualifiedTableName("\($0.database).\($0.table)", defaultDatabase: $0.database) })
-    }
-
-    /// Active rows and bytes of one table, for the audit's before and after.
-    public func size(of table: QualifiedTableName) async throws -> (rows: Int64, bytes: Int64) {
-        let rows = try await client.read("""
-            SELECT toInt64(sum(rows)) AS rows, toInt64(sum(bytes_on_disk)) AS bytes FROM system.parts
-            WHERE active AND database = {db:String} AND table = {table:String}
-            """, parameters: ["db": table.database.name, "table": table.table.name], as: TableCount.self)
-        return (rows.first?.rows ?? 0, rows.first?.bytes ?? 0)
     }
 }

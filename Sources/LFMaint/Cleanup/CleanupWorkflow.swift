@@ -28,20 +28,12 @@ public struct CleanupWorkflow: Sendable {
     public func run() async throws -> CleanupRun {
         guard !volumes.isEmpty else { throw CleanupError.noVolume }
         try await client.require(.lightweightDelete)
-        let config = self.config, volumes = self.volumes
-        // The fullest ClickHouse volume decides; any unknown one means unknown.
-        let measure: @Sendable () async -> (usage: Double?, available: Int64?, used: Int64?, total: Int64?) = {
-            let samples = await SampleWorkflow(config: config, volumes: volumes, topLimit: 0).run().samples
-            guard samples.allSatisfy({ $0.status == .ok }), let fullest = samples.max(by: { ($0.usagePercent ?? 0) < ($1.usagePercent ?? 0) }) else {
-                return (nil, nil, nil, nil)
-            }
-            return (fullest.usagePercent, fullest.availableBytes, fullest.totalBytes.flatMap { total in fullest.availableBytes.map { total - $0 } }, fullest.totalBytes)
+        let sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 0, clickhouse: client)
+        let first = await sampling.run().samples
+        guard let reading = VolumeReading(fullestOf: first) else {
+            throw CleanupError.unknownUsage(first.compactMap(\.error).joined(separator: "; "))
         }
-        let first = await measure()
-        guard let usage = first.usage, let available = first.available, let used = first.used, let total = first.total else {
-            let samples = await SampleWorkflow(config: config, volumes: volumes, topLimit: 0).run().samples
-            throw CleanupError.unknownUsage(samples.compactMap(\.error).joined(separator: "; "))
-        }
+        let usage = reading.usage
         let rules = RetentionPolicy.rules(for: config)
         let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules), onCluster: client.onCluster)
         if usage < Double(planner.policy.thresholdPercent), !options.dryRun {
@@ -52,8 +44,9 @@ public struct CleanupWorkflow: Sendable {
         let lock = options.dryRun ? nil : try await CleanupLock.acquire(postgres: config.postgres, cluster: config.clusterName)
         defer { withExtendedLifetime(lock) {} }
         let state = try await CleanupStateReader(client: client).state(rules: rules)
-        let executor = CleanupExecutor(client: client, planner: planner, options: options, audit: CleanupAudit(postgres: config.postgres), measure: measure)
-        var run = await executor.run(state: state, before: usage, available: available, used: used, total: total)
+        let executor = CleanupExecutor(client: client, planner: planner, options: options, audit: CleanupAudit(postgres: config.postgres),
+                                       measure: { VolumeReading(fullestOf: await sampling.run().samples) })
+        var run = await executor.run(state: state, before: reading)
         if options.dryRun, usage < Double(planner.policy.thresholdPercent) {
             run.conclusion = "usage \(CleanupExecutor.percent(usage)) is under the threshold \(planner.policy.thresholdPercent)%: a real run would do nothing; above it, it would run these steps"
         }

@@ -26,13 +26,11 @@ public struct JSONLogHandler: LogHandler {
         metadataProvider?.get().forEach { merged[$0.key] = $0.value }
         event.metadata?.forEach { merged[$0.key] = $0.value }
         var object: [String: Any] = merged.mapValues(Self.jsonValue)
-        object["time"] = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
         object["level"] = event.level.rawValue
         object["label"] = label
         object["message"] = event.message.description
         if let error = event.error { object["error"] = String(describing: error) }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        write(String(decoding: data, as: UTF8.self))
+        if let line = JSONLine.render(object) { write(line) }
     }
 
     private static func jsonValue(_ value: Logger.Metadata.Value) -> Any {

@@ -11,7 +11,6 @@ public struct StatementLog: Sendable {
 
     public func record(table: QualifiedTableName, statement: String, durationSeconds: Double, error: Error?) {
         var object: [String: Any] = [
-            "time": Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted)),
             "event": "statement",
             "table": table.description,
             "statement": statement,
@@ -19,7 +18,6 @@ public struct StatementLog: Sendable {
             "result": error == nil ? "ok" : "error",
         ]
         if let error { object["error"] = String(describing: error) }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
-        write(String(decoding: data, as: UTF8.self))
+        if let line = JSONLine.render(object) { write(line) }
     }
 }

@@ -32,7 +32,7 @@ public enum CleanupReport {
                 ]
             },
         ]
-        return TTLReport.encode(object)
+        return JSONOutput.encode(object)
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }

@@ -22,7 +22,7 @@ public enum SampleReport {
     }
 
     public static func json(_ run: SampleRun) -> String {
-        TTLReport.encode(run.samples.map(object))
+        JSONOutput.encode(run.samples.map(object))
     }
 
     static func object(_ sample: VolumeSample) -> [String: Any] {

@@ -16,7 +16,7 @@ public enum TTLReport {
     }
 
     public static func json(_ rows: [TTLPlanRow]) -> String {
-        encode(rows.map(object))
+        JSONOutput.encode(rows.map(object))
     }
 
     public static func text(_ outcomes: [TTLApplyOutcome]) -> String {
@@ -30,7 +30,7 @@ public enum TTLReport {
     }
 
     public static func json(_ outcomes: [TTLApplyOutcome]) -> String {
-        encode(outcomes.map { outcome in
+        JSONOutput.encode(outcomes.map { outcome in
             var entry = object(outcome.row)
             entry["status"] = outcome.status.rawValue
             entry["verified"] = outcome.verified
@@ -47,12 +47,5 @@ public enum TTLReport {
             "action": row.action.description,
             "statement": row.statements.isEmpty ? NSNull() : row.statements.joined(separator: ";\n") as Any,
         ]
-    }
-
-    static func encode(_ value: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else {
-            return "[]"
-        }
-        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -32,14 +32,14 @@ public struct EngineClauses: Sendable, Equatable {
         return result
     }
 
-    /// Upper-case words standing alone at depth 0, outside quotes, with their positions.
-    private static func topLevelWords(_ text: String) -> [(String.Index, String)] {
-        var words: [(String.Index, String)] = []
+    /// The positions of the characters at depth 0 outside quotes (`'…'`, `` `…` ``, `"…"`, with
+    /// backslash escapes): the one scanner both clause splitting and list splitting use.
+    static func topLevelIndices(_ text: String) -> [String.Index] {
+        var indices: [String.Index] = []
         var depth = 0
         var quote: Character?
         var escaped = false
-        var index = text.startIndex
-        while index < text.endIndex {
+        for index in text.indices {
             let character = text[index]
             if let open = quote {
                 if escaped { escaped = false } else if character == "\\" { escaped = true } else if character == open { quote = nil }
@@ -49,39 +49,31 @@ public struct EngineClauses: Sendable, Equatable {
                 depth += 1
             } else if character == ")" || character == "]" {
                 depth -= 1
-            } else if depth == 0, character.isUppercase, index == text.startIndex || text[text.index(before: index)] == " " {
-                let end = text[index...].firstIndex { !$0.isUppercase && $0 != "_" } ?? text.endIndex
-                if end == text.endIndex || text[end] == " " { words.append((index, String(text[index..<end]))) }
-                index = end
-                continue
+            } else if depth == 0 {
+                indices.append(index)
             }
-            index = text.index(after: index)
         }
-        return words
+        return indices
+    }
+
+    /// Upper-case words standing alone at the top level, with their positions.
+    private static func topLevelWords(_ text: String) -> [(String.Index, String)] {
+        topLevelIndices(text).compactMap { index in
+            guard text[index].isUppercase, index == text.startIndex || text[text.index(before: index)] == " " else { return nil }
+            let end = text[index...].firstIndex { !$0.isUppercase && $0 != "_" } ?? text.endIndex
+            guard end == text.endIndex || text[end] == " " else { return nil }
+            return (index, String(text[index..<end]))
+        }
     }
 
     static func splitTopLevel(_ text: String, on separator: Character) -> [String] {
         var parts: [String] = []
-        var depth = 0
-        var quote: Character?
-        var current = ""
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "`" {
-                quote = character
-            } else if character == "(" || character == "[" {
-                depth += 1
-            } else if character == ")" || character == "]" {
-                depth -= 1
-            } else if character == separator, depth == 0 {
-                parts.append(current.trimmingCharacters(in: .whitespaces))
-                current = ""
-                continue
-            }
-            current.append(character)
+        var start = text.startIndex
+        for index in topLevelIndices(text) where text[index] == separator {
+            parts.append(text[start..<index].trimmingCharacters(in: .whitespaces))
+            start = text.index(after: index)
         }
-        let last = current.trimmingCharacters(in: .whitespaces)
+        let last = text[start...].trimmingCharacters(in: .whitespaces)
         if !last.isEmpty { parts.append(last) }
         return parts
     }

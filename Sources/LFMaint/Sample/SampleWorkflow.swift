@@ -17,16 +17,21 @@ public struct SampleWorkflow: Sendable {
     public let volumes: [VolumeSettings]
     public let topLimit: Int
 
-    public init(config: Configuration, volumes: [VolumeSettings], topLimit: Int = 10) {
+    /// One ClickHouse client for every run of this workflow: its connections and its `SELECT version()`
+    /// are reused when a caller samples again and again (the cleanup does, after each step).
+    let clickhouse: ClickHouseClient
+
+    public init(config: Configuration, volumes: [VolumeSettings], topLimit: Int = 10, clickhouse: ClickHouseClient? = nil) {
         self.config = config
         self.volumes = volumes
         self.topLimit = topLimit
+        self.clickhouse = clickhouse ?? ClickHouseClient(settings: config.clickhouse)
     }
 
     func sampler(for source: VolumeSettings.Source) -> (any VolumeSampler)? {
         switch source {
         case .statfs: StatfsSampler()
-        case .clickhouse: ClickHouseDiskSampler(client: ClickHouseClient(settings: config.clickhouse))
+        case .clickhouse: ClickHouseDiskSampler(client: clickhouse)
         case .kubelet: KubeletSampler(settings: config.kubelet, defaultNamespace: config.namespace)
         case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
         case .redis: config.redis.map { RedisUsage(settings: $0) }
@@ -35,7 +40,7 @@ public struct SampleWorkflow: Sendable {
 
     func detail(for component: VolumeSettings.Component) -> (any UsageDetailSource)? {
         switch component {
-        case .clickhouse: ClickHouseTopTables(client: ClickHouseClient(settings: config.clickhouse))
+        case .clickhouse: ClickHouseTopTables(client: clickhouse)
         case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
         case .redis: config.redis.map { RedisUsage(settings: $0) }
         }

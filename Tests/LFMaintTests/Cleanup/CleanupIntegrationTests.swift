@@ -86,6 +86,19 @@ struct CleanupIntegrationTests {
         #expect(try await everything(fixture) == before)
     }
 
+    @Test func aVolumeWhoseUsageIsUnknownDeletesNothing() async throws {
+        let fixture = try await LangfuseFixture.make("unknown", rows: 100)
+        defer { Task { await fixture.drop() } }
+        let before = try await everything(fixture)
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-unknown-\(UUID().uuidString).yaml")
+        try "volumes: [{name: gone, component: clickhouse, source: statfs, path: /nonexistent/lfmaint}]\n".write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1", "--config", config.path], environment: fixture.environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("usage is unknown (statvfs /nonexistent/lfmaint: No such file or directory); nothing was deleted"))
+        #expect(try await everything(fixture) == before)
+    }
+
     @Test func anUnknownUsageNeverDeletes() throws {
         var environment = [String: String]()
         environment["CLICKHOUSE_URL"] = "http://127.0.0.1:\(TestStack.closedPort())"
