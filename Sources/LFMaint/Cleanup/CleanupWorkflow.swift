@@ -41,12 +41,24 @@ public struct CleanupWorkflow: Sendable {
                               after: usage, dryRun: false, outcomes: [],
                               conclusion: "usage \(CleanupExecutor.percent(usage)) is under the threshold \(planner.policy.thresholdPercent)%: nothing to do")
         }
-        let lock = options.dryRun ? nil : try await CleanupLock.acquire(postgres: config.postgres, cluster: config.clusterName)
-        defer { withExtendedLifetime(lock) {} }
-        let state = try await CleanupStateReader(client: client).state(rules: rules)
-        let executor = CleanupExecutor(client: client, planner: planner, options: options, audit: CleanupAudit(postgres: config.postgres),
-                                       measure: { VolumeReading(fullestOf: await sampling.run().samples) })
-        var run = await executor.run(state: state, before: reading)
+        let lock = options.dryRun ? nil : try await CleanupLock.acquire(
+            postgres: config.postgres, clickhouse: client, database: SQLIdentifier(config.clickhouse.database) ?? SQLIdentifier("default")!,
+            cluster: config.clusterName, expirySeconds: max(3600, Int(2 * options.statementTimeoutSeconds)))
+        var run: CleanupRun
+        do {
+            let state = try await CleanupStateReader(client: client).state(rules: rules)
+            let executor = CleanupExecutor(client: client, planner: planner, options: options, audit: CleanupAudit(postgres: config.postgres),
+                                           measure: {
+                                               // Measured after every step: a long run keeps its lock alive here too.
+                                               try? await lock?.refresh()
+                                               return VolumeReading(fullestOf: await sampling.run().samples)
+                                           })
+            run = await executor.run(state: state, before: reading)
+        } catch {
+            await lock?.release()
+            throw error
+        }
+        await lock?.release()
         if options.dryRun, usage < Double(planner.policy.thresholdPercent) {
             run.conclusion = "usage \(CleanupExecutor.percent(usage)) is under the threshold \(planner.policy.thresholdPercent)%: a real run would do nothing; above it, it would run these steps"
         }

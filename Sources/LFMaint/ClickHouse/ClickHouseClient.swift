@@ -82,8 +82,9 @@ public final class ClickHouseClient: Sendable {
 
     /// A statement that changes something (DDL, DELETE, OPTIMIZE): sent once, never retried.
     @discardableResult
-    public func execute(_ sql: String, settings: [String: String] = [:], queryID: String? = nil, timeoutSeconds: Double? = nil) async throws -> String {
-        try await send(sql, parameters: [:], settings: settings, queryID: queryID, timeoutSeconds: timeoutSeconds)
+    public func execute(_ sql: String, parameters: [String: String] = [:], settings: [String: String] = [:], queryID: String? = nil,
+                        timeoutSeconds: Double? = nil) async throws -> String {
+        try await send(sql, parameters: parameters, settings: settings, queryID: queryID, timeoutSeconds: timeoutSeconds)
     }
 
     private func send(_ sql: String, parameters: [String: String], settings extra: [String: String], queryID: String?, timeoutSeconds: Double? = nil) async throws -> String {

@@ -12,6 +12,12 @@ public enum ClickHouseError: Error, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// NOT_ENOUGH_SPACE, or the disk itself refusing a write.
+    public var isOutOfSpace: Bool {
+        guard case let .server(_, code, message, _) = self else { return false }
+        return code == 243 || message.contains("No space left on device")
+    }
+
     public var description: String {
         switch self {
         case let .server(host, code, message, statement):

@@ -119,4 +119,49 @@ struct CleanupFaultTests {
                 "\(again.stdout.split(separator: "\n").filter { $0.hasPrefix("failed") || $0.hasPrefix("skipped") }.joined(separator: "\n"))")
         #expect(try await newerThan(fixture.client, database: fixture.database, bound: bound) == before)
     }
+
+    @Test(.enabled(if: SmallVolume.canMount, "needs root to mount a tmpfs"))
+    func aDiskTooFullForAnyAlterFailsClearlyKeepsEveryRowAndTheNextRunConverges() async throws {
+        let volume = try SmallVolume(megabytes: 64)
+        var settings = ClickHouseSettings()
+        settings.url = volume.url
+        settings.clusterEnabled = false
+        let client = ClickHouseClient(settings: settings)
+        let environment = ["CLICKHOUSE_URL": volume.url, "CLICKHOUSE_CLUSTER_ENABLED": "false"]
+        let fixture = LangfuseFixture(database: "default", client: client, config: try ConfigurationLoader.load(yaml: "", environment: environment))
+        for statement in try fixture.statements("langfuse-schema.sql", rows: 20000) + fixture.statements("langfuse-rows.sql", rows: 20000) {
+            try await client.execute(statement)
+        }
+        let bound = try await client.readText("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
+        let before = try await newerThan(client, database: "default", bound: bound)
+
+        // Fill the filesystem to the last byte beside the engine's data: no ALTER can reserve its megabyte.
+        let filler = volume.path.appendingPathComponent("filler")
+        let handle = try FileHandle(forWritingTo: { FileManager.default.createFile(atPath: filler.path, contents: nil); return filler }())
+        for size in [1 << 20, 4096] {
+            let chunk = Data(count: size)
+            while (try? handle.write(contentsOf: chunk)) != nil {}
+        }
+        #expect(volume.usagePercent > 99.9, "filled to \(volume.usagePercent)%")
+
+        let full = try CommandLineTests().run(["cleanup", "--threshold", "90", "--output", "json"], environment: environment)
+        #expect(full.status == 1, "\(full.stdout)\(full.stderr.suffix(2000))")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(full.stdout.utf8)) as? [String: Any])
+        let steps = try #require(report["steps"] as? [[String: Any]])
+        let drops = steps.filter { $0["action"] as? String == "drop partition" }
+        #expect(!drops.isEmpty && drops.allSatisfy { $0["status"] as? String == "failed" && ($0["reason"] as? String ?? "").contains("NOT_ENOUGH_SPACE") },
+                "\(drops)")
+        #expect(try await newerThan(client, database: "default", bound: bound) == before)
+
+        // Eight megabytes come free (the operator deleted something, or the volume grew): the next run converges.
+        try handle.truncate(atOffset: try handle.offset() - (8 << 20))
+        try handle.close()
+        let floor = try await floorBound(client)
+        let again = try CommandLineTests().run(["cleanup", "--threshold", "50", "--target", "1", "--floor-days", "7"], environment: environment)
+        #expect(again.status == 3, "a clean run ends still above the 50% threshold (the filler stays): \(again.stdout)")
+        #expect(!again.stdout.contains("failed"))
+        try await fixture.settle()
+        #expect(try await olderThan(client, database: "default", bound: floor) == "0")
+        #expect(try await newerThan(client, database: "default", bound: bound) == before)
+    }
 }

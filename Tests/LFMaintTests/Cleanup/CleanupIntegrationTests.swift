@@ -76,6 +76,29 @@ struct CleanupIntegrationTests {
         _ = try holder.query("SELECT pg_advisory_unlock(hashtext('lfmaint-cleanup:langfuse'))")
     }
 
+    @Test func withoutPostgresALiveClickHouseLockIsRespectedAndAnExpiredOneIsNot() async throws {
+        let fixture = try await LangfuseFixture.make("chlock")
+        defer { Task { await fixture.drop() } }
+        let before = try await everything(fixture)
+        let lockTable = "`\(fixture.database)`.\(CleanupLock.tableName)"
+        try await fixture.client.execute("""
+            CREATE TABLE \(lockTable) (name String, holder String, acquired DateTime64(6), expires DateTime) ENGINE = Memory
+            """)
+        try await fixture.client.execute("INSERT INTO \(lockTable) SELECT 'lfmaint-cleanup:langfuse', 'another run', now64(6), now() + 600")
+        let held = try cli.run(["cleanup", "--threshold", "2", "--target", "1"], environment: fixture.environment)
+        #expect(held.status == 1)
+        #expect(held.stderr.contains("another lfmaint cleanup is running (ClickHouse lock in \(fixture.database).lfmaint_cleanup_lock"), "\(held.stderr)")
+        #expect(try await everything(fixture) == before)
+        #expect(try await fixture.scalar("SELECT groupArray(holder) FROM \(lockTable)") == "['another run']", "the refused run left no row")
+
+        // The other run died an hour ago: its row has expired.
+        try await fixture.client.execute("ALTER TABLE \(lockTable) UPDATE expires = now() - 3600 WHERE 1 SETTINGS mutations_sync = 1")
+        let free = try cli.run(["cleanup", "--threshold", "2", "--target", "1"], environment: fixture.environment)
+        #expect(free.status == 3, "\(free.stdout)\(free.stderr.suffix(2000))")
+        #expect(try await everything(fixture) != before)
+        #expect(try await fixture.scalar("SELECT count() FROM \(lockTable)") == "0", "released, and the expired row cleared")
+    }
+
     @Test func belowTheThresholdNothingIsDone() async throws {
         let fixture = try await LangfuseFixture.make("calm", rows: 100)
         defer { Task { await fixture.drop() } }
