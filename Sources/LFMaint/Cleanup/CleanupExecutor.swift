@@ -139,9 +139,17 @@ public struct CleanupExecutor: Sendable {
             }
             if step.action == .dropPartition, let partitionID = step.partitionID {
                 // Rows may have arrived since the plan was made: the guard looks again.
+                let parts = try await parts(of: step.table, partitionID: partitionID)
                 var current = step
-                current.newestRemovable = try await parts(of: step.table, partitionID: partitionID).map(\.maxTime).max() ?? step.newestRemovable
+                current.newestRemovable = parts.map(\.maxTime).max() ?? step.newestRemovable
                 try CleanupGuard.check(current, planner: planner, now: now)
+                // DROP PARTITION first writes an empty covering part (~32 KiB on disk) for every part it
+                // drops and only then deletes anything: with many unmerged parts that raises usage by
+                // megabytes before it frees a byte. One part at a time writes one empty part at a time.
+                if parts.count > 1, planner.onCluster.isEmpty {
+                    return await dropPartByPart(step, outcome, parts: parts, queryID: queryID, now: now,
+                                                why: "\(parts.count) parts: one at a time, so usage never rises first")
+                }
             }
             logger.info("running", metadata: ["table": "\(step.table)", "statement": "\(step.statement)", "query_id": "\(queryID)"])
             try await client.execute(step.statement, settings: settings, queryID: queryID, timeoutSeconds: options.statementTimeoutSeconds)
@@ -149,7 +157,8 @@ public struct CleanupExecutor: Sendable {
         } catch let error as ClickHouseError where error.code == 243 && step.action == .dropPartition {
             // DROP PARTITION reserves 1 MiB for an empty covering part; dropping the parts one at a
             // time still worked in 26.9 with a little over 1 MiB free where DROP PARTITION did not.
-            outcome = await dropPartByPart(step, outcome, queryID: queryID, now: now)
+            outcome = await dropPartByPart(step, outcome, parts: nil, queryID: queryID, now: now,
+                                           why: "DROP PARTITION needs 1 MiB free, which the disk lacked")
         } catch let refusal as CleanupGuard.Refusal {
             outcome.status = .skipped
             outcome.reason = refusal.description
@@ -184,10 +193,13 @@ public struct CleanupExecutor: Sendable {
             """, parameters: ["db": table.database.name, "table": table.table.name, "id": partitionID], as: Part.self)
     }
 
-    private func dropPartByPart(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> CleanupOutcome {
+    /// `parts` nil: read them now.
+    private func dropPartByPart(_ step: CleanupStep, _ outcome: CleanupOutcome, parts known: [Part]?, queryID: String, now: Int64,
+                                why: String) async -> CleanupOutcome {
         var outcome = outcome
         do {
-            let parts = try await parts(of: step.table, partitionID: step.partitionID ?? "")
+            var parts = known ?? []
+            if known == nil { parts = try await self.parts(of: step.table, partitionID: step.partitionID ?? "") }
             var dropped = 0
             for (index, part) in parts.enumerated() {
                 var single = step
@@ -199,10 +211,10 @@ public struct CleanupExecutor: Sendable {
                 dropped += 1
             }
             outcome.status = .done
-            outcome.reason = "dropped part by part (\(dropped) parts): DROP PARTITION needs 1 MiB free, which the disk lacked"
+            outcome.reason = "dropped part by part (\(dropped) of \(parts.count)): \(why)"
         } catch {
             outcome.status = .failed
-            outcome.reason = "DROP PARTITION lacked 1 MiB of headroom and dropping part by part failed: \(error)"
+            outcome.reason = "dropping part by part (\(why)) failed: \(error)"
         }
         return outcome
     }

@@ -11,6 +11,7 @@ extension Configuration {
 enum ConfigValidation {
     static func validate(_ config: Configuration) throws {
         try httpURL(config.clickhouse.url, key: "clickhouse.url (CLICKHOUSE_URL)")
+        try config.agent.validate()
         guard SQLIdentifier(config.clickhouse.database) != nil else {
             throw ConfigError(key: "clickhouse.database (CLICKHOUSE_DB)", "\"\(config.clickhouse.database)\" is not a valid database name")
         }

@@ -14,6 +14,7 @@ public struct Configuration: Sendable, Equatable {
     public var kubelet = KubeletSettings()
     public var retention = RetentionSettings()
     public var cleanup = CleanupSettings()
+    public var agent = AgentSettings()
     public var volumes: [VolumeSettings] = []
 
     public init() {}
