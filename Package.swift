@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -33,9 +35,20 @@ let package = Package(
             ]
         ),
         .target(
+            name: "LFMaintAgent",
+            dependencies: [
+                "LFMaint",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "LFMaintCLI",
             dependencies: [
                 "LFMaint",
+                "LFMaintAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LFMaintTests",
-            dependencies: ["LFMaint", "LFMaintCLI"]
+            dependencies: ["LFMaint", "LFMaintAgent", "LFMaintCLI", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,10 +1,17 @@
 import ArgumentParser
+import LFMaint
+import LFMaintAgent
 
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "Run continuously: sample, publish, keep TTL in place and clean up when a volume fills.",
-        discussion: "Exit codes: 0 stopped cleanly (or --once succeeded), 1 error, 2 bad input."
+        discussion: """
+            Serves /metrics, /healthz and /readyz on --listen (or agent.listen). SIGTERM stops it within 8 s, \
+            abandoning a running cleanup between steps.
+            Exit codes: 0 stopped cleanly (or --once succeeded), 1 error, 2 bad input; with --once also \
+            3 a volume still above its threshold after cleanup, 5 some volumes unknown.
+            """
     )
 
     @OptionGroup var global: GlobalOptions
@@ -12,11 +19,28 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Run one full cycle and exit (what the CronJob runs).")
     var once = false
 
-    @Option(name: .long, help: ArgumentHelp("Serve /metrics, /healthz and /readyz here.", valueName: "host:port"))
-    var listen = "0.0.0.0:9464"
+    @Option(name: .long, help: ArgumentHelp("Serve /metrics, /healthz and /readyz here (default 0.0.0.0:9464).", valueName: "host:port"))
+    var listen: String?
+
+    @Flag(name: .long, help: "Plan cleanups and TTL changes but run none (observe only).")
+    var dryRun = false
+
+    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs (repeatable).", valueName: "name=path"))
+    var statfs: [String] = []
 
     func run() async throws {
-        _ = try global.start()
-        throw NotBuiltYet.exit("agent")
+        var config = try global.start()
+        if let listen { config.agent.listen = listen }
+        try config.validate()
+        let work = try AgentWork(config: config, statfs: statfs, dryRun: dryRun)
+        guard once else {
+            try await AgentService.run(work, listen: ListenAddress(config.agent.listen)!)
+            return
+        }
+        let result = await AgentOnce.run(work)
+        print(global.output == .json ? AgentReport.json(result) : AgentReport.text(result), terminator: "")
+        if !result.failures.isEmpty { throw ExitStatus.failure }
+        if result.stillAboveThreshold { throw ExitStatus.stillAboveThreshold }
+        if !result.cycle.run.allKnown { throw ExitStatus.someUnknown }
     }
 }

@@ -31,8 +31,8 @@ struct CleanupCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for unfinished mutations instead of skipping their tables.")
     var waitMutations = false
 
-    @Option(name: .long, help: "Give each statement at most this many seconds (DELETE and OPTIMIZE can be slow).")
-    var statementTimeout = 1800.0
+    @Option(name: .long, help: "Give each statement at most this many seconds (DELETE and OPTIMIZE can be slow; default 1800).")
+    var statementTimeout: Double?
 
     @Flag(name: .long, help: "Lift the server's 50 GB drop guard (max_partition_size_to_drop) for lfmaint's own statements.")
     var allowLargeDrops = false
@@ -50,7 +50,7 @@ struct CleanupCommand: AsyncParsableCommand {
         if let floorDays, floorDays < 1 {
             throw ValidationError("--floor-days must be at least 1, got \(floorDays)")
         }
-        if !(statementTimeout > 0) {
+        if let statementTimeout, !(statementTimeout > 0) {
             throw ValidationError("--statement-timeout must be greater than 0, got \(statementTimeout)")
         }
         if let maxDropGB, !(maxDropGB > 0) {
@@ -67,12 +67,11 @@ struct CleanupCommand: AsyncParsableCommand {
         if threshold != nil, target == nil, let configured = config.cleanup.targetPercent, configured >= config.cleanup.thresholdPercent {
             config.cleanup.targetPercent = nil
         }
+        if waitMutations { config.cleanup.waitMutations = true }
+        if allowLargeDrops { config.cleanup.allowLargeDrops = true }
+        if let statementTimeout { config.cleanup.statementTimeoutSeconds = statementTimeout }
         try config.validate()
-        var options = CleanupExecutor.Options()
-        options.dryRun = dryRun
-        options.waitMutations = waitMutations
-        options.allowLargeDrops = allowLargeDrops
-        options.statementTimeoutSeconds = statementTimeout
+        let options = CleanupExecutor.Options(config.cleanup, dryRun: dryRun)
         let workflow = try CleanupWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), options: options, statfs: statfs)
         let run = try await workflow.run()
         print(global.output == .json ? CleanupReport.json(run) : CleanupReport.text(run), terminator: "")

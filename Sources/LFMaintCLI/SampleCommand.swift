@@ -53,30 +53,9 @@ struct SampleCommand: AsyncParsableCommand {
         case .json: print(SampleReport.json(run), terminator: "")
         case .prom: print(PrometheusExposition.render(run, cluster: config.clusterName), terminator: "")
         }
-        if try await SamplePublishing.publish(run, config: config) == false { throw ExitStatus.failure }
+        let failures = await SamplePublishing.publish(run, config: config)
+        for failure in failures { LFMaintCommand.printError("lfmaint: \(failure)") }
+        if !failures.isEmpty { throw ExitStatus.failure }
         if !run.allKnown { throw ExitStatus.someUnknown }
-    }
-}
-
-/// Sends a run to every configured target; says on stderr what failed. False when any did.
-enum SamplePublishing {
-    static func publish(_ run: SampleRun, config: Configuration) async throws -> Bool {
-        var ok = true
-        for target in config.publish {
-            do {
-                switch target {
-                case .cloudwatch:
-                    _ = try await CloudWatchPublisher(config: config).publish(run.samples)
-                case .pushgateway:
-                    guard let url = config.pushgatewayURL else { continue }
-                    try await PushgatewayPublisher(url: url, cluster: config.clusterName)
-                        .publish(PrometheusExposition.render(run, cluster: config.clusterName))
-                }
-            } catch {
-                LFMaintCommand.printError("lfmaint: publishing to \(target.rawValue) failed: \(error)")
-                ok = false
-            }
-        }
-        return ok
     }
 }

@@ -30,6 +30,13 @@ public struct CleanupExecutor: Sendable {
         public var allowLargeDrops = false
         public var statementTimeoutSeconds = 1800.0
         public init() {}
+
+        public init(_ settings: CleanupSettings, dryRun: Bool) {
+            self.dryRun = dryRun
+            waitMutations = settings.waitMutations
+            allowLargeDrops = settings.allowLargeDrops
+            statementTimeoutSeconds = settings.statementTimeoutSeconds
+        }
     }
 
     public let client: ClickHouseClient
@@ -62,6 +69,10 @@ public struct CleanupExecutor: Sendable {
             var outcome = CleanupOutcome(step: step, status: .skipped, usageBefore: usage)
             // A real run stops at the target; a dry run lists the whole plan.
             if usage < Double(policy.targetPercent), !options.dryRun { break }
+            if Task.isCancelled {
+                run.conclusion = "stopped before step \(index + 1) of \(steps.count): lfmaint is shutting down"
+                break
+            }
             if let reason = refusal(step, state: state, free: free, droppedPartitions: droppedPartitions, droppedBytes: droppedBytes) {
                 outcome.reason = reason
                 run.outcomes.append(outcome)
@@ -83,7 +94,9 @@ public struct CleanupExecutor: Sendable {
                     free = measured.available
                     usedNow = measured.used
                 }
-                await audit.record(outcome, runID: String(runID))
+                // Recorded even when lfmaint is stopping: the record must not be abandoned with the step.
+                let recorded = outcome
+                await Task { await audit.record(recorded, runID: String(runID)) }.value
             }
             if outcome.status != .failed, step.action == .dropPartition {
                 droppedPartitions += 1
@@ -169,6 +182,9 @@ public struct CleanupExecutor: Sendable {
         } catch let error as ClickHouseError where error.code == 243 {
             outcome.status = .failed
             outcome.reason = "not enough space to run it (NOT_ENOUGH_SPACE): \(error)"
+        } catch is CancellationError {
+            outcome.status = .failed
+            outcome.reason = "abandoned: lfmaint stopped while it ran; the server finishes it or not on its own (query_id \(queryID))"
         } catch ClickHouseError.transport(.timedOut) {
             outcome.status = .failed
             outcome.reason = "timed out after \(Int(options.statementTimeoutSeconds)) s; the server may still be running it (query_id \(queryID))"

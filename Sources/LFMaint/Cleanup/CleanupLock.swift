@@ -87,7 +87,12 @@ public final class CleanupLock: Sendable {
     }
 
     /// Releases the lock (and clears expired rows). A failure is logged: the row expires on its own.
+    /// Runs to the end even when the caller is being cancelled (lfmaint stopping).
     public func release() async {
+        await Task { await releaseNow() }.value
+    }
+
+    private func releaseNow() async {
         switch holder {
         case .none: return
         case .postgres(let connection):

@@ -19,10 +19,15 @@ public struct CleanupWorkflow: Sendable {
     public let volumes: [VolumeSettings]
 
     public init(config: Configuration, client: ClickHouseClient, options: CleanupExecutor.Options, statfs: [String] = []) throws {
+        self.init(config: config, client: client, options: options,
+                  volumes: try SampleTargets.volumes(config: config, statfs: statfs).filter { $0.component == .clickhouse })
+    }
+
+    public init(config: Configuration, client: ClickHouseClient, options: CleanupExecutor.Options, volumes: [VolumeSettings]) {
         self.config = config
         self.client = client
         self.options = options
-        volumes = try SampleTargets.volumes(config: config, statfs: statfs).filter { $0.component == .clickhouse }
+        self.volumes = volumes
     }
 
     public func run() async throws -> CleanupRun {

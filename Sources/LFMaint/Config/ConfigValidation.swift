@@ -66,6 +66,9 @@ enum ConfigValidation {
         if let cap = config.cleanup.maxDropGB, cap <= 0 {
             throw ConfigError(key: "cleanup.maxDropGB", "must be greater than 0, got \(cap)")
         }
+        guard config.cleanup.statementTimeoutSeconds > 0, config.cleanup.statementTimeoutSeconds.isFinite else {
+            throw ConfigError(key: "cleanup.statementTimeoutSeconds", "must be greater than 0")
+        }
         try validateVolumes(config.volumes)
     }
 

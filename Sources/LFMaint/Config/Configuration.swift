@@ -103,6 +103,9 @@ public struct CleanupSettings: Sendable, Equatable {
     public var targetPercent: Int?
     public var floorDays = 7
     public var maxDropGB: Double?
+    public var statementTimeoutSeconds = 1800.0
+    public var waitMutations = false
+    public var allowLargeDrops = false
 
     public var effectiveTargetPercent: Int { targetPercent ?? max(thresholdPercent - 10, 1) }
 }

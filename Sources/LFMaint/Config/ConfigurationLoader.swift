@@ -140,6 +140,9 @@ public enum ConfigurationLoader {
         if let value = try section.int("target") { settings.targetPercent = value }
         if let value = try section.int("floorDays") { settings.floorDays = value }
         if let value = try section.double("maxDropGB") { settings.maxDropGB = value }
+        if let value = try section.double("statementTimeoutSeconds") { settings.statementTimeoutSeconds = value }
+        if let value = try section.bool("waitMutations") { settings.waitMutations = value }
+        if let value = try section.bool("allowLargeDrops") { settings.allowLargeDrops = value }
         try section.finish()
     }
 

@@ -21,7 +21,11 @@ public enum CleanupReport {
     }
 
     public static func json(_ run: CleanupRun) -> String {
-        let object: [String: Any] = [
+        JSONOutput.encode(object(run))
+    }
+
+    static func object(_ run: CleanupRun) -> [String: Any] {
+        [
             "before": run.before, "after": run.after, "target": run.targetPercent, "threshold": run.thresholdPercent,
             "dryRun": run.dryRun, "conclusion": run.conclusion,
             "steps": run.outcomes.map { outcome -> [String: Any] in
@@ -32,7 +36,6 @@ public enum CleanupReport {
                 ]
             },
         ]
-        return JSONOutput.encode(object)
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }

@@ -39,7 +39,7 @@ public enum TTLReport {
         })
     }
 
-    private static func object(_ row: TTLPlanRow) -> [String: Any] {
+    static func object(_ row: TTLPlanRow) -> [String: Any] {
         [
             "table": row.table.description,
             "current": row.current ?? NSNull(),

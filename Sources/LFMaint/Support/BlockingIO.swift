@@ -5,6 +5,9 @@ import Synchronization
 /// as many threads as cores. The work goes round-robin to serial queues: each serial queue may get a
 /// thread of its own (it "overcommits"), whereas a concurrent queue is held to one thread per core,
 /// which would make 8 parallel HTTP requests wait for each other on a 2-core machine.
+///
+/// A cancelled caller stops waiting at once (CancellationError) and the call finishes unobserved:
+/// that is how the agent stops within seconds of SIGTERM while a long statement is on the server.
 public enum BlockingIO {
     static let width = 16
     private static let queues = (0..<width).map { DispatchQueue(label: "lfmaint.blocking-io.\($0)") }
@@ -12,8 +15,51 @@ public enum BlockingIO {
 
     public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         let index = next.add(1, ordering: .relaxed).oldValue % width
-        return try await withCheckedThrowingContinuation { continuation in
-            queues[index].async { continuation.resume(with: Result { try work() }) }
+        let waiter = Waiter<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard waiter.wait(continuation) else { return }
+                queues[index].async { waiter.finish(Result { try work() }) }
+            }
+        } onCancel: {
+            waiter.finish(.failure(CancellationError()))
+        }
+    }
+
+    /// Resumes the continuation exactly once: with the result, or with the cancellation that came first.
+    private final class Waiter<T: Sendable>: Sendable {
+        enum State { case idle, waiting(CheckedContinuation<T, Error>), finished(Result<T, Error>?) }
+        private let state = Mutex<State>(.idle)
+
+        /// False when cancelled before the work started: the continuation is already resumed.
+        func wait(_ continuation: CheckedContinuation<T, Error>) -> Bool {
+            let early: Result<T, Error>? = state.withLock { state in
+                if case .finished(let result) = state {
+                    state = .finished(nil)
+                    return result
+                }
+                state = .waiting(continuation)
+                return nil
+            }
+            guard let early else { return true }
+            continuation.resume(with: early)
+            return false
+        }
+
+        func finish(_ result: Result<T, Error>) {
+            let continuation: CheckedContinuation<T, Error>? = state.withLock { state in
+                switch state {
+                case .idle:
+                    state = .finished(result)
+                    return nil
+                case .waiting(let continuation):
+                    state = .finished(nil)
+                    return continuation
+                case .finished:
+                    return nil
+                }
+            }
+            continuation?.resume(with: result)
         }
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// `lfmaint agent --once`, what the CronJob runs: one sample (published), a cleanup of every
+/// ClickHouse volume over its threshold (one sample is enough: the CronJob's schedule is the
+/// cooldown), one TTL check, and a last push of the agent's metrics to the Pushgateway.
+public struct AgentOnce: Sendable {
+    public var cycle: AgentWork.Cycle
+    public var cleanups: [(volume: String, result: AgentWork.CleanupResult)]
+    public var ttl: AgentWork.TTLCheck?
+    public var ttlError: String?
+    public var pushFailure: String?
+
+    public static func run(_ work: AgentWork) async -> AgentOnce {
+        let now = Date().timeIntervalSince1970
+        var history = SampleHistory(windowSeconds: work.config.agent.forecastWindowSeconds)
+        let cycle = await work.sample(history: &history, now: now)
+        var guards: [String: VolumeGuard] = [:]
+        var cleanups: [(volume: String, result: AgentWork.CleanupResult)] = []
+        for volume in await work.volumesToClean(cycle.run, guards: &guards, now: now, consecutive: 1) {
+            cleanups.append((volume.name, await work.cleanup(volume)))
+        }
+        var once = AgentOnce(cycle: cycle, cleanups: cleanups)
+        do {
+            once.ttl = try await work.checkTTL()
+        } catch {
+            once.ttlError = String(describing: error)
+        }
+        if work.config.publish.contains(.pushgateway), let url = work.config.pushgatewayURL {
+            do {
+                try await PushgatewayPublisher(url: url, cluster: work.config.clusterName).publish(work.status.exposition())
+            } catch {
+                once.pushFailure = "publishing to pushgateway failed: \(error)"
+            }
+        }
+        return once
+    }
+
+    init(cycle: AgentWork.Cycle, cleanups: [(volume: String, result: AgentWork.CleanupResult)]) {
+        self.cycle = cycle
+        self.cleanups = cleanups
+    }
+
+    public var failures: [String] {
+        cycle.publishFailures + [pushFailure, ttlError.map { "TTL check failed: \($0)" }].compactMap { $0 }
+            + cleanups.filter { !$0.result.worked }.map { "cleanup of \($0.volume) \($0.result.outcome): \($0.result.message)" }
+    }
+
+    public var stillAboveThreshold: Bool { cleanups.contains { $0.result.outcome == "still_above" } }
+}

@@ -1,0 +1,120 @@
+import Synchronization
+
+/// What the agent knows and counts, shared by its loops and served at `/metrics` and `/readyz`.
+public final class AgentStatus: Sendable {
+    struct State {
+        var lastRun: SampleRun?
+        var forecasts: [String: Double] = [:]
+        var cycles = 0
+        var cycleFailures = 0
+        var lastCycleSeconds: Double?
+        var lastSuccess: Double?
+        var cleanupRuns: [LabelPair: Int] = [:]
+        var freedBytes: [String: Int64] = [:]
+        var actions: [LabelPair: Int] = [:]
+        var ttlDrift: Int?
+        var ttlCheckOK: Bool?
+    }
+
+    struct LabelPair: Hashable { let volume: String, value: String }
+
+    public let cluster: String
+    public let volumes: [VolumeSettings]
+    /// Cleanup threshold per volume name, in percent.
+    public let thresholds: [String: Double]
+    private let state = Mutex(State())
+
+    public init(config: Configuration, volumes: [VolumeSettings]) {
+        cluster = config.clusterName
+        self.volumes = volumes
+        thresholds = Dictionary(volumes.map { ($0.name, Double($0.thresholdPercent ?? config.cleanup.thresholdPercent)) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func recordSample(_ run: SampleRun) {
+        state.withLock { $0.lastRun = run }
+    }
+
+    public func recordCycle(seconds: Double, succeeded: Bool, at now: Double) {
+        state.withLock {
+            $0.cycles += 1
+            $0.lastCycleSeconds = seconds
+            if succeeded { $0.lastSuccess = now } else { $0.cycleFailures += 1 }
+        }
+    }
+
+    public func recordForecast(volume: String, secondsToFull: Double?) {
+        state.withLock { $0.forecasts[volume] = secondsToFull }
+    }
+
+    public func recordCleanup(volume: String, outcome: String, freedBytes: Int64) {
+        state.withLock {
+            $0.cleanupRuns[LabelPair(volume: volume, value: outcome), default: 0] += 1
+            $0.freedBytes[volume, default: 0] += max(0, freedBytes)
+        }
+    }
+
+    public func recordAction(volume: String, action: String) {
+        state.withLock { $0.actions[LabelPair(volume: volume, value: action), default: 0] += 1 }
+    }
+
+    /// `drift` nil: the check failed.
+    public func recordTTL(drift: Int?) {
+        state.withLock {
+            $0.ttlCheckOK = drift != nil
+            if let drift { $0.ttlDrift = drift }
+        }
+    }
+
+    public func cleanupRuns(volume: String) -> Int {
+        state.withLock { $0.cleanupRuns.filter { $0.key.volume == volume }.values.reduce(0, +) }
+    }
+
+    /// Ready once a cycle has succeeded within the last `window` seconds.
+    public func isReady(now: Double, window: Double) -> Bool {
+        state.withLock { $0.lastSuccess.map { now - $0 <= window } ?? false }
+    }
+
+    public func exposition() -> String {
+        let state = state.withLock { $0 }
+        var families = state.lastRun.map { PrometheusExposition.families($0, cluster: cluster) } ?? []
+        var threshold = PrometheusExposition.Family(name: "lfmaint_volume_threshold_ratio", help: "The volume's cleanup threshold (0-1).")
+        var forecast = PrometheusExposition.Family(name: "lfmaint_volume_full_in_seconds",
+                                                   help: "Forecast seconds until the volume is full (least-squares slope of free space); absent when not filling.")
+        for volume in volumes {
+            let labels = PrometheusExposition.volumeLabels(volume, cluster: cluster)
+            threshold.add(labels, thresholds[volume.name].map { $0 / 100 })
+            forecast.add(labels, state.forecasts[volume.name])
+        }
+        var runs = counter("lfmaint_cleanup_runs_total", "Cleanup runs by outcome (below_target, below_threshold, still_above, failed, refused).")
+        for (key, count) in state.cleanupRuns.sorted(by: { ($0.key.volume, $0.key.value) < ($1.key.volume, $1.key.value) }) {
+            runs.add([("volume", key.volume), ("outcome", key.value), ("cluster", cluster)], Double(count))
+        }
+        var freed = counter("lfmaint_cleanup_freed_bytes_total", "Bytes freed by cleanups, as measured on the volume.")
+        for (volume, bytes) in state.freedBytes.sorted(by: { $0.key < $1.key }) {
+            freed.add([("volume", volume), ("cluster", cluster)], Double(bytes))
+        }
+        var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples (cleanup, hold, warn_threshold, warn_forecast).")
+        for (key, count) in state.actions.sorted(by: { ($0.key.volume, $0.key.value) < ($1.key.volume, $1.key.value) }) {
+            actions.add([("volume", key.volume), ("action", key.value), ("cluster", cluster)], Double(count))
+        }
+        let clusterLabel = [("cluster", cluster)]
+        var cycles = counter("lfmaint_cycles_total", "Sampling cycles run.")
+        cycles.add(clusterLabel, Double(state.cycles))
+        var failures = counter("lfmaint_cycle_failures_total", "Sampling cycles that failed (publishing or an error).")
+        failures.add(clusterLabel, Double(state.cycleFailures))
+        var duration = PrometheusExposition.Family(name: "lfmaint_cycle_duration_seconds", help: "Wall time of the last sampling cycle.")
+        duration.add(clusterLabel, state.lastCycleSeconds)
+        var success = PrometheusExposition.Family(name: "lfmaint_last_success_timestamp_seconds", help: "Unix time of the last cycle that succeeded.")
+        success.add(clusterLabel, state.lastSuccess)
+        var drift = PrometheusExposition.Family(name: "lfmaint_ttl_drift", help: "Tables whose TTL differs from the retention policy.")
+        drift.add(clusterLabel, state.ttlDrift.map(Double.init))
+        var ttlOK = PrometheusExposition.Family(name: "lfmaint_ttl_check_ok", help: "1 when the last TTL check could read the server, else 0.")
+        ttlOK.add(clusterLabel, state.ttlCheckOK.map { $0 ? 1 : 0 })
+        families += [threshold, forecast, runs, freed, actions, cycles, failures, duration, success, drift, ttlOK]
+        return PrometheusExposition.render(families)
+    }
+
+    private func counter(_ name: String, _ help: String) -> PrometheusExposition.Family {
+        PrometheusExposition.Family(name: name, help: help, type: "counter")
+    }
+}

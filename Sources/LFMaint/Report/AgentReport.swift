@@ -1,0 +1,35 @@
+import Foundation
+
+/// What `lfmaint agent --once` prints: the samples, each cleanup, and the TTL check.
+public enum AgentReport {
+    public static func text(_ once: AgentOnce) -> String {
+        var text = SampleReport.text(once.cycle.run)
+        if once.cleanups.isEmpty { text += "\ncleanup: no ClickHouse volume is over its threshold\n" }
+        for (volume, result) in once.cleanups {
+            text += "\ncleanup of \(volume): \(result.outcome.replacingOccurrences(of: "_", with: " "))\n"
+            text += result.run.map(CleanupReport.text) ?? "\(result.message)\n"
+        }
+        if let ttl = once.ttl {
+            text += "\nTTL: " + (ttl.drift == 0 ? "every table matches the retention policy" : "\(ttl.drift) tables differ from the retention policy")
+            text += ttl.applied > 0 ? " (applied \(ttl.applied) changes)\n" : "\n"
+            if ttl.drift > 0 { text += TTLReport.text(ttl.rows.filter { $0.action.changesSomething }) }
+        }
+        for failure in once.failures { text += "\nfailed: \(failure)\n" }
+        return text
+    }
+
+    public static func json(_ once: AgentOnce) -> String {
+        var ttl: Any = NSNull()
+        if let check = once.ttl {
+            ttl = ["drift": check.drift, "applied": check.applied, "tables": check.rows.map(TTLReport.object)] as [String: Any]
+        }
+        return JSONOutput.encode([
+            "samples": once.cycle.run.samples.map(SampleReport.object),
+            "cleanups": once.cleanups.map { volume, result -> [String: Any] in
+                ["volume": volume, "outcome": result.outcome, "message": result.message, "run": result.run.map(CleanupReport.object) ?? NSNull()]
+            },
+            "ttl": ttl,
+            "failures": once.failures,
+        ] as [String: Any])
+    }
+}

@@ -1,0 +1,22 @@
+import LFMaint
+import Logging
+import ServiceLifecycle
+
+/// The long-running agent: the endpoints, the sampler, the guard and the retention loop in one
+/// ServiceGroup. SIGTERM or SIGINT stops them in reverse order (retention, guard — which abandons a
+/// running cleanup between steps and releases its lock —, sampler, endpoints) within 8 s.
+public enum AgentService {
+    public static let shutdownLimit: Duration = .seconds(8)
+
+    public static func run(_ work: AgentWork, listen: ListenAddress) async throws {
+        let (runs, runsInput) = AsyncStream.makeStream(of: SampleRun.self, bufferingPolicy: .bufferingNewest(1))
+        let endpoints = try await EndpointsService(status: work.status, listen: listen, intervalSeconds: work.config.agent.intervalSeconds)
+        var configuration = ServiceGroupConfiguration(
+            services: [endpoints, SamplerService(work: work, runs: runsInput), GuardService(work: work, runs: runs), RetentionService(work: work)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: Logger(label: "lfmaint.agent"))
+        configuration.maximumGracefulShutdownDuration = shutdownLimit
+        configuration.maximumCancellationDuration = .seconds(1)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}

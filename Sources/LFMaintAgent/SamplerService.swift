@@ -1,0 +1,18 @@
+import Foundation
+import LFMaint
+import ServiceLifecycle
+
+/// Every `intervalSeconds`: sample every volume, forecast, publish, and hand the run to the guard.
+struct SamplerService: Service {
+    let work: AgentWork
+    let runs: AsyncStream<SampleRun>.Continuation
+
+    func run() async throws {
+        defer { runs.finish() }
+        var history = SampleHistory(windowSeconds: work.config.agent.forecastWindowSeconds)
+        repeat {
+            let cycle = await work.sample(history: &history, now: Date().timeIntervalSince1970)
+            runs.yield(cycle.run)
+        } while await pause(seconds: work.config.agent.intervalSeconds)
+    }
+}

@@ -1,0 +1,96 @@
+import LFMaint
+import Testing
+
+@Suite("Time-to-full forecast")
+struct TimeToFullTests {
+    func line(slope: Double, start: Double, count: Int, step: Double = 60) -> [TimeToFull.Point] {
+        (0..<count).map { TimeToFull.Point(time: Double($0) * step, availableBytes: start + slope * Double($0) * step) }
+    }
+
+    @Test func aSteadyFillIsForecastExactly() throws {
+        // 1 MB/s less free space; 1,000 MB free at t=0, so at t=540 (the last point) 460 MB: 460 s to go.
+        let points = line(slope: -1_000_000, start: 1_000_000_000, count: 10)
+        let seconds = try #require(TimeToFull.seconds(points, now: 540))
+        #expect(abs(seconds - 460) < 1e-6)
+        #expect(abs(TimeToFull.seconds(points, now: 600)! - 400) < 1e-6, "forecast from now, not from the last sample")
+    }
+
+    @Test func noisyPointsGiveTheLeastSquaresSlope() throws {
+        // Free space 1000, 990, 1000, 970, 980 at t = 0…4: mean 988, slope Σ(dt·dv)/Σdt² = -60/10 = -6/s,
+        // so the line is at 988 - 6·2 = 976 at t=4: 976/6 s to go.
+        let values = [1000.0, 990, 1000, 970, 980]
+        let points = values.enumerated().map { TimeToFull.Point(time: Double($0.offset), availableBytes: $0.element) }
+        let seconds = try #require(TimeToFull.seconds(points, now: 4))
+        #expect(abs(seconds - 976.0 / 6.0) < 1e-9)
+    }
+
+    @Test func aVolumeThatIsNotFillingHasNoForecast() {
+        #expect(TimeToFull.seconds(line(slope: 0, start: 500, count: 10), now: 600) == nil)
+        #expect(TimeToFull.seconds(line(slope: 5, start: 500, count: 10), now: 600) == nil)
+        #expect(TimeToFull.seconds(line(slope: -5, start: 500, count: 2), now: 60) == nil, "two points are not a trend")
+        #expect(TimeToFull.seconds(Array(repeating: TimeToFull.Point(time: 5, availableBytes: 9), count: 4), now: 5) == nil)
+    }
+
+    @Test func anOverdueVolumeIsFullNow() {
+        #expect(TimeToFull.seconds(line(slope: -10, start: 100, count: 5, step: 1), now: 1000) == 0)
+    }
+
+    @Test func theWindowDropsOldSamplesAndSkipsUnknownOnes() throws {
+        var history = SampleHistory(windowSeconds: 100)
+        let volume = VolumeSettings(name: "ch", component: .clickhouse, source: .statfs, path: "/x")
+        func sample(_ available: Int64) -> VolumeSample {
+            VolumeSample(volume: volume, usedBytes: 1000 - available, totalBytes: 1000, availableBytes: available)
+        }
+        // An old trend of growing free space, then a recent fill: only the fill is inside the window.
+        for (time, available) in [(0.0, Int64(100)), (50, 200), (100, 300), (200, 900), (250, 800), (300, 700)] {
+            history.record([sample(available)], at: time)
+        }
+        history.record([.unknown(volume, "down")], at: 310)
+        let seconds = try #require(history.secondsToFull("ch", now: 300))
+        #expect(abs(seconds - 350) < 1e-9, "700 bytes free, 2 bytes/s")
+    }
+}
+
+@Suite("Guard: when a cleanup runs")
+struct VolumeGuardTests {
+    func observe(_ guardState: inout VolumeGuard, _ usage: Double?, at now: Double) -> VolumeGuard.Decision {
+        guardState.observe(usagePercent: usage, thresholdPercent: 90, targetPercent: 80, now: now)
+    }
+
+    @Test func itActsOnlyAfterConsecutiveSamplesOverTheThreshold() {
+        var guardState = VolumeGuard(consecutive: 2, cooldownSeconds: 900)
+        #expect(observe(&guardState, 91, at: 0) == .watching(streak: 1, of: 2))
+        #expect(observe(&guardState, 89, at: 60) == .calm, "a dip resets the streak")
+        #expect(observe(&guardState, 90, at: 120) == .watching(streak: 1, of: 2))
+        #expect(observe(&guardState, 95, at: 180) == .cleanup)
+    }
+
+    @Test func anUnknownSampleNeverActsAndBreaksTheStreak() {
+        var guardState = VolumeGuard(consecutive: 2, cooldownSeconds: 0)
+        #expect(observe(&guardState, 95, at: 0) == .watching(streak: 1, of: 2))
+        guard case .hold = observe(&guardState, nil, at: 60) else { Issue.record("unknown must hold"); return }
+        #expect(observe(&guardState, 95, at: 120) == .watching(streak: 1, of: 2))
+    }
+
+    @Test func afterARunItWaitsForTheTargetThenForTheCooldown() {
+        var guardState = VolumeGuard(consecutive: 1, cooldownSeconds: 900)
+        #expect(observe(&guardState, 95, at: 0) == .cleanup)
+        guardState.ran(at: 10, worked: true)
+        guard case .hold(let reason) = observe(&guardState, 93, at: 70) else { Issue.record("must hold"); return }
+        #expect(reason.contains("has not gone under the target"))
+        #expect(observe(&guardState, 85, at: 130) == .calm, "under the threshold, over the target: still disarmed")
+        guard case .hold = observe(&guardState, 92, at: 190) else { Issue.record("not re-armed above the target"); return }
+        #expect(observe(&guardState, 79, at: 250) == .calm)
+        guard case .hold(let cooldown) = observe(&guardState, 95, at: 310) else { Issue.record("cooldown must hold"); return }
+        #expect(cooldown.contains("cooldown: the next cleanup may run in 600 s"))
+        #expect(observe(&guardState, 95, at: 910) == .cleanup)
+    }
+
+    @Test func aFailedRunIsRetriedAfterTheCooldownWithoutReArming() {
+        var guardState = VolumeGuard(consecutive: 1, cooldownSeconds: 300)
+        #expect(observe(&guardState, 95, at: 0) == .cleanup)
+        guardState.ran(at: 0, worked: false)
+        guard case .hold = observe(&guardState, 95, at: 60) else { Issue.record("cooldown must hold"); return }
+        #expect(observe(&guardState, 95, at: 300) == .cleanup)
+    }
+}
