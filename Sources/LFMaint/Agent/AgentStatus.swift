@@ -18,6 +18,9 @@ public final class AgentStatus: Sendable {
 
     struct LabelPair: Hashable { let volume: String, value: String }
 
+    /// The outcomes `lfmaint_cleanup_runs_total` counts (a dry-run agent adds dry_run).
+    public static let outcomes = ["below_target", "below_threshold", "still_above", "failed", "refused"]
+
     public let cluster: String
     public let volumes: [VolumeSettings]
     /// Cleanup threshold per volume name, in percent.
@@ -85,13 +88,18 @@ public final class AgentStatus: Sendable {
             threshold.add(labels, thresholds[volume.name].map { $0 / 100 })
             forecast.add(labels, state.forecasts[volume.name])
         }
-        var runs = counter("lfmaint_cleanup_runs_total", "Cleanup runs by outcome (below_target, below_threshold, still_above, failed, refused).")
-        for (key, count) in state.cleanupRuns.sorted(by: { ($0.key.volume, $0.key.value) < ($1.key.volume, $1.key.value) }) {
-            runs.add([("volume", key.volume), ("outcome", key.value), ("cluster", cluster)], Double(count))
+        // Every ClickHouse volume's counters start at 0, so `increase()` sees the first run too.
+        let cleaned = volumes.filter { $0.component == .clickhouse }.map(\.name)
+        var runs = counter("lfmaint_cleanup_runs_total", "Cleanup runs by outcome (\(Self.outcomes.joined(separator: ", "))).")
+        for volume in cleaned {
+            let seen = Set(state.cleanupRuns.keys.filter { $0.volume == volume }.map(\.value))
+            for outcome in Self.outcomes + seen.subtracting(Self.outcomes).sorted() {
+                runs.add([("volume", volume), ("outcome", outcome), ("cluster", cluster)], Double(state.cleanupRuns[LabelPair(volume: volume, value: outcome)] ?? 0))
+            }
         }
         var freed = counter("lfmaint_cleanup_freed_bytes_total", "Bytes freed by cleanups, as measured on the volume.")
-        for (volume, bytes) in state.freedBytes.sorted(by: { $0.key < $1.key }) {
-            freed.add([("volume", volume), ("cluster", cluster)], Double(bytes))
+        for volume in cleaned {
+            freed.add([("volume", volume), ("cluster", cluster)], Double(state.freedBytes[volume] ?? 0))
         }
         var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples (cleanup, hold, warn_threshold, warn_forecast).")
         for (key, count) in state.actions.sorted(by: { ($0.key.volume, $0.key.value) < ($1.key.volume, $1.key.value) }) {

@@ -1,0 +1,123 @@
+import FlyingFox
+import Foundation
+import LFMaint
+import Synchronization
+import Testing
+
+/// `lfmaint agent` against the local stack, as a process: its endpoints, its guard, its shutdown.
+@Suite("Agent against the local stack", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+struct AgentIntegrationTests {
+    @Test func itServesMetricsPromtoolAcceptsWithEveryVolume() throws {
+        let statfsDir = FileManager.default.temporaryDirectory.path
+        let agent = try AgentProcess(config: "agent: {intervalSeconds: 0.5}\n", environment: [
+            "CLICKHOUSE_URL": try TestStack.chdbURL, "CLICKHOUSE_PASSWORD": try TestStack.clickhousePassword.reveal(),
+            "CLICKHOUSE_CLUSTER_ENABLED": "false", "DATABASE_URL": try TestStack.databaseURL,
+            "REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_URL"),
+        ], arguments: ["--statfs", "tmp=\(statfsDir)", "--dry-run"])
+        #expect(agent.get("/healthz")?.status == 200 || agent.wait(upTo: 10) { agent.get("/healthz")?.status == 200 })
+        #expect(agent.wait(upTo: 20) { agent.get("/readyz")?.status == 200 }, "\(agent.stderr.suffix(2000))")
+        // A few cycles, so the forecast has points.
+        #expect(agent.wait(upTo: 20) { (AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_cycles_total") ?? 0) >= 3 })
+        let metrics = try #require(agent.get("/metrics")).body
+        let verdict = try CommandLineTests().runTool("/usr/bin/promtool", ["check", "metrics"], input: metrics)
+        #expect(verdict.isEmpty, "promtool: \(verdict)")
+        for volume in ["clickhouse", "postgres", "redis", "tmp"] {
+            #expect(metrics.contains("lfmaint_volume_sample_ok{volume=\"\(volume)\""), "\(volume) missing")
+        }
+        #expect(AgentProcess.sum(metrics, "lfmaint_volume_sample_ok") == 4)
+        #expect(AgentProcess.sum(metrics, "lfmaint_volume_threshold_ratio", ["volume=\"clickhouse\""]) == 0.9)
+        #expect(metrics.contains("lfmaint_ttl_check_ok{cluster=\"langfuse\"} 1"))
+        #expect(metrics.contains("# TYPE lfmaint_cycles_total counter"))
+        #expect(AgentProcess.sum(metrics, "lfmaint_cleanup_runs_total", ["volume=\"clickhouse\"", "outcome=\"failed\""]) == 0, "counters start at 0")
+        let stopped = agent.terminate(limit: 10)
+        #expect(stopped?.status == 0)
+    }
+
+    @Test func aThresholdCrossingRunsExactlyOneCleanupThenNoneDuringTheCooldown() async throws {
+        let fixture = try await LangfuseFixture.make("agentguard")
+        defer { Task { await fixture.drop() } }
+        let agent = try AgentProcess(config: """
+            cleanup: {threshold: 2, target: 1}
+            agent: {intervalSeconds: 0.3, consecutiveSamples: 2, cooldownSeconds: 3600, ttlIntervalSeconds: 3600}
+            """, environment: fixture.environment)
+        #expect(agent.wait(upTo: 30) { (AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_cleanup_runs_total") ?? 0) > 0 },
+                "\(agent.stderr.suffix(3000))")
+        let runsAt = AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_cycles_total") ?? 0
+        // Ten more samples over the threshold, all inside the cooldown.
+        #expect(agent.wait(upTo: 30) { (AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_cycles_total") ?? 0) >= runsAt + 10 })
+        let metrics = try #require(agent.get("/metrics")).body
+        #expect(AgentProcess.sum(metrics, "lfmaint_cleanup_runs_total") == 1, "\(metrics)")
+        #expect(AgentProcess.sum(metrics, "lfmaint_cleanup_runs_total", ["outcome=\"still_above\""]) == 1, "the disk stays over 2%")
+        #expect(AgentProcess.sum(metrics, "lfmaint_volume_actions_total", ["action=\"cleanup\""]) == 1)
+        #expect((AgentProcess.sum(metrics, "lfmaint_volume_actions_total", ["action=\"hold\""]) ?? 0) >= 5)
+        #expect((AgentProcess.sum(metrics, "lfmaint_cleanup_freed_bytes_total") ?? -1) >= 0)
+        let runIDs = Set(agent.stderr.split(separator: "\n").filter { $0.contains("\"event\":\"cleanup-step\"") }.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["run"] as? String
+        })
+        #expect(runIDs.count == 1, "one cleanup run in the audit lines: \(runIDs)")
+        #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.traces WHERE timestamp < now() - INTERVAL 8 DAY") == "0")
+        #expect(agent.terminate(limit: 10)?.status == 0)
+    }
+
+    @Test func sigtermMidCleanupKeepsTheDataReleasesTheLockAndExits0Within10Seconds() async throws {
+        let fixture = try await LangfuseFixture.make("agentstop")
+        defer { Task { await fixture.drop() } }
+        // A mutation that fails on every row never finishes: with waitMutations, the cleanup waits on it.
+        try await fixture.client.execute("ALTER TABLE `\(fixture.database)`.scores UPDATE value = if(throwIf(id != ''), value, value) WHERE 1")
+        let bound = try await fixture.scalar("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
+        func newer() async throws -> String {
+            try await fixture.scalar("""
+                SELECT (SELECT count() FROM `\(fixture.database)`.traces WHERE timestamp >= toDateTime(\(bound))),
+                       (SELECT count() FROM `\(fixture.database)`.observations WHERE start_time >= toDateTime(\(bound))),
+                       (SELECT count() FROM `\(fixture.database)`.scores WHERE timestamp >= toDateTime(\(bound)))
+                """)
+        }
+        let before = try await newer()
+        let agent = try AgentProcess(config: """
+            cleanup: {threshold: 2, target: 1, waitMutations: true}
+            agent: {intervalSeconds: 0.3, consecutiveSamples: 1}
+            """, environment: fixture.environment)
+        #expect(agent.wait(upTo: 60) { agent.stderr.contains("waiting for mutations") }, "\(agent.stderr.suffix(3000))")
+        let stopped = agent.terminate(limit: 10)
+        #expect(stopped?.status == 0, "exit \(String(describing: stopped)): \(agent.stderr.suffix(2000))")
+        #expect((stopped?.seconds ?? 99) < 10)
+        #expect(agent.stderr.contains("abandoned: lfmaint stopped while it ran"), "\(agent.stderr.suffix(2000))")
+        _ = try await fixture.client.execute("KILL MUTATION WHERE database = '\(fixture.database)' SYNC")
+        #expect(try await newer() == before)
+        #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.\(CleanupLock.tableName)") == "0", "the lock was released")
+    }
+
+    @Test func onceCleansUpNotifiesTheWebhookAndNeverLogsItsURL() async throws {
+        let fixture = try await LangfuseFixture.make("agentonce")
+        defer { Task { await fixture.drop() } }
+        let bodies = Mutex<[Data]>([])
+        let port = TestStack.closedPort()
+        let receiver = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: UInt16(port)), logger: .disabled)
+        await receiver.appendRoute("POST /hooks/T000/B000/secret-token") { request in
+            let body = try await request.bodyData
+            bodies.withLock { $0.append(body) }
+            return HTTPResponse(statusCode: .ok)
+        }
+        let serving = Task { try await receiver.run() }
+        defer { serving.cancel() }
+        try await receiver.waitUntilListening()
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-once-\(UUID().uuidString).yaml")
+        try """
+            cleanup: {threshold: 2, target: 1}
+            agent: {webhook: {url: "http://127.0.0.1:\(port)/hooks/T000/B000/secret-token"}}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let result = try CommandLineTests().run(["agent", "--once", "--output", "json", "--config", config.path, "--log-level", "debug"],
+                                               environment: fixture.environment)
+        #expect(result.status == 3, "still above 2% after every step: \(result.stderr.suffix(2000))")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(Set(report.keys) == ["samples", "cleanups", "ttl", "failures"])
+        let cleanups = try #require(report["cleanups"] as? [[String: Any]])
+        #expect(cleanups.count == 1 && cleanups.first?["outcome"] as? String == "still_above")
+        let received = bodies.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        let events = received.compactMap { $0["event"] as? String }
+        #expect(events == ["cleanup-started", "cleanup-finished"], "\(received)")
+        #expect(received.allSatisfy { ($0["text"] as? String)?.hasPrefix("lfmaint [langfuse] clickhouse: ") == true })
+        #expect(!result.stderr.contains("secret-token") && !result.stdout.contains("secret-token"))
+    }
+}
