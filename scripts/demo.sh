@@ -21,11 +21,11 @@ export DATABASE_URL="$LFMAINT_TEST_DATABASE_URL" REDIS_CONNECTION_STRING="$LFMAI
 
 echo "== lfmaint version"
 "$BIN" version
-for command in "sample" "ttl plan" "cleanup --dry-run"; do
-  echo
-  echo "== lfmaint $command"
-  # shellcheck disable=SC2086
-  "$BIN" $command || echo "(exit $?)"
-done
+# A low threshold, so that the dry run has a plan to show on a disk that is far from full.
+demo_config="$LFMAINT_STACK_DIR/demo.yaml"
+printf 'cleanup: {threshold: 5, target: 4}\n' >"$demo_config"
+echo
+echo "== lfmaint agent --once --dry-run  (one cycle: samples, a cleanup plan over a 5% threshold, the TTL plan; nothing is changed)"
+"$BIN" agent --once --dry-run --config "$demo_config" || echo "(exit $?)"
 echo
 echo "The stack is still up: source $LFMAINT_STACK_DIR/stack.env; stop it with scripts/stack.sh down"
