@@ -25,9 +25,6 @@ static inline CURLcode lfm_setopt_write_function(CURL *handle, CURLoption option
 static inline CURLcode lfm_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
-static inline CURLcode lfm_getinfo_double(CURL *handle, CURLINFO info, double *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
 // CURLAUTH_* are cast macros, which Swift does not import.
 static inline long lfm_auth_basic(void) { return (long)CURLAUTH_BASIC; }
 #endif

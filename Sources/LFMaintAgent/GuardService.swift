@@ -15,7 +15,7 @@ struct GuardService: Service {
             let now = Date().timeIntervalSince1970
             for volume in await work.volumesToClean(run, guards: &guards, now: now) {
                 let result = await cancelWhenGracefulShutdown { await work.cleanup(volume) }
-                guards[volume.name]?.ran(at: Date().timeIntervalSince1970, worked: result.worked)
+                guards[volume.name]?.ran(at: Date().timeIntervalSince1970, worked: result.verdict.worked)
                 if Task.isShuttingDownGracefully { return }
             }
         }

@@ -60,7 +60,11 @@ struct CleanupCommand: AsyncParsableCommand {
 
     func run() async throws {
         var config = try global.start()
-        if let threshold { config.cleanup.thresholdPercent = threshold }
+        if let threshold {
+            // The flag wins over every volume's own threshold too.
+            config.cleanup.thresholdPercent = threshold
+            for index in config.volumes.indices { config.volumes[index].thresholdPercent = nil }
+        }
         if let target { config.cleanup.targetPercent = target }
         if let floorDays { config.cleanup.floorDays = floorDays }
         if let maxDropGB { config.cleanup.maxDropGB = maxDropGB }

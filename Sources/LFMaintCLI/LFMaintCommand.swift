@@ -34,19 +34,8 @@ public struct LFMaintCommand: AsyncParsableCommand {
             return ExitStatus.badInput.rawValue
         } catch let code as ExitCode {
             return code.rawValue
-        } catch let error as ClickHouseError {
-            printError("lfmaint: \(error)")
-            return ExitStatus.failure.rawValue
-        } catch let error as PostgresError {
-            printError("lfmaint: \(error)")
-            return ExitStatus.failure.rawValue
-        } catch let error as CleanupWorkflow.CleanupError {
-            printError("lfmaint: \(error)")
-            return ExitStatus.failure.rawValue
-        } catch let error as CleanupLock.LockError {
-            printError("lfmaint: \(error)")
-            return ExitStatus.failure.rawValue
-        } catch let error as HTTPClientError {
+        } catch where exitCode(for: error) == .failure {
+            // Any error of lfmaint's own (ClickHouse, Postgres, HTTP, lock, …): one line, exit 1.
             printError("lfmaint: \(error)")
             return ExitStatus.failure.rawValue
         } catch {

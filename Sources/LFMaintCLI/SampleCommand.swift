@@ -53,7 +53,7 @@ struct SampleCommand: AsyncParsableCommand {
         case .json: print(SampleReport.json(run), terminator: "")
         case .prom: print(PrometheusExposition.render(run, cluster: config.clusterName), terminator: "")
         }
-        let failures = await SamplePublishing.publish(run, config: config)
+        let failures = await SamplePublisher(config: config).publish(run)
         for failure in failures { LFMaintCommand.printError("lfmaint: \(failure)") }
         if !failures.isEmpty { throw ExitStatus.failure }
         if !run.allKnown { throw ExitStatus.someUnknown }

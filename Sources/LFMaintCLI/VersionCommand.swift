@@ -6,8 +6,8 @@ struct VersionCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
+    /// Needs no configuration: it prints the version even when the config is broken.
     func run() throws {
-        _ = try global.start()
         if global.output == .json {
             print("{\"version\":\"\(LFMaintVersion.current)\"}")
         } else {

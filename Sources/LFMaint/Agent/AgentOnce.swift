@@ -13,7 +13,7 @@ public struct AgentOnce: Sendable {
     public static func run(_ work: AgentWork) async -> AgentOnce {
         let now = Date().timeIntervalSince1970
         var history = SampleHistory(windowSeconds: work.config.agent.forecastWindowSeconds)
-        let cycle = await work.sample(history: &history, now: now)
+        let cycle = await work.sample(history: &history, now: now, pushMetrics: false)
         var guards: [String: VolumeGuard] = [:]
         var cleanups: [(volume: String, result: AgentWork.CleanupResult)] = []
         for volume in await work.volumesToClean(cycle.run, guards: &guards, now: now, consecutive: 1) {
@@ -27,7 +27,7 @@ public struct AgentOnce: Sendable {
         }
         if work.config.publish.contains(.pushgateway), let url = work.config.pushgatewayURL {
             do {
-                try await PushgatewayPublisher(url: url, cluster: work.config.clusterName).publish(work.status.exposition())
+                try await PushgatewayPublisher(url: url, cluster: work.config.clusterName, http: work.publisher.http).publish(work.status.exposition())
             } catch {
                 once.pushFailure = "publishing to pushgateway failed: \(error)"
             }
@@ -42,8 +42,8 @@ public struct AgentOnce: Sendable {
 
     public var failures: [String] {
         cycle.publishFailures + [pushFailure, ttlError.map { "TTL check failed: \($0)" }].compactMap { $0 }
-            + cleanups.filter { !$0.result.worked }.map { "cleanup of \($0.volume) \($0.result.outcome): \($0.result.message)" }
+            + cleanups.filter { !$0.result.verdict.worked }.map { "cleanup of \($0.volume) \($0.result.verdict.words): \($0.result.message)" }
     }
 
-    public var stillAboveThreshold: Bool { cleanups.contains { $0.result.outcome == "still_above" } }
+    public var stillAboveThreshold: Bool { cleanups.contains { $0.result.verdict == .stillAbove } }
 }

@@ -18,8 +18,8 @@ public final class AgentStatus: Sendable {
 
     struct LabelPair: Hashable { let volume: String, value: String }
 
-    /// The outcomes `lfmaint_cleanup_runs_total` counts (a dry-run agent adds dry_run).
-    public static let outcomes = ["below_target", "below_threshold", "still_above", "failed", "refused"]
+    /// The outcomes `lfmaint_cleanup_runs_total` counts from 0 (a dry-run agent adds dry_run).
+    static let outcomes = AgentWork.CleanupVerdict.allCases.filter { $0 != .dryRun }.map(\.rawValue)
 
     public let cluster: String
     public let volumes: [VolumeSettings]
@@ -30,7 +30,7 @@ public final class AgentStatus: Sendable {
     public init(config: Configuration, volumes: [VolumeSettings]) {
         cluster = config.clusterName
         self.volumes = volumes
-        thresholds = Dictionary(volumes.map { ($0.name, Double($0.thresholdPercent ?? config.cleanup.thresholdPercent)) }, uniquingKeysWith: { a, _ in a })
+        thresholds = Dictionary(volumes.map { ($0.name, Double(config.cleanup.thresholdPercent(for: $0))) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func recordSample(_ run: SampleRun) {
@@ -45,8 +45,14 @@ public final class AgentStatus: Sendable {
         }
     }
 
-    public func recordForecast(volume: String, secondsToFull: Double?) {
-        state.withLock { $0.forecasts[volume] = secondsToFull }
+    /// True when this forecast is the first under `warnBelow` seconds since the volume was last above
+    /// it (or had none): the moment to warn, once per crossing rather than every cycle.
+    public func recordForecast(volume: String, secondsToFull: Double?, warnBelow: Double) -> Bool {
+        state.withLock {
+            let wasWarning = $0.forecasts[volume].map { $0 < warnBelow } ?? false
+            $0.forecasts[volume] = secondsToFull
+            return !wasWarning && secondsToFull.map { $0 < warnBelow } == true
+        }
     }
 
     public func recordCleanup(volume: String, outcome: String, freedBytes: Int64) {

@@ -9,6 +9,7 @@ public struct AgentWork: Sendable {
     public let client: ClickHouseClient
     public let status: AgentStatus
     public let notifier: WebhookNotifier
+    let publisher: SamplePublisher
     /// Plans cleanups and TTL changes but runs none.
     public let dryRun: Bool
     private let logger = Logger(label: "lfmaint.agent")
@@ -19,6 +20,7 @@ public struct AgentWork: Sendable {
         client = ClickHouseClient(settings: config.clickhouse)
         status = AgentStatus(config: config, volumes: volumes)
         notifier = WebhookNotifier(url: config.agent.webhookURL, cluster: config.clusterName)
+        publisher = SamplePublisher(config: config)
         self.dryRun = dryRun
     }
 
@@ -28,14 +30,15 @@ public struct AgentWork: Sendable {
         public var succeeded: Bool { publishFailures.isEmpty }
     }
 
-    /// Samples every volume, updates the forecasts and the metrics, and publishes.
-    public func sample(history: inout SampleHistory, now: Double) async -> Cycle {
+    /// Samples every volume, updates the forecasts and the metrics, and publishes (the Pushgateway
+    /// gets the agent's whole exposition; `pushMetrics: false` leaves that to the caller).
+    public func sample(history: inout SampleHistory, now: Double, pushMetrics: Bool = true) async -> Cycle {
         let run = await SampleWorkflow(config: config, volumes: volumes, topLimit: 10, clickhouse: client).run()
         history.record(run.samples, at: now)
         for sample in run.samples {
             let seconds = history.secondsToFull(sample.volume.name, now: now)
-            status.recordForecast(volume: sample.volume.name, secondsToFull: seconds)
-            if let seconds, seconds < config.agent.forecastWarnDays * 86400 {
+            if status.recordForecast(volume: sample.volume.name, secondsToFull: seconds, warnBelow: config.agent.forecastWarnDays * 86400),
+               let seconds {
                 status.recordAction(volume: sample.volume.name, action: "warn_forecast")
                 let days = String(format: "%.1f", seconds / 86400)
                 logger.warning("volume forecast to fill soon", metadata: ["volume": "\(sample.volume.name)", "days": "\(days)"])
@@ -44,7 +47,7 @@ public struct AgentWork: Sendable {
             }
         }
         status.recordSample(run)
-        let failures = await SamplePublishing.publish(run, config: config, exposition: status.exposition())
+        let failures = await publisher.publish(run, exposition: status.exposition(), pushgateway: pushMetrics)
         for failure in failures { logger.error("\(failure)") }
         status.recordCycle(seconds: run.durationSeconds, succeeded: failures.isEmpty, at: now)
         return Cycle(run: run, publishFailures: failures)
@@ -73,7 +76,7 @@ public struct AgentWork: Sendable {
             case .cleanup:
                 guardState.ran(at: now, worked: true)
                 status.recordAction(volume: volume.name, action: "warn_threshold")
-                let usage = String(format: "%.1f%%", sample.usagePercent ?? 0)
+                let usage = Percent.text(sample.usagePercent ?? 0)
                 logger.warning("volume over its threshold; lfmaint cleans up ClickHouse only", metadata: ["volume": "\(volume.name)", "usage": "\(usage)"])
                 await notifier.notify("threshold", volume: volume.name,
                                       text: "\(volume.component.rawValue) volume at \(usage), over its \(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: grow the volume")
@@ -83,64 +86,62 @@ public struct AgentWork: Sendable {
         return due
     }
 
-    public func threshold(of volume: VolumeSettings) -> Double {
-        Double(volume.thresholdPercent ?? config.cleanup.thresholdPercent)
-    }
+    func threshold(of volume: VolumeSettings) -> Double { Double(config.cleanup.thresholdPercent(for: volume)) }
+    func target(of volume: VolumeSettings) -> Double { Double(config.cleanup.targetPercent(for: volume)) }
 
-    public func target(of volume: VolumeSettings) -> Double {
-        Double(min(config.cleanup.effectiveTargetPercent, Int(threshold(of: volume)) - 1))
+    /// How an agent-started cleanup ended; the raw value is the metric's `outcome` label.
+    public enum CleanupVerdict: String, Sendable, CaseIterable {
+        case belowTarget = "below_target", belowThreshold = "below_threshold", stillAbove = "still_above"
+        case failed, refused
+        case dryRun = "dry_run"
+
+        init(_ run: CleanupRun) {
+            self = run.dryRun ? .dryRun : run.hasFailures ? .failed : run.after < Double(run.targetPercent) ? .belowTarget
+                : run.stillAboveThreshold ? .stillAbove : .belowThreshold
+        }
+
+        /// The run did what it could: the guard waits for usage to fall under the target before another.
+        public var worked: Bool { self != .failed && self != .refused }
+        public var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }
     }
 
     public struct CleanupResult: Sendable {
-        /// below_target, below_threshold, still_above, failed, refused, dry_run.
-        public var outcome: String
+        public var verdict: CleanupVerdict
         public var run: CleanupRun?
         public var message: String
-        /// The run did what it could: the guard waits for usage to fall under the target before another.
-        public var worked: Bool { !["failed", "refused"].contains(outcome) }
     }
 
     /// One cleanup of a ClickHouse volume, at its own threshold; reported, counted and notified.
     public func cleanup(_ volume: VolumeSettings) async -> CleanupResult {
-        var config = self.config
-        config.cleanup.thresholdPercent = Int(threshold(of: volume))
-        config.cleanup.targetPercent = Int(target(of: volume))
         let workflow = CleanupWorkflow(config: config, client: client, options: CleanupExecutor.Options(config.cleanup, dryRun: dryRun), volumes: [volume])
         await notifier.notify("cleanup-started", volume: volume.name, text: "usage crossed \(Int(threshold(of: volume)))%: cleanup started")
         let result: CleanupResult
         do {
             let run = try await workflow.run()
-            result = CleanupResult(outcome: Self.outcome(of: run), run: run, message: run.conclusion)
+            result = CleanupResult(verdict: CleanupVerdict(run), run: run, message: run.conclusion)
         } catch let error as CleanupLock.LockError {
-            result = CleanupResult(outcome: "refused", run: nil, message: error.description)
+            result = CleanupResult(verdict: .refused, run: nil, message: error.description)
         } catch let error as CleanupWorkflow.CleanupError {
-            result = CleanupResult(outcome: "refused", run: nil, message: error.description)
+            result = CleanupResult(verdict: .refused, run: nil, message: error.description)
         } catch {
-            result = CleanupResult(outcome: "failed", run: nil, message: String(describing: error))
+            result = CleanupResult(verdict: .failed, run: nil, message: String(describing: error))
         }
         let freed = dryRun ? 0 : result.run?.outcomes.compactMap(\.freedBytes).reduce(0, +) ?? 0
-        status.recordCleanup(volume: volume.name, outcome: result.outcome, freedBytes: freed)
-        let failed = result.outcome == "failed" || result.outcome == "refused"
+        status.recordCleanup(volume: volume.name, outcome: result.verdict.rawValue, freedBytes: freed)
         let failures = result.run?.outcomes.filter { $0.status == .failed }.compactMap(\.reason) ?? []
-        logger.log(level: failed ? .error : .notice, "cleanup finished",
-                   metadata: ["volume": "\(volume.name)", "outcome": "\(result.outcome)", "freed_bytes": "\(freed)", "detail": "\(result.message)"])
-        await notifier.notify(failed ? "cleanup-failed" : "cleanup-finished", volume: volume.name,
-                              text: "cleanup \(result.outcome.replacingOccurrences(of: "_", with: " ")): \(([result.message] + failures).joined(separator: "; "))",
-                              details: ["outcome": result.outcome, "freedBytes": String(freed)])
+        logger.log(level: result.verdict.worked ? .notice : .error, "cleanup finished",
+                   metadata: ["volume": "\(volume.name)", "outcome": "\(result.verdict.rawValue)", "freed_bytes": "\(freed)", "detail": "\(result.message)"])
+        await notifier.notify(result.verdict.worked ? "cleanup-finished" : "cleanup-failed", volume: volume.name,
+                              text: "cleanup \(result.verdict.words): \(([result.message] + failures).joined(separator: "; "))",
+                              details: ["outcome": result.verdict.rawValue, "freedBytes": String(freed)])
         return result
-    }
-
-    static func outcome(of run: CleanupRun) -> String {
-        if run.dryRun { return "dry_run" }
-        if run.hasFailures { return "failed" }
-        if run.after < Double(run.targetPercent) { return "below_target" }
-        return run.stillAboveThreshold ? "still_above" : "below_threshold"
     }
 
     public struct TTLCheck: Sendable {
         public var rows: [TTLPlanRow]
         public var applied: Int
-        public var drift: Int { rows.filter { $0.action.changesSomething }.count }
+        public var changes: [TTLPlanRow] { rows.filter(\.action.changesSomething) }
+        public var drift: Int { changes.count }
     }
 
     /// Plans the TTLs and, with `autoApplyTTL` (and not a dry run), applies the drift and plans again.
@@ -149,12 +150,14 @@ public struct AgentWork: Sendable {
         do {
             var check = TTLCheck(rows: try await workflow.plan(), applied: 0)
             if check.drift > 0, config.agent.autoApplyTTL, !dryRun {
-                check.applied = try await workflow.apply(materialize: false).count
-                check.rows = try await workflow.plan()
+                // apply re-reads and verifies each table: what it verified is no longer drift.
+                let done = Set(try await workflow.apply(materialize: false).filter { $0.status == .applied && $0.verified }.map(\.row.table))
+                check.applied = done.count
+                check.rows.removeAll { done.contains($0.table) }
             }
             status.recordTTL(drift: check.drift)
             if check.drift > 0 {
-                logger.warning("TTL drift", metadata: ["tables": "\(check.rows.filter { $0.action.changesSomething }.map(\.table.description))",
+                logger.warning("TTL drift", metadata: ["tables": "\(check.changes.map(\.table.description))",
                                                        "autoApplyTTL": "\(config.agent.autoApplyTTL)"])
             }
             return check

@@ -26,14 +26,13 @@ public struct WebhookNotifier: Sendable {
         do {
             let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
             let response = try await http.send(HTTPClientRequest(
-                method: .post, url: url.reveal(), headers: [("Content-Type", "application/json")], body: data))
+                method: .post, url: url.reveal(), headers: [("Content-Type", "application/json")], body: data,
+                printableURL: "the webhook at \(URLComponents(string: url.reveal())?.host ?? "?")"))
             if !(200..<300).contains(response.status) {
                 logger.warning("webhook refused the notification", metadata: ["event": "\(event)", "status": "\(response.status)"])
             }
         } catch {
-            let message = String(describing: error).replacingOccurrences(of: Redaction.endpoint(url.reveal()), with: "the webhook")
-                .replacingOccurrences(of: url.reveal(), with: "the webhook")
-            logger.warning("webhook unreachable", metadata: ["event": "\(event)", "error": "\(message)"])
+            logger.warning("webhook unreachable", metadata: ["event": "\(event)", "error": "\(error)"])
         }
     }
 }

@@ -3,6 +3,7 @@ import Logging
 
 /// One measurement of the volume the cleanup works on.
 public struct VolumeReading: Sendable, Equatable {
+    public var volume: VolumeSettings
     public var usage: Double
     public var available: Int64
     public var used: Int64
@@ -13,6 +14,7 @@ public struct VolumeReading: Sendable, Equatable {
         guard !samples.isEmpty, samples.allSatisfy({ $0.status == .ok }),
               let fullest = samples.max(by: { ($0.usagePercent ?? 0) < ($1.usagePercent ?? 0) }),
               let usage = fullest.usagePercent, let total = fullest.totalBytes, let available = fullest.availableBytes else { return nil }
+        self.volume = fullest.volume
         self.usage = usage
         self.available = available
         self.used = total - available
@@ -87,7 +89,8 @@ public struct CleanupExecutor: Sendable {
                 outcome.usageAfter = usage
             } else {
                 outcome = await execute(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)", now: state.now)
-                if let measured = await measure() {
+                let measured = await measure()
+                if let measured {
                     outcome.freedBytes = usedNow - measured.used
                     outcome.usageAfter = measured.usage
                     usage = measured.usage
@@ -97,6 +100,12 @@ public struct CleanupExecutor: Sendable {
                 // Recorded even when lfmaint is stopping: the record must not be abandoned with the step.
                 let recorded = outcome
                 await Task { await audit.record(recorded, runID: String(runID)) }.value
+                guard measured != nil else {
+                    // Without a reading the run cannot know it reached the target: an unknown never deletes more.
+                    run.outcomes.append(outcome)
+                    run.conclusion = "usage became unknown after step \(index + 1) of \(steps.count); stopped"
+                    break
+                }
             }
             if outcome.status != .failed, step.action == .dropPartition {
                 droppedPartitions += 1
@@ -106,8 +115,8 @@ public struct CleanupExecutor: Sendable {
         }
         run.after = usage
         if run.conclusion.isEmpty {
-            run.conclusion = usage < Double(policy.targetPercent) ? "usage \(Self.percent(usage)) is under the target \(policy.targetPercent)%"
-                : "every allowed step was tried; usage is \(Self.percent(usage))"
+            run.conclusion = usage < Double(policy.targetPercent) ? "usage \(Percent.text(usage)) is under the target \(policy.targetPercent)%"
+                : "every allowed step was tried; usage is \(Percent.text(usage))"
         }
         return run
     }
@@ -146,13 +155,14 @@ public struct CleanupExecutor: Sendable {
         var settings: [String: String] = [:]
         if step.action == .dropPartition, options.allowLargeDrops { settings["max_partition_size_to_drop"] = "0" }
         if step.action == .dropTable, options.allowLargeDrops { settings["max_table_size_to_drop"] = "0" }
+        var parts: [Part] = []
         do {
             if options.waitMutations, step.action == .deleteRows || step.action == .optimizePartition {
                 try await waitForMutations(on: step.table)
             }
             if step.action == .dropPartition, let partitionID = step.partitionID {
                 // Rows may have arrived since the plan was made: the guard looks again.
-                let parts = try await parts(of: step.table, partitionID: partitionID)
+                parts = try await self.parts(of: step.table, partitionID: partitionID)
                 var current = step
                 current.newestRemovable = parts.map(\.maxTime).max() ?? step.newestRemovable
                 try CleanupGuard.check(current, planner: planner, now: now)
@@ -160,7 +170,7 @@ public struct CleanupExecutor: Sendable {
                 // drops and only then deletes anything: with many unmerged parts that raises usage by
                 // megabytes before it frees a byte. One part at a time writes one empty part at a time.
                 if parts.count > 1, planner.onCluster.isEmpty {
-                    return await dropPartByPart(step, outcome, parts: parts, queryID: queryID, now: now,
+                    return await dropPartByPart(step, outcome, parts: parts, settings: settings, queryID: queryID, now: now,
                                                 why: "\(parts.count) parts: one at a time, so usage never rises first")
                 }
             }
@@ -170,7 +180,7 @@ public struct CleanupExecutor: Sendable {
         } catch let error as ClickHouseError where error.code == 243 && step.action == .dropPartition {
             // DROP PARTITION reserves 1 MiB for an empty covering part; dropping the parts one at a
             // time still worked in 26.9 with a little over 1 MiB free where DROP PARTITION did not.
-            outcome = await dropPartByPart(step, outcome, parts: nil, queryID: queryID, now: now,
+            outcome = await dropPartByPart(step, outcome, parts: parts, settings: settings, queryID: queryID, now: now,
                                            why: "DROP PARTITION needs 1 MiB free, which the disk lacked")
         } catch let refusal as CleanupGuard.Refusal {
             outcome.status = .skipped
@@ -209,21 +219,19 @@ public struct CleanupExecutor: Sendable {
             """, parameters: ["db": table.database.name, "table": table.table.name, "id": partitionID], as: Part.self)
     }
 
-    /// `parts` nil: read them now.
-    private func dropPartByPart(_ step: CleanupStep, _ outcome: CleanupOutcome, parts known: [Part]?, queryID: String, now: Int64,
-                                why: String) async -> CleanupOutcome {
+    /// `parts`: the partition's active parts, as read just before (the guard checked the newest).
+    private func dropPartByPart(_ step: CleanupStep, _ outcome: CleanupOutcome, parts: [Part], settings: [String: String], queryID: String,
+                                now: Int64, why: String) async -> CleanupOutcome {
         var outcome = outcome
         do {
-            var parts = known ?? []
-            if known == nil { parts = try await self.parts(of: step.table, partitionID: step.partitionID ?? "") }
             var dropped = 0
             for (index, part) in parts.enumerated() {
                 var single = step
                 single.newestRemovable = part.maxTime
                 try CleanupGuard.check(single, planner: planner, now: now)
                 guard let name = CleanupPlanner.partitionIDLiteral(part.name) else { continue }
-                try await client.execute("ALTER TABLE \(step.table.quoted)\(planner.onCluster) DROP PART \(name)", queryID: "\(queryID)-part\(index + 1)",
-                                         timeoutSeconds: options.statementTimeoutSeconds)
+                try await client.execute("ALTER TABLE \(step.table.quoted)\(planner.onCluster) DROP PART \(name)", settings: settings,
+                                         queryID: "\(queryID)-part\(index + 1)", timeoutSeconds: options.statementTimeoutSeconds)
                 dropped += 1
             }
             outcome.status = .done
@@ -248,6 +256,4 @@ public struct CleanupExecutor: Sendable {
             try await Task.sleep(for: .seconds(5))
         }
     }
-
-    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }
 }

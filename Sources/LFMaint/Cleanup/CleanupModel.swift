@@ -54,9 +54,10 @@ public struct CleanupPolicy: Sendable, Equatable {
     public var maxDropBytes: Int64?
     public var maxPartitions = 1000
 
-    public init(config: Configuration, rules: [RetentionRule]) {
-        thresholdPercent = config.cleanup.thresholdPercent
-        targetPercent = config.cleanup.effectiveTargetPercent
+    /// `volume`: the volume being freed, whose own threshold wins.
+    public init(config: Configuration, rules: [RetentionRule], volume: VolumeSettings? = nil) {
+        thresholdPercent = volume.map(config.cleanup.thresholdPercent(for:)) ?? config.cleanup.thresholdPercent
+        targetPercent = volume.map(config.cleanup.targetPercent(for:)) ?? config.cleanup.effectiveTargetPercent
         floorDays = config.cleanup.floorDays
         systemLogDays = config.retention.systemLogDays
         appDays = config.retention.appDays

@@ -46,7 +46,7 @@ public struct CleanupStateReader: Sendable {
             """, parameters: ["tables": names], as: PartitionRow.self)
         let partitions = rows.compactMap { row -> PartitionFacts? in
             guard row.max_time > 86399, row.min_time > 0,
-                  let table = QualifiedTableName("\(row.database).\(row.table)", defaultDatabase: row.database) else { return nil }
+                  let table = QualifiedTableName(database: row.database, table: row.table) else { return nil }
             return PartitionFacts(table: table, partition: row.partition, partitionID: row.partition_id, minTime: row.min_time,
                                   maxTime: row.max_time, bytes: row.bytes, rows: row.rows)
         }
@@ -63,6 +63,6 @@ public struct CleanupStateReader: Sendable {
             let table: String
         }
         let rows = try await client.read("SELECT DISTINCT database, table FROM system.mutations WHERE NOT is_done", as: Row.self)
-        return Set(rows.compactMap { QualifiedTableName("\($0.database).\($0.table)", defaultDatabase: $0.database) })
+        return Set(rows.compactMap { QualifiedTableName(database: $0.database, table: $0.table) })
     }
 }

@@ -40,14 +40,14 @@ public struct CleanupWorkflow: Sendable {
         }
         let usage = reading.usage
         let rules = RetentionPolicy.rules(for: config)
-        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules), onCluster: client.onCluster)
+        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules, volume: reading.volume), onCluster: client.onCluster)
         if usage < Double(planner.policy.thresholdPercent), !options.dryRun {
             return CleanupRun(thresholdPercent: planner.policy.thresholdPercent, targetPercent: planner.policy.targetPercent, before: usage,
                               after: usage, dryRun: false, outcomes: [],
-                              conclusion: "usage \(CleanupExecutor.percent(usage)) is under the threshold \(planner.policy.thresholdPercent)%: nothing to do")
+                              conclusion: "usage \(Percent.text(usage)) is under the threshold \(planner.policy.thresholdPercent)%: nothing to do")
         }
         let lock = options.dryRun ? nil : try await CleanupLock.acquire(
-            postgres: config.postgres, clickhouse: client, database: SQLIdentifier(config.clickhouse.database) ?? SQLIdentifier("default")!,
+            postgres: config.postgres, clickhouse: client, database: SQLIdentifier(config.clickhouse.database)!,
             cluster: config.clusterName, expirySeconds: max(3600, Int(2 * options.statementTimeoutSeconds)))
         var run: CleanupRun
         do {
@@ -65,7 +65,7 @@ public struct CleanupWorkflow: Sendable {
         }
         await lock?.release()
         if options.dryRun, usage < Double(planner.policy.thresholdPercent) {
-            run.conclusion = "usage \(CleanupExecutor.percent(usage)) is under the threshold \(planner.policy.thresholdPercent)%: a real run would do nothing; above it, it would run these steps"
+            run.conclusion = "usage \(Percent.text(usage)) is under the threshold \(planner.policy.thresholdPercent)%: a real run would do nothing; above it, it would run these steps"
         }
         return run
     }

@@ -26,6 +26,12 @@ enum ConfigValidation {
             guard let scheme = components?.scheme, ["postgres", "postgresql"].contains(scheme), components?.host != nil else {
                 throw ConfigError(key: "postgres.url (DATABASE_URL)", "expected postgresql://user:password@host:port/db, got \(postgres.printableURL)")
             }
+            // libpq splits at the first "@", Foundation at the last: the rest of such a password would
+            // become libpq's host name, and show in its error messages.
+            let authority = postgres.url.reveal().split(separator: "://", maxSplits: 1).last?.split(separator: "/", maxSplits: 1).first ?? ""
+            guard authority.filter({ $0 == "@" }).count <= 1 else {
+                throw ConfigError(key: "postgres.url (DATABASE_URL)", "the user or password holds a raw \"@\": write it as %40")
+            }
         }
         if let redis = config.redis, !(1...65535).contains(redis.port) {
             throw ConfigError(key: "redis.port (REDIS_PORT)", "must be 1–65535, got \(redis.port)")

@@ -108,6 +108,12 @@ public struct CleanupSettings: Sendable, Equatable {
     public var allowLargeDrops = false
 
     public var effectiveTargetPercent: Int { targetPercent ?? max(thresholdPercent - 10, 1) }
+
+    /// A volume's own `threshold` wins over `cleanup.threshold`.
+    public func thresholdPercent(for volume: VolumeSettings) -> Int { volume.thresholdPercent ?? thresholdPercent }
+
+    /// The target, kept under the volume's own threshold.
+    public func targetPercent(for volume: VolumeSettings) -> Int { max(1, min(effectiveTargetPercent, thresholdPercent(for: volume) - 1)) }
 }
 
 public struct VolumeSettings: Sendable, Equatable {

@@ -6,13 +6,13 @@ public enum AgentReport {
         var text = SampleReport.text(once.cycle.run)
         if once.cleanups.isEmpty { text += "\ncleanup: no ClickHouse volume is over its threshold\n" }
         for (volume, result) in once.cleanups {
-            text += "\ncleanup of \(volume): \(result.outcome.replacingOccurrences(of: "_", with: " "))\n"
+            text += "\ncleanup of \(volume): \(result.verdict.words)\n"
             text += result.run.map(CleanupReport.text) ?? "\(result.message)\n"
         }
         if let ttl = once.ttl {
             text += "\nTTL: " + (ttl.drift == 0 ? "every table matches the retention policy" : "\(ttl.drift) tables differ from the retention policy")
             text += ttl.applied > 0 ? " (applied \(ttl.applied) changes)\n" : "\n"
-            if ttl.drift > 0 { text += TTLReport.text(ttl.rows.filter { $0.action.changesSomething }) }
+            if ttl.drift > 0 { text += TTLReport.text(ttl.changes) }
         }
         for failure in once.failures { text += "\nfailed: \(failure)\n" }
         return text
@@ -26,7 +26,7 @@ public enum AgentReport {
         return JSONOutput.encode([
             "samples": once.cycle.run.samples.map(SampleReport.object),
             "cleanups": once.cleanups.map { volume, result -> [String: Any] in
-                ["volume": volume, "outcome": result.outcome, "message": result.message, "run": result.run.map(CleanupReport.object) ?? NSNull()]
+                ["volume": volume, "outcome": result.verdict.rawValue, "message": result.message, "run": result.run.map(CleanupReport.object) ?? NSNull()]
             },
             "ttl": ttl,
             "failures": once.failures,

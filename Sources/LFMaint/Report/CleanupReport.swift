@@ -3,7 +3,7 @@ import Foundation
 /// `lfmaint cleanup` output: a summary for people, JSON for programs.
 public enum CleanupReport {
     public static func text(_ run: CleanupRun) -> String {
-        var text = "\(run.dryRun ? "Dry run: nothing was changed. " : "")Usage \(percent(run.before)) → \(percent(run.after)) "
+        var text = "\(run.dryRun ? "Dry run: nothing was changed. " : "")Usage \(Percent.text(run.before)) → \(Percent.text(run.after)) "
         text += "(threshold \(run.thresholdPercent)%, target \(run.targetPercent)%)"
         let freed = run.outcomes.compactMap(\.freedBytes).reduce(0, +)
         text += run.dryRun ? ", estimated to free \(ByteCount.readable(freed)).\n" : ", freed \(ByteCount.readable(freed)).\n"
@@ -12,7 +12,7 @@ public enum CleanupReport {
         var table = TextTable(header: ["STATUS", "TABLE", "ACTION", run.dryRun ? "ESTIMATE" : "FREED", "USAGE AFTER", "REASON"])
         for outcome in run.outcomes {
             table.add([outcome.status.rawValue, outcome.step.table.description, outcome.step.action.rawValue,
-                       outcome.freedBytes.map(ByteCount.readable) ?? "-", outcome.usageAfter.map(percent) ?? "-",
+                       outcome.freedBytes.map(ByteCount.readable) ?? "-", outcome.usageAfter.map(Percent.text) ?? "-",
                        outcome.reason ?? outcome.step.reason])
         }
         text += "\n" + table.render() + "\n\nStatements:\n"
@@ -38,5 +38,4 @@ public enum CleanupReport {
         ]
     }
 
-    static func percent(_ value: Double) -> String { String(format: "%.1f%%", value) }
 }

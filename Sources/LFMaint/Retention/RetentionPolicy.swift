@@ -33,7 +33,7 @@ public enum RetentionPolicy {
 
     /// Whether lfmaint has a built-in rule for this table (so an override may leave out the column).
     public static func hasBuiltInRule(_ override: TableRetention, database: String) -> Bool {
-        let qualified = override.qualified(defaultDatabase: SQLIdentifier(database) ?? SQLIdentifier("default")!)
+        let qualified = override.qualified(defaultDatabase: SQLIdentifier(database)!)
         if qualified.database.name == "system" { return SystemLogTables.names.contains(qualified.table.name) }
         return qualified.database.name == database && appTables.contains { $0.table == qualified.table.name }
     }

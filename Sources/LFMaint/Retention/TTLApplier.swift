@@ -27,6 +27,7 @@ public struct TTLApplier: Sendable {
 
     public func apply(_ plan: [TTLPlanRow], rules: [RetentionRule], materialize: Bool) async throws -> [TTLApplyOutcome] {
         var outcomes: [TTLApplyOutcome] = []
+        var freeForRewrites: Int64?
         for row in plan where row.action.changesSomething {
             var outcome = TTLApplyOutcome(row: row, status: .applied, verified: false)
             for statement in row.statements {
@@ -37,7 +38,7 @@ public struct TTLApplier: Sendable {
                 }
             }
             if outcome.status == .applied, materialize, row.action == .modify {
-                outcome = await self.materialize(outcome)
+                outcome = await self.materialize(outcome, free: &freeForRewrites)
             }
             outcomes.append(outcome)
         }
@@ -57,22 +58,33 @@ public struct TTLApplier: Sendable {
     }
 
     /// `MATERIALIZE TTL` rewrites the table's parts; refused unless the disk can hold a second copy.
-    private func materialize(_ outcome: TTLApplyOutcome) async -> TTLApplyOutcome {
+    /// The rewrites run in the background, all at once: free space is read once (`free`, nil until
+    /// then) and each rewrite granted takes its table's size from it.
+    private func materialize(_ outcome: TTLApplyOutcome, free: inout Int64?) async -> TTLApplyOutcome {
         var outcome = outcome
-        let needed = outcome.row.totalBytes ?? 0
+        guard let needed = outcome.row.totalBytes else {
+            outcome.status = .refused
+            outcome.message = "MATERIALIZE TTL refused: the table's size is unknown, so the free space it needs is too"
+            return outcome
+        }
         do {
-            try await client.require(.systemDisks)
-            let free = Int64(try await client.readText("SELECT toInt64(min(free_space)) FROM system.disks")) ?? 0
-            guard free >= needed else {
-                outcome.status = .refused
-                outcome.message = "MATERIALIZE TTL refused: it may rewrite \(ByteCount.readable(needed)) and the disk has \(ByteCount.readable(free)) free"
-                return outcome
+            if free == nil {
+                try await client.require(.systemDisks)
+                free = Int64(try await client.readText("SELECT toInt64(min(free_space)) FROM system.disks")) ?? 0
             }
         } catch {
             outcome.status = .failed
             outcome.message = String(describing: error)
             return outcome
         }
+        let left = free ?? 0
+        guard left >= needed else {
+            outcome.status = .refused
+            outcome.message = "MATERIALIZE TTL refused: it may rewrite \(ByteCount.readable(needed)) and the disk has \(ByteCount.readable(left)) free "
+                + "after the rewrites already granted"
+            return outcome
+        }
+        free = left - needed
         if let error = await run("ALTER TABLE \(outcome.row.table.quoted)\(planner.onCluster) MATERIALIZE TTL", table: outcome.row.table) {
             outcome.status = .failed
             outcome.message = String(describing: error)

@@ -38,7 +38,7 @@ public struct TTLStateReader: Sendable {
         for column in columnRows { columns["\(column.database).\(column.table)", default: [:]][column.name] = column.type }
         var facts: [QualifiedTableName: TableFacts] = [:]
         for row in tableRows {
-            guard let table = QualifiedTableName("\(row.database).\(row.name)", defaultDatabase: row.database) else { continue }
+            guard let table = QualifiedTableName(database: row.database, table: row.name) else { continue }
             facts[table] = TableFacts(table: table, engine: row.engine, engineFull: row.engine_full, partitionKey: row.partition_key,
                                       columnTypes: columns["\(row.database).\(row.name)"] ?? [:], totalBytes: row.total_bytes,
                                       definitionBytes: row.definition_bytes)

@@ -19,45 +19,37 @@ public enum BlockingIO {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 guard waiter.wait(continuation) else { return }
-                queues[index].async { waiter.finish(Result { try work() }) }
+                queues[index].async { waiter.resume(with: Result { try work() }) }
             }
         } onCancel: {
-            waiter.finish(.failure(CancellationError()))
+            waiter.resume(with: .failure(CancellationError()))
         }
     }
 
-    /// Resumes the continuation exactly once: with the result, or with the cancellation that came first.
+    /// Resumes the caller exactly once: with the work's result, or with a cancellation that came first.
     private final class Waiter<T: Sendable>: Sendable {
-        enum State { case idle, waiting(CheckedContinuation<T, Error>), finished(Result<T, Error>?) }
+        enum State { case idle, cancelledEarly, waiting(CheckedContinuation<T, Error>), resumed }
         private let state = Mutex<State>(.idle)
 
-        /// False when cancelled before the work started: the continuation is already resumed.
+        /// False when the caller was cancelled before the work started: it is resumed already.
         func wait(_ continuation: CheckedContinuation<T, Error>) -> Bool {
-            let early: Result<T, Error>? = state.withLock { state in
-                if case .finished(let result) = state {
-                    state = .finished(nil)
-                    return result
-                }
+            let cancelled = state.withLock { state in
+                if case .cancelledEarly = state { state = .resumed; return true }
                 state = .waiting(continuation)
-                return nil
+                return false
             }
-            guard let early else { return true }
-            continuation.resume(with: early)
-            return false
+            if cancelled { continuation.resume(throwing: CancellationError()) }
+            return !cancelled
         }
 
-        func finish(_ result: Result<T, Error>) {
+        func resume(with result: Result<T, Error>) {
             let continuation: CheckedContinuation<T, Error>? = state.withLock { state in
                 switch state {
-                case .idle:
-                    state = .finished(result)
-                    return nil
-                case .waiting(let continuation):
-                    state = .finished(nil)
-                    return continuation
-                case .finished:
-                    return nil
+                case .idle: state = .cancelledEarly // only a cancellation can come before the work starts
+                case .waiting(let continuation): state = .resumed; return continuation
+                case .cancelledEarly, .resumed: break
                 }
+                return nil
             }
             continuation?.resume(with: result)
         }

@@ -32,6 +32,12 @@ public struct QualifiedTableName: Sendable, Hashable, CustomStringConvertible {
         self.table = table
     }
 
+    /// A table the server named (`system.tables` and the like); nil when either part is not a plain identifier.
+    public init?(database: String, table: String) {
+        guard let database = SQLIdentifier(database), let table = SQLIdentifier(table) else { return nil }
+        self.init(database: database, table: table)
+    }
+
     /// Parses `db.table`; a bare `table` takes `defaultDatabase`.
     public init?(_ text: String, defaultDatabase: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)

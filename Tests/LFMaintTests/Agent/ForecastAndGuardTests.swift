@@ -94,3 +94,17 @@ struct VolumeGuardTests {
         #expect(observe(&guardState, 95, at: 300) == .cleanup)
     }
 }
+
+@Suite("Agent status")
+struct AgentStatusTests {
+    @Test func aForecastWarnsOncePerCrossingNotEveryCycle() {
+        let status = AgentStatus(config: Configuration(), volumes: [])
+        let day = 86400.0
+        #expect(!status.recordForecast(volume: "ch", secondsToFull: 9 * day, warnBelow: 4 * day))
+        #expect(status.recordForecast(volume: "ch", secondsToFull: 3 * day, warnBelow: 4 * day), "crossed: warn")
+        #expect(!status.recordForecast(volume: "ch", secondsToFull: 2 * day, warnBelow: 4 * day), "still under: no second warning")
+        #expect(!status.recordForecast(volume: "ch", secondsToFull: nil, warnBelow: 4 * day), "stopped filling")
+        #expect(status.recordForecast(volume: "ch", secondsToFull: 1 * day, warnBelow: 4 * day), "a new crossing warns again")
+        #expect(status.recordForecast(volume: "other", secondsToFull: 1 * day, warnBelow: 4 * day), "volumes are apart")
+    }
+}

@@ -7,45 +7,11 @@ import Testing
 /// clear outcome, and the next run converges.
 @Suite("Cleanup under faults", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
 struct CleanupFaultTests {
-    let tables = [("traces", "timestamp"), ("observations", "start_time"), ("scores", "timestamp")]
-
-    func newerThan(_ client: ClickHouseClient, database: String, bound: String) async throws -> [String] {
-        var result: [String] = []
-        for (table, column) in tables {
-            result.append(try await client.readText("""
-                SELECT groupArray((d, c)) FROM (SELECT toDate(\(column)) AS d, count() AS c FROM `\(database)`.\(table)
-                WHERE \(column) >= toDateTime(\(bound)) GROUP BY d ORDER BY d)
-                """))
-        }
-        return result
-    }
-
-    /// The floor's cutoff now, taken before a run: every row older than it must be gone after the run.
-    func floorBound(_ client: ClickHouseClient) async throws -> String {
-        try await client.readText("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY)")
-    }
-
-    func olderThan(_ client: ClickHouseClient, database: String, bound: String) async throws -> String {
-        var total = 0
-        for (table, column) in tables {
-            total += Int(try await client.readText("SELECT count() FROM `\(database)`.\(table) WHERE \(column) < toDateTime(\(bound))")) ?? -1
-        }
-        return String(total)
-    }
-
     @Test func theEngineKilledMidRunLosesNothingAndTheNextRunConverges() async throws {
         let engine = try SmallVolume(megabytes: nil)
-        var settings = ClickHouseSettings()
-        settings.url = engine.url
-        settings.clusterEnabled = false
-        let client = ClickHouseClient(settings: settings)
-        let config = try ConfigurationLoader.load(yaml: "", environment: ["CLICKHOUSE_URL": engine.url, "CLICKHOUSE_CLUSTER_ENABLED": "false"])
-        let fixture = LangfuseFixture(database: "default", client: client, config: config)
-        for statement in try fixture.statements("langfuse-schema.sql", rows: 20000) + fixture.statements("langfuse-rows.sql", rows: 20000) {
-            try await client.execute(statement)
-        }
-        let bound = try await client.readText("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
-        let before = try await newerThan(client, database: "default", bound: bound)
+        let fixture = try await LangfuseFixture.onEngine(url: engine.url, rows: 20000)
+        let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
+        let before = try await fixture.rowsPerDay(since: bound)
 
         // Kill the engine as soon as the first step is done.
         let process = Process()
@@ -69,15 +35,15 @@ struct CleanupFaultTests {
         #expect(String(decoding: seen, as: UTF8.self).contains("cannot connect to"))
 
         try engine.start()
-        #expect(try await newerThan(client, database: "default", bound: bound) == before)
-        let floor = try await floorBound(client)
+        #expect(try await fixture.rowsPerDay(since: bound) == before)
+        let floor = try await fixture.bound("INTERVAL 7 DAY")
         let again = try CommandLineTests().run(["cleanup", "--threshold", "2", "--target", "1", "--floor-days", "7"],
                                                environment: ["CLICKHOUSE_URL": engine.url, "CLICKHOUSE_CLUSTER_ENABLED": "false"])
         #expect(again.status == 3, "a clean run ends still above the 2% threshold: \(again.stdout)")
         #expect(!again.stdout.contains("failed"))
         try await fixture.settle()
-        #expect(try await olderThan(client, database: "default", bound: floor) == "0")
-        #expect(try await newerThan(client, database: "default", bound: bound) == before)
+        #expect(try await fixture.rows(before: floor) == 0)
+        #expect(try await fixture.rowsPerDay(since: bound) == before)
     }
 
     @Test func aServerErrorOnADeleteFailsThatStepOnlyAndKeepsItsRows() async throws {
@@ -86,8 +52,8 @@ struct CleanupFaultTests {
         // ClickHouse refuses a lightweight DELETE on a table with a projection: a real server error.
         try await fixture.client.execute("ALTER TABLE `\(fixture.database)`.scores MODIFY SETTING deduplicate_merge_projection_mode = 'drop'")
         try await fixture.client.execute("ALTER TABLE `\(fixture.database)`.scores ADD PROJECTION by_name (SELECT * ORDER BY name)")
-        let bound = try await fixture.scalar("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
-        let before = try await newerThan(fixture.client, database: fixture.database, bound: bound)
+        let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
+        let before = try await fixture.rowsPerDay(since: bound)
         let result = try CommandLineTests().run(["cleanup", "--threshold", "2", "--target", "1", "--output", "json"], environment: fixture.environment)
         #expect(result.status == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -96,14 +62,14 @@ struct CleanupFaultTests {
         #expect(!failed.isEmpty && failed.allSatisfy { $0["table"] as? String == "\(fixture.database).scores" && $0["action"] as? String == "delete rows" },
                 "\(failed)")
         #expect(steps.contains { $0["table"] as? String == "\(fixture.database).traces" && $0["action"] as? String == "delete rows" && $0["status"] as? String == "done" })
-        #expect(try await newerThan(fixture.client, database: fixture.database, bound: bound) == before)
+        #expect(try await fixture.rowsPerDay(since: bound) == before)
     }
 
     @Test func aTimedOutStatementSaysSoAndTheNextRunConverges() async throws {
         let fixture = try await LangfuseFixture.make("timeout")
         defer { Task { await fixture.drop() } }
-        let bound = try await fixture.scalar("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
-        let before = try await newerThan(fixture.client, database: fixture.database, bound: bound)
+        let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
+        let before = try await fixture.rowsPerDay(since: bound)
         let slow = try CommandLineTests().run(["cleanup", "--threshold", "2", "--target", "1", "--statement-timeout", "0.001", "--output", "json"],
                                               environment: fixture.environment)
         #expect(slow.status == 1)
@@ -111,29 +77,22 @@ struct CleanupFaultTests {
         // What timed out may still be running (or queued: the test engine runs one query at a time);
         // the next run comes once the engine is idle, as a CronJob's next run would.
         try await fixture.settle()
-        let floor = try await floorBound(fixture.client)
+        let floor = try await fixture.bound("INTERVAL 7 DAY")
         let again = try CommandLineTests().run(["cleanup", "--threshold", "2", "--target", "1", "--wait-mutations"], environment: fixture.environment)
         #expect(again.status == 3, "\(again.stdout)")
         try await fixture.settle()
-        #expect(try await olderThan(fixture.client, database: fixture.database, bound: floor) == "0",
+        #expect(try await fixture.rows(before: floor) == 0,
                 "\(again.stdout.split(separator: "\n").filter { $0.hasPrefix("failed") || $0.hasPrefix("skipped") }.joined(separator: "\n"))")
-        #expect(try await newerThan(fixture.client, database: fixture.database, bound: bound) == before)
+        #expect(try await fixture.rowsPerDay(since: bound) == before)
     }
 
     @Test(.enabled(if: SmallVolume.canMount, "needs root to mount a tmpfs"))
     func aDiskTooFullForAnyAlterFailsClearlyKeepsEveryRowAndTheNextRunConverges() async throws {
         let volume = try SmallVolume(megabytes: 64)
-        var settings = ClickHouseSettings()
-        settings.url = volume.url
-        settings.clusterEnabled = false
-        let client = ClickHouseClient(settings: settings)
         let environment = ["CLICKHOUSE_URL": volume.url, "CLICKHOUSE_CLUSTER_ENABLED": "false"]
-        let fixture = LangfuseFixture(database: "default", client: client, config: try ConfigurationLoader.load(yaml: "", environment: environment))
-        for statement in try fixture.statements("langfuse-schema.sql", rows: 20000) + fixture.statements("langfuse-rows.sql", rows: 20000) {
-            try await client.execute(statement)
-        }
-        let bound = try await client.readText("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
-        let before = try await newerThan(client, database: "default", bound: bound)
+        let fixture = try await LangfuseFixture.onEngine(url: volume.url, rows: 20000)
+        let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
+        let before = try await fixture.rowsPerDay(since: bound)
 
         // Fill the filesystem to the last byte beside the engine's data: no ALTER can reserve its megabyte.
         let filler = volume.path.appendingPathComponent("filler")
@@ -151,17 +110,17 @@ struct CleanupFaultTests {
         let drops = steps.filter { $0["action"] as? String == "drop partition" }
         #expect(!drops.isEmpty && drops.allSatisfy { $0["status"] as? String == "failed" && ($0["reason"] as? String ?? "").contains("NOT_ENOUGH_SPACE") },
                 "\(drops)")
-        #expect(try await newerThan(client, database: "default", bound: bound) == before)
+        #expect(try await fixture.rowsPerDay(since: bound) == before)
 
         // Eight megabytes come free (the operator deleted something, or the volume grew): the next run converges.
         try handle.truncate(atOffset: try handle.offset() - (8 << 20))
         try handle.close()
-        let floor = try await floorBound(client)
+        let floor = try await fixture.bound("INTERVAL 7 DAY")
         let again = try CommandLineTests().run(["cleanup", "--threshold", "50", "--target", "1", "--floor-days", "7"], environment: environment)
         #expect(again.status == 3, "a clean run ends still above the 50% threshold (the filler stays): \(again.stdout)")
         #expect(!again.stdout.contains("failed"))
         try await fixture.settle()
-        #expect(try await olderThan(client, database: "default", bound: floor) == "0")
-        #expect(try await newerThan(client, database: "default", bound: bound) == before)
+        #expect(try await fixture.rows(before: floor) == 0)
+        #expect(try await fixture.rowsPerDay(since: bound) == before)
     }
 }

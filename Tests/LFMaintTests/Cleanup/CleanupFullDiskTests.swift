@@ -11,13 +11,8 @@ import Testing
 struct CleanupFullDiskTests {
     @Test func cleanupEndsUnderTargetNeverRaisesUsageAndKeepsEveryNewerRow() async throws {
         let volume = try SmallVolume(megabytes: 256)
-        var settings = ClickHouseSettings()
-        settings.url = volume.url
-        settings.clusterEnabled = false
-        let client = ClickHouseClient(settings: settings)
-        let fixture = LangfuseFixture(database: "default", client: client, config: try ConfigurationLoader.load(yaml: "", environment: [
-            "CLICKHOUSE_URL": volume.url, "CLICKHOUSE_CLUSTER_ENABLED": "false"]))
-        for statement in try fixture.statements("langfuse-schema.sql", rows: 0) { try await client.execute(statement) }
+        let fixture = try await LangfuseFixture.onEngine(url: volume.url, rows: 0)
+        let client = fixture.client
         // The engine's own logs, as on a real server: they hold the megabyte a full disk lacks.
         try await Task.sleep(for: .seconds(1))
         try await client.execute("SYSTEM FLUSH LOGS")
@@ -43,22 +38,11 @@ struct CleanupFullDiskTests {
         let start = volume.usagePercent
         #expect(start >= 92, "filled to \(start)%")
 
-        let tables = [("traces", "timestamp"), ("observations", "start_time")]
         // A fixed bound an hour inside the floor, so the window does not slide while the test runs.
-        let bound = try await client.readText("SELECT toUnixTimestamp(now() - INTERVAL 7 DAY + INTERVAL 1 HOUR)")
-        func newerPerDay() async throws -> [String] {
-            var result: [String] = []
-            for (table, column) in tables {
-                result.append(try await client.readText("""
-                    SELECT groupArray((d, c)) FROM (SELECT toDate(\(column)) AS d, count() AS c FROM default.\(table)
-                    WHERE \(column) >= toDateTime(\(bound)) GROUP BY d ORDER BY d)
-                    """))
-            }
-            return result
-        }
-        let before = try await newerPerDay()
+        let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
+        let before = try await fixture.rowsPerDay(since: bound)
 
-        // Watch the filesystem every 100 ms while cleanup runs.
+        // Watch the filesystem every 5 ms while cleanup runs (the run itself takes a few hundred).
         let peak = Mutex(start)
         let trace = Mutex<[Double]>([])
         let watching = Atomic(true)
@@ -67,7 +51,7 @@ struct CleanupFullDiskTests {
                 let now = volume.usagePercent
                 peak.withLock { $0 = max($0, now) }
                 trace.withLock { $0.append(now) }
-                Thread.sleep(forTimeInterval: 0.1)
+                Thread.sleep(forTimeInterval: 0.005)
             }
         }
         watcher.start()
@@ -86,7 +70,8 @@ struct CleanupFullDiskTests {
         // part (+4 MiB here); lfmaint drops them one at a time, so at most one empty part (32 KiB) is extra.
         let peakSeen = peak.withLock { $0 }
         let samples = trace.withLock { $0 }.map { String(format: "%.2f", $0) }
+        #expect(samples.count >= 20, "only \(samples.count) samples: the watch saw too little of the run")
         #expect(peakSeen <= start + 0.05, "usage peaked at \(peakSeen)% from \(start)%: \(samples)")
-        #expect(try await newerPerDay() == before)
+        #expect(try await fixture.rowsPerDay(since: bound) == before)
     }
 }

@@ -110,6 +110,7 @@ struct CleanupPlannerTests {
         let tables = [traces, queryLog, QualifiedTableName("default.scores", defaultDatabase: "default")!,
                       QualifiedTableName("default.observations", defaultDatabase: "default")!,
                       QualifiedTableName("system.trace_log", defaultDatabase: "system")!]
+        var deletesChecked = 0
         for _ in 0..<500 {
             let floor = Int(random.next() % 20) + 1
             let planner = planner(floor: floor, appDays: Int(random.next() % 60) + 1)
@@ -128,9 +129,15 @@ struct CleanupPlannerTests {
                 if step.action == .dropPartition {
                     let facts = try #require(partitions.first { $0.table == step.table && $0.partitionID == step.partitionID })
                     #expect(facts.maxTime < floorCutoff)
+                } else {
+                    // The SQL itself, not the planner's note of it: `WHERE column < toDateTime(N)`.
+                    let literal = try #require(step.statement.split(separator: "< toDateTime(").last?.prefix { $0.isNumber })
+                    #expect(try #require(Int64(literal)) <= floorCutoff, "\(step.statement)")
+                    deletesChecked += 1
                 }
             }
         }
+        #expect(deletesChecked > 50, "the random plans must hold DELETEs to check")
     }
 }
 

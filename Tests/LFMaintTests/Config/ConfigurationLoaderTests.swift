@@ -146,6 +146,12 @@ struct ConfigurationLoaderTests {
         #expect(message?.contains("TopSecret") == false)
     }
 
+    @Test func aRawAtSignInThePasswordIsRefusedWithoutShowingIt() {
+        let message = error("", env: ["DATABASE_URL": "postgresql://lf:Top@Secret3@127.0.0.1:5432/langfuse"])
+        #expect(message == "config error: postgres.url (DATABASE_URL): the user or password holds a raw \"@\": write it as %40")
+        #expect(error("", env: ["DATABASE_URL": "postgresql://lf:Top%40Secret3@127.0.0.1:5432/langfuse"]) == nil)
+    }
+
     @Test func aMissingFileIsAConfigError() {
         #expect(throws: ConfigError.self) {
             try ConfigurationLoader.load(path: "/nonexistent/lfmaint.yaml", environment: [:])

@@ -47,28 +47,36 @@ struct TTLIntegrationTests {
         #expect(try await workflow.plan().filter { $0.table.database.name == fixture.database }.allSatisfy { $0.action == .none })
     }
 
+    @Test func materializeRewritesWithinTheFreeSpaceAndKeepsEveryNewerRow() async throws {
+        let fixture = try await LangfuseFixture.make("materialize")
+        defer { Task { await fixture.drop() } }
+        let bound = try await fixture.bound("INTERVAL 30 DAY + INTERVAL 1 HOUR")
+        let before = try await fixture.rowsPerDay(since: bound)
+        let outcomes = try await TTLWorkflow(config: fixture.config, client: fixture.client, dropRotatedLogs: false).apply(materialize: true)
+            .filter { $0.row.table.database.name == fixture.database }
+        #expect(outcomes.count == 3 && outcomes.allSatisfy { $0.status == .applied && $0.verified }, "\(outcomes.map { $0.message ?? "" })")
+        try await fixture.settle()
+        #expect(try await fixture.scalar("SELECT count() FROM system.mutations WHERE database = '\(fixture.database)' AND command LIKE '%MATERIALIZE TTL%'") == "3")
+        #expect(try await fixture.rowsPerDay(since: bound) == before)
+    }
+
     @Test func afterOptimizeFinalNoExpiredRowRemainsAndEveryNewerRowDoes() async throws {
         let fixture = try await LangfuseFixture.make("expiry")
         defer { Task { await fixture.drop() } }
         let db = "`\(fixture.database)`"
         // Rows newer than the cutoff plus a margin, counted per day: the margin keeps rows that cross
         // the cutoff while the test runs out of the comparison.
-        let bound = try await fixture.scalar("SELECT toUnixTimestamp(now() - INTERVAL 30 DAY + INTERVAL 1 HOUR)")
-        func newerPerDay(_ table: String, _ column: String) async throws -> String {
-            try await fixture.scalar("SELECT groupArray((d, c)) FROM (SELECT toDate(\(column)) AS d, count() AS c FROM \(db).\(table) WHERE \(column) >= toDateTime(\(bound)) GROUP BY d ORDER BY d)")
-        }
-        let tables = [("traces", "timestamp"), ("observations", "start_time"), ("scores", "timestamp")]
-        var before: [String: String] = [:]
-        for (table, column) in tables {
+        let bound = try await fixture.bound("INTERVAL 30 DAY + INTERVAL 1 HOUR")
+        let before = try await fixture.rowsPerDay(since: bound)
+        for (table, column) in LangfuseFixture.appTables {
             #expect(try await fixture.scalar("SELECT countIf(\(column) < now() - INTERVAL 30 DAY) > 0 FROM \(db).\(table)") == "1")
-            before[table] = try await newerPerDay(table, column)
         }
         _ = try await TTLWorkflow(config: fixture.config, client: fixture.client, dropRotatedLogs: false).apply(materialize: false)
-        for (table, column) in tables {
+        for (table, column) in LangfuseFixture.appTables {
             try await fixture.client.execute("OPTIMIZE TABLE \(db).\(table) FINAL")
             #expect(try await fixture.scalar("SELECT countIf(\(column) < now() - INTERVAL 30 DAY) FROM \(db).\(table)") == "0")
-            #expect(try await newerPerDay(table, column) == before[table], "rows newer than the TTL changed in \(table)")
         }
+        #expect(try await fixture.rowsPerDay(since: bound) == before, "rows newer than the TTL changed")
     }
 
     @Test func rotatedLogsAreOnlyDroppedWhenAskedAndNothingElseIs() async throws {

@@ -27,6 +27,17 @@ struct LangfuseFixture {
         return fixture
     }
 
+    /// Langfuse's tables in `default` on an engine of a test's own (a `SmallVolume`), with `rows` rows
+    /// per table over the last 90 days (0: the tables only).
+    static func onEngine(url: String, rows: Int) async throws -> LangfuseFixture {
+        let config = try ConfigurationLoader.load(yaml: "", environment: ["CLICKHOUSE_URL": url, "CLICKHOUSE_CLUSTER_ENABLED": "false"])
+        let fixture = LangfuseFixture(database: "default", client: ClickHouseClient(settings: config.clickhouse), config: config)
+        for statement in try fixture.statements("langfuse-schema.sql", rows: rows) + (rows > 0 ? fixture.statements("langfuse-rows.sql", rows: rows) : []) {
+            try await fixture.client.execute(statement)
+        }
+        return fixture
+    }
+
     var environment: [String: String] {
         [
             "CLICKHOUSE_URL": config.clickhouse.url, "CLICKHOUSE_USER": config.clickhouse.user,
@@ -47,6 +58,36 @@ struct LangfuseFixture {
 
     func scalar(_ sql: String) async throws -> String {
         try await client.readText(sql)
+    }
+
+    /// Langfuse's app tables and the time column their retention runs on.
+    static let appTables = [("traces", "timestamp"), ("observations", "start_time"), ("scores", "timestamp")]
+
+    /// `now() - interval` in epoch seconds, taken once: tests compare against a fixed bound, so the
+    /// window does not slide while they run.
+    func bound(_ interval: String) async throws -> String {
+        try await scalar("SELECT toUnixTimestamp(now() - \(interval))")
+    }
+
+    /// Rows per day at or after `bound` in each app table, as text to compare before and after.
+    func rowsPerDay(since bound: String, tables: [(String, String)] = appTables) async throws -> [String] {
+        var result: [String] = []
+        for (table, column) in tables {
+            result.append(try await scalar("""
+                SELECT groupArray((d, c)) FROM (SELECT toDate(\(column)) AS d, count() AS c FROM `\(database)`.\(table)
+                WHERE \(column) >= toDateTime(\(bound)) GROUP BY d ORDER BY d)
+                """))
+        }
+        return result
+    }
+
+    /// Rows older than `bound` in all app tables together.
+    func rows(before bound: String) async throws -> Int {
+        var total = 0
+        for (table, column) in Self.appTables {
+            total += Int(try await scalar("SELECT count() FROM `\(database)`.\(table) WHERE \(column) < toDateTime(\(bound))")) ?? -1
+        }
+        return total
     }
 
     /// Waits (up to 30 s) until no mutation of this database is unfinished.

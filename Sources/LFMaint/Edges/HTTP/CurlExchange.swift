@@ -42,8 +42,8 @@ final class CurlExchange {
             handle.set(CURLOPT_FOLLOWLOCATION, 0),
             handle.set(CURLOPT_CONNECTTIMEOUT_MS, Int(options.connectTimeoutSeconds * 1000)),
             handle.set(CURLOPT_TIMEOUT_MS, Int(timeoutSeconds * 1000)),
-            handle.set(CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0),
-            handle.set(CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0),
+            handle.set(CURLOPT_SSL_VERIFYPEER, 1),
+            handle.set(CURLOPT_SSL_VERIFYHOST, 2),
             handle.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer)),
             handle.set(CURLOPT_HTTPHEADER, list: headerList),
             handle.set(CURLOPT_WRITEFUNCTION, function: writeBody),
@@ -70,9 +70,8 @@ final class CurlExchange {
         var codes: [CURLcode] = []
         switch request.method {
         case .get: codes.append(handle.set(CURLOPT_HTTPGET, 1))
-        case .head: codes.append(handle.set(CURLOPT_NOBODY, 1))
         case .post: codes.append(handle.set(CURLOPT_POST, 1))
-        case .put, .delete: codes.append(handle.set(CURLOPT_CUSTOMREQUEST, request.method.rawValue))
+        case .put: codes.append(handle.set(CURLOPT_CUSTOMREQUEST, request.method.rawValue))
         }
         if let body = request.body, !body.isEmpty {
             codes.append(handle.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(body.count)))
@@ -80,7 +79,7 @@ final class CurlExchange {
                 // COPYPOSTFIELDS copies the bytes now, so the buffer need not outlive this call.
                 handle.set(CURLOPT_COPYPOSTFIELDS, pointer: UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             })
-        } else if request.method != .get && request.method != .head {
+        } else if request.method != .get {
             codes.append(handle.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: 0))
             codes.append(handle.set(CURLOPT_COPYPOSTFIELDS, ""))
         }

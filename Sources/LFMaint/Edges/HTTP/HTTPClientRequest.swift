@@ -1,9 +1,9 @@
 import Foundation
 
-/// One HTTP request as lfmaint sends it. Named apart from Hummingbird's `HTTPRequest`.
+/// One HTTP request as lfmaint sends it. Named apart from FlyingFox's `HTTPRequest`.
 public struct HTTPClientRequest: Sendable {
     public enum Method: String, Sendable {
-        case get = "GET", post = "POST", put = "PUT", delete = "DELETE", head = "HEAD"
+        case get = "GET", post = "POST", put = "PUT"
     }
 
     public var method: Method
@@ -12,10 +12,13 @@ public struct HTTPClientRequest: Sendable {
     public var body: Data?
     public var basicAuth: BasicAuth?
     public var awsSigV4: AWSSigV4?
+    /// How errors name the URL when even its path is a secret (a webhook's token); default: the URL
+    /// without its password and query.
+    public var printableURL: String?
 
     public init(
         method: Method = .get, url: String, headers: [(name: String, value: String)] = [],
-        body: Data? = nil, basicAuth: BasicAuth? = nil, awsSigV4: AWSSigV4? = nil
+        body: Data? = nil, basicAuth: BasicAuth? = nil, awsSigV4: AWSSigV4? = nil, printableURL: String? = nil
     ) {
         self.method = method
         self.url = url
@@ -23,6 +26,7 @@ public struct HTTPClientRequest: Sendable {
         self.body = body
         self.basicAuth = basicAuth
         self.awsSigV4 = awsSigV4
+        self.printableURL = printableURL
     }
 }
 

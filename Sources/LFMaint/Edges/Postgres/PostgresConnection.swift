@@ -6,11 +6,6 @@ import Synchronization
 public struct PostgresRows: Sendable, Equatable {
     public var columns: [String]
     public var rows: [[String?]]
-
-    public func column(_ name: String) -> [String?] {
-        guard let index = columns.firstIndex(of: name) else { return [] }
-        return rows.map { $0[index] }
-    }
 }
 
 /// One libpq connection. Calls are serialised; the connection is closed (`PQfinish`) on deinit.

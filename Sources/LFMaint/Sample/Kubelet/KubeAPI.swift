@@ -26,7 +26,6 @@ struct KubeAPI: Sendable {
     let http: HTTPClient
     let apiServer: String
     let token: Secret
-    let timeoutSeconds: Double
 
     init(settings: KubeletSettings, environment: [String: String]) throws {
         if let server = settings.apiServer {
@@ -45,7 +44,6 @@ struct KubeAPI: Sendable {
         if let ca = settings.caFile, FileManager.default.fileExists(atPath: ca) { options.caFile = ca }
         options.timeoutSeconds = settings.timeoutSeconds
         http = HTTPClient(options: options)
-        timeoutSeconds = settings.timeoutSeconds
     }
 
     func get<T: Decodable>(_ url: String, as type: T.Type) async throws -> T {

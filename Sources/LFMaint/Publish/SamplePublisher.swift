@@ -1,0 +1,32 @@
+/// Sends sampling runs to every configured target, over one HTTP client: the agent publishes every
+/// cycle, and reuses its connections (and TLS sessions) to CloudWatch and the Pushgateway.
+public struct SamplePublisher: Sendable {
+    public let config: Configuration
+    let http = HTTPClient()
+
+    public init(config: Configuration) {
+        self.config = config
+    }
+
+    /// One line per target that failed. `exposition`: what to push to a Pushgateway (the agent
+    /// pushes its own metrics too), rendered only when one is configured; default the run's.
+    /// `pushgateway: false` leaves the Pushgateway out this time.
+    public func publish(_ run: SampleRun, exposition: @autoclosure () -> String? = nil, pushgateway: Bool = true) async -> [String] {
+        var failures: [String] = []
+        for target in config.publish {
+            do {
+                switch target {
+                case .cloudwatch:
+                    _ = try await CloudWatchPublisher(config: config, http: http).publish(run.samples)
+                case .pushgateway:
+                    guard pushgateway, let url = config.pushgatewayURL else { continue }
+                    try await PushgatewayPublisher(url: url, cluster: config.clusterName, http: http)
+                        .publish(exposition() ?? PrometheusExposition.render(run, cluster: config.clusterName))
+                }
+            } catch {
+                failures.append("publishing to \(target.rawValue) failed: \(error)")
+            }
+        }
+        return failures
+    }
+}
