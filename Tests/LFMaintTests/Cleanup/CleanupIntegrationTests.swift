@@ -45,6 +45,25 @@ struct CleanupIntegrationTests {
         #expect(Set(report.keys).isSuperset(of: ["before", "after", "target", "threshold", "steps"]))
     }
 
+    @Test func withPostgresEveryExecutedStepIsAnAuditRow() async throws {
+        let fixture = try await LangfuseFixture.make("audit")
+        defer { Task { await fixture.drop() } }
+        var environment = fixture.environment
+        environment["DATABASE_URL"] = try TestStack.databaseURL
+        let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1"], environment: environment)
+        #expect(result.status == 3, "\(result.stderr.suffix(2000))")
+        let stepLines = result.stderr.split(separator: "\n").compactMap { line -> [String: Any]? in
+            guard line.contains("\"event\":\"cleanup-step\"") else { return nil }
+            return try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }
+        let runID = try #require(stepLines.first?["run"] as? String)
+        let audit = try PostgresConnection(url: TestStack.databaseURL)
+            .query("SELECT table_name, action, outcome FROM lfmaint_audit WHERE run_id = $1 ORDER BY id", [runID])
+        #expect(audit.rows.count == stepLines.count && !audit.rows.isEmpty)
+        #expect(audit.rows.map { $0[0] ?? "" } == stepLines.compactMap { $0["table"] as? String })
+        #expect(audit.rows.contains { $0[0] == "\(fixture.database).traces" && $0[1] == "drop partition" && $0[2] == "done" })
+    }
+
     @Test func aSecondRunWaitsItsTurnAndTouchesNothing() async throws {
         let fixture = try await LangfuseFixture.make("lock")
         defer { Task { await fixture.drop() } }
