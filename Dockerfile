@@ -11,7 +11,7 @@ COPY Package.* ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
-COPY scripts/build-release.sh ./scripts/build-release.sh
+COPY scripts/build-release.sh scripts/lfmaint.order ./scripts/
 RUN bash scripts/build-release.sh \
  && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint" /out/lfmaint
 

@@ -25,6 +25,7 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "LFMaint",
             dependencies: [
@@ -55,7 +56,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lfmaint",
-            dependencies: ["LFMaintCLI"]
+            dependencies: ["CMalloc", "LFMaintCLI"]
         ),
         .testTarget(
             name: "LFMaintTests",

@@ -69,7 +69,7 @@ print(f'$label {wall:.3f} {cpu:.3f} {rss:.1f}')"
 
 LF=$(measure lfmaint "$BIN" sample --config "$WORK/config.yaml" --output json --top 0)
 PY=$(measure baseline python3 "$WORK/baseline.py" "http://127.0.0.1:$PORT" "$WORK/token")
-COUNT=$("$BIN" sample --config "$WORK/config.yaml" --output json | python3 -c "import json,sys; v=json.load(sys.stdin); print(sum(1 for x in v if x['status']=='ok'), len(v))")
+COUNT=$("$BIN" sample --config "$WORK/config.yaml" --output json --top 0 | python3 -c "import json,sys; v=json.load(sys.stdin); print(sum(1 for x in v if x['status']=='ok'), len(v))")
 
 python3 - "$LF" "$PY" "$COUNT" "$RUNS" <<'PY'
 import sys

@@ -22,7 +22,7 @@ public enum SampleReport {
     }
 
     public static func json(_ run: SampleRun) -> String {
-        JSONOutput.encode(run.samples.map(object))
+        JSONOutput.encodeArray(run.samples, object)
     }
 
     static func object(_ sample: VolumeSample) -> [String: Any] {

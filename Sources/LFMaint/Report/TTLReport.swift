@@ -16,7 +16,7 @@ public enum TTLReport {
     }
 
     public static func json(_ rows: [TTLPlanRow]) -> String {
-        JSONOutput.encode(rows.map(object))
+        JSONOutput.encodeArray(rows, object)
     }
 
     public static func text(_ outcomes: [TTLApplyOutcome]) -> String {
