@@ -39,6 +39,8 @@ enum ConfigValidation {
         if let endpoint = config.cloudwatch.endpoint {
             try httpURL(endpoint, key: "cloudwatch.endpoint (AWS_ENDPOINT_URL_CLOUDWATCH)")
         }
+        if let endpoint = config.cloudwatch.stsEndpoint { try httpURL(endpoint, key: "AWS_ENDPOINT_URL_STS") }
+        if let url = config.cloudwatch.containerCredentialsURL { try containerCredentialsURL(url) }
         if let url = config.pushgatewayURL { try httpURL(url, key: "pushgateway.url") }
         if config.publish.contains(.pushgateway), config.pushgatewayURL == nil {
             throw ConfigError(key: "pushgateway.url", "is required to publish to a Pushgateway")
@@ -99,6 +101,18 @@ enum ConfigValidation {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
             throw ConfigError(key: key, "expected an http:// or https:// URL, got \"\(Redaction.url(text))\"")
+        }
+    }
+
+    /// The pod's token goes only where the AWS SDKs send it: over https, or over http to loopback or
+    /// the EKS and ECS agents' link-local addresses.
+    static func containerCredentialsURL(_ text: String) throws {
+        let key = "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+        try httpURL(text, key: key)
+        guard let components = URLComponents(string: text), let host = components.host else { return }
+        let agents = ["127.0.0.1", "localhost", "::1", "[::1]", "169.254.170.2", "169.254.170.23", "fd00:ec2::23", "[fd00:ec2::23]"]
+        guard components.scheme?.lowercased() == "https" || agents.contains(host.lowercased()) else {
+            throw ConfigError(key: key, "over http only to loopback, 169.254.170.2 or 169.254.170.23; got host \(host)")
         }
     }
 

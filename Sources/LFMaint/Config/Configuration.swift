@@ -65,6 +65,15 @@ public struct CloudWatchSettings: Sendable, Equatable {
     public var accessKeyID: String?
     public var secretAccessKey: Secret?
     public var sessionToken: Secret?
+    /// IRSA: the role to assume with the service account's token.
+    public var roleARN: String?
+    public var webIdentityTokenFile: String?
+    public var roleSessionName: String?
+    public var stsEndpoint: String?
+    /// EKS Pod Identity / ECS: the credentials endpoint and its authorisation token.
+    public var containerCredentialsURL: String?
+    public var containerAuthorizationTokenFile: String?
+    public var containerAuthorizationToken: Secret?
 }
 
 public enum PublishTarget: String, Sendable, Equatable, CaseIterable {

@@ -36,6 +36,13 @@ enum EnvironmentOverrides {
         if let key = value("AWS_ACCESS_KEY_ID") { config.cloudwatch.accessKeyID = key }
         if let secret = value("AWS_SECRET_ACCESS_KEY") { config.cloudwatch.secretAccessKey = Secret(secret) }
         if let token = value("AWS_SESSION_TOKEN") { config.cloudwatch.sessionToken = Secret(token) }
+        if let role = value("AWS_ROLE_ARN") { config.cloudwatch.roleARN = role }
+        if let file = value("AWS_WEB_IDENTITY_TOKEN_FILE") { config.cloudwatch.webIdentityTokenFile = file }
+        if let name = value("AWS_ROLE_SESSION_NAME") { config.cloudwatch.roleSessionName = name }
+        if let endpoint = value("AWS_ENDPOINT_URL_STS") ?? value("AWS_ENDPOINT_URL") { config.cloudwatch.stsEndpoint = endpoint }
+        if let url = value("AWS_CONTAINER_CREDENTIALS_FULL_URI") { config.cloudwatch.containerCredentialsURL = url }
+        if let file = value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") { config.cloudwatch.containerAuthorizationTokenFile = file }
+        if let token = value("AWS_CONTAINER_AUTHORIZATION_TOKEN") { config.cloudwatch.containerAuthorizationToken = Secret(token) }
     }
 
     private static func bool(_ text: String, name: String) throws -> Bool {

@@ -2,11 +2,12 @@ import Foundation
 
 public enum PublishError: Error, Equatable, CustomStringConvertible {
     case notConfigured(String)
+    case credentials(String)
     case rejected(target: String, status: Int, detail: String)
 
     public var description: String {
         switch self {
-        case let .notConfigured(detail): detail
+        case let .notConfigured(detail), let .credentials(detail): detail
         case let .rejected(target, status, detail): "\(target) refused the metrics (HTTP \(status)): \(detail)"
         }
     }
@@ -28,10 +29,14 @@ public struct CloudWatchPublisher: Sendable {
 
     public let config: Configuration
     let http: HTTPClient
+    /// Nil when the configuration names no credentials.
+    let credentials: AWSCredentialProvider?
 
-    public init(config: Configuration, http: HTTPClient = HTTPClient()) {
+    /// `credentials`: a provider kept across publishes (the agent's), so temporary keys are reused.
+    public init(config: Configuration, http: HTTPClient = HTTPClient(), credentials: AWSCredentialProvider? = nil) {
         self.config = config
         self.http = http
+        self.credentials = credentials ?? AWSCredentialSource(config.cloudwatch).map { AWSCredentialProvider(source: $0, http: http) }
     }
 
     public var endpoint: String? {
@@ -54,8 +59,8 @@ public struct CloudWatchPublisher: Sendable {
 
     /// The form bodies to POST, each within CloudWatch's limits on data per request and body size.
     func bodies(_ data: [Datum], timestamp: Date) -> [String] {
-        let header = "Action=PutMetricData&Version=2010-08-01&Namespace=\(Self.encode(config.cloudwatch.namespace))"
-        let time = Self.encode(timestamp.formatted(.iso8601))
+        let header = "Action=PutMetricData&Version=2010-08-01&Namespace=\(AWSQuery.encode(config.cloudwatch.namespace))"
+        let time = AWSQuery.encode(timestamp.formatted(.iso8601))
         var bodies: [String] = []
         var members: [String] = []
         var size = header.utf8.count
@@ -78,38 +83,27 @@ public struct CloudWatchPublisher: Sendable {
         let prefix = "&MetricData.member.\(index)."
         var member = "\(prefix)MetricName=\(datum.name)\(prefix)Unit=\(datum.unit)\(prefix)Value=\(datum.value)\(prefix)Timestamp=\(time)"
         for (number, dimension) in datum.dimensions.enumerated() {
-            member += "\(prefix)Dimensions.member.\(number + 1).Name=\(dimension.0)\(prefix)Dimensions.member.\(number + 1).Value=\(encode(dimension.1))"
+            member += "\(prefix)Dimensions.member.\(number + 1).Name=\(dimension.0)\(prefix)Dimensions.member.\(number + 1).Value=\(AWSQuery.encode(dimension.1))"
         }
         return member
     }
 
     public func publish(_ samples: [VolumeSample], timestamp: Date = Date()) async throws -> Int {
         guard let endpoint else { throw PublishError.notConfigured("CloudWatch needs a region (AWS_REGION) or an endpoint") }
-        guard let key = config.cloudwatch.accessKeyID, let secret = config.cloudwatch.secretAccessKey, let region = config.cloudwatch.region else {
-            throw PublishError.notConfigured("CloudWatch needs AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
-        }
+        guard let region = config.cloudwatch.region else { throw PublishError.notConfigured("CloudWatch needs a region (AWS_REGION)") }
+        guard let credentials else { throw PublishError.notConfigured("CloudWatch needs credentials: " + AWSCredentialSource.choices) }
+        let keys = try await credentials.credentials()
         let data = data(samples)
-        let signing = AWSSigV4(accessKeyID: key, secretAccessKey: secret, sessionToken: config.cloudwatch.sessionToken, region: region, service: "monitoring")
+        let signing = AWSSigV4(accessKeyID: keys.accessKeyID, secretAccessKey: keys.secretAccessKey, sessionToken: keys.sessionToken,
+                               region: region, service: "monitoring")
         for body in bodies(data, timestamp: timestamp) {
             let response = try await http.send(HTTPClientRequest(
                 method: .post, url: endpoint, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
                 body: Data(body.utf8), awsSigV4: signing))
             guard response.status == 200 else {
-                throw PublishError.rejected(target: "CloudWatch at \(endpoint)", status: response.status, detail: Self.awsMessage(response.bodyText))
+                throw PublishError.rejected(target: "CloudWatch at \(endpoint)", status: response.status, detail: AWSQuery.message(response.bodyText))
             }
         }
         return data.count
-    }
-
-    static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? text
-    }
-
-    /// The `<Message>` of an AWS error document, else the start of the body.
-    static func awsMessage(_ body: String) -> String {
-        if let start = body.range(of: "<Message>"), let end = body.range(of: "</Message>", range: start.upperBound..<body.endIndex) {
-            return String(body[start.upperBound..<end.lowerBound])
-        }
-        return String(body.prefix(300))
     }
 }

@@ -2,10 +2,14 @@
 /// cycle, and reuses its connections (and TLS sessions) to CloudWatch and the Pushgateway.
 public struct SamplePublisher: Sendable {
     public let config: Configuration
-    let http = HTTPClient()
+    let http: HTTPClient
+    let credentials: AWSCredentialProvider?
 
     public init(config: Configuration) {
         self.config = config
+        let http = HTTPClient()
+        self.http = http
+        credentials = AWSCredentialSource(config.cloudwatch).map { AWSCredentialProvider(source: $0, http: http) }
     }
 
     /// One line per target that failed. `exposition`: what to push to a Pushgateway (the agent
@@ -17,7 +21,7 @@ public struct SamplePublisher: Sendable {
             do {
                 switch target {
                 case .cloudwatch:
-                    _ = try await CloudWatchPublisher(config: config, http: http).publish(run.samples)
+                    _ = try await CloudWatchPublisher(config: config, http: http, credentials: credentials).publish(run.samples)
                 case .pushgateway:
                     guard pushgateway, let url = config.pushgatewayURL else { continue }
                     try await PushgatewayPublisher(url: url, cluster: config.clusterName, http: http)
