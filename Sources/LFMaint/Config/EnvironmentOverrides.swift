@@ -15,7 +15,7 @@ enum EnvironmentOverrides {
         }
         if let name = value("CLICKHOUSE_CLUSTER_NAME") { config.clickhouse.clusterName = name }
 
-        if let url = value("DATABASE_URL") { config.postgres = PostgresSettings(url: Secret(url)) }
+        if let url = try value("DATABASE_URL") ?? langfuseDatabaseURL(value) { config.postgres = PostgresSettings(url: Secret(url)) }
 
         if let url = value("REDIS_CONNECTION_STRING") {
             config.redis = try RedisSettings(connectionString: url, key: "REDIS_CONNECTION_STRING")
@@ -43,6 +43,21 @@ enum EnvironmentOverrides {
         if let url = value("AWS_CONTAINER_CREDENTIALS_FULL_URI") { config.cloudwatch.containerCredentialsURL = url }
         if let file = value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") { config.cloudwatch.containerAuthorizationTokenFile = file }
         if let token = value("AWS_CONTAINER_AUTHORIZATION_TOKEN") { config.cloudwatch.containerAuthorizationToken = Secret(token) }
+    }
+
+    /// Without DATABASE_URL, Langfuse's entrypoint joins DATABASE_USERNAME, DATABASE_PASSWORD,
+    /// DATABASE_HOST (may hold a port), DATABASE_NAME and DATABASE_ARGS as they are; so does lfmaint,
+    /// to reach the database Langfuse reaches.
+    private static func langfuseDatabaseURL(_ value: (String) -> String?) throws -> String? {
+        let names = ["DATABASE_HOST", "DATABASE_USERNAME", "DATABASE_PASSWORD", "DATABASE_NAME"]
+        let parts = names.compactMap(value)
+        guard !parts.isEmpty else { return nil }
+        guard parts.count == names.count else {
+            let missing = names.filter { value($0) == nil }.joined(separator: ", ")
+            throw ConfigError(key: "DATABASE_URL", "not set, and \(missing) missing to build it as Langfuse does from DATABASE_HOST, DATABASE_USERNAME, DATABASE_PASSWORD and DATABASE_NAME")
+        }
+        let (host, user, password, name) = (parts[0], parts[1], parts[2], parts[3])
+        return "postgresql://\(user):\(password)@\(host)/\(name)" + (value("DATABASE_ARGS").map { "?" + $0 } ?? "")
     }
 
     private static func bool(_ text: String, name: String) throws -> Bool {

@@ -23,6 +23,21 @@ struct SampleCommandLineTests {
         #expect(volumes[0]["inodesUsagePercent"] is NSNull && volumes[3]["inodesUsagePercent"] is Double)
     }
 
+    @Test func postgresIsReachedThroughLangfusesSeparateDatabaseVariables() throws {
+        var environment = try environment
+        let url = try #require(URLComponents(string: try TestStack.databaseURL))
+        environment["DATABASE_URL"] = nil
+        environment["DATABASE_HOST"] = "\(try #require(url.host)):\(try #require(url.port))"
+        environment["DATABASE_USERNAME"] = url.user
+        environment["DATABASE_PASSWORD"] = url.password
+        environment["DATABASE_NAME"] = String(url.path.dropFirst())
+        let result = try cli.run(["sample", "--output", "json"], environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let volumes = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let postgres = try #require(volumes.first { $0["volume"] as? String == "postgres" })
+        #expect(postgres["status"] as? String == "ok" && (postgres["usedBytes"] as? Int ?? 0) > 0, "\(postgres)")
+    }
+
     @Test func anUnknownSourceIsExit5AndPublishedAsNothing() throws {
         var environment = try environment
         environment["REDIS_CONNECTION_STRING"] = "redis://:x@127.0.0.1:\(TestStack.closedPort())"

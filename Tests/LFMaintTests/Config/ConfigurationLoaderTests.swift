@@ -92,6 +92,18 @@ struct ConfigurationLoaderTests {
         #expect(config.cloudwatch.sessionToken?.reveal() == "tok")
     }
 
+    @Test func withoutDatabaseURLTheURLIsBuiltAsLangfuseBuildsIt() throws {
+        let parts = ["DATABASE_HOST": "pg.internal:6432", "DATABASE_USERNAME": "lf", "DATABASE_PASSWORD": "pw", "DATABASE_NAME": "langfuse"]
+        let config = try ConfigurationLoader.load(yaml: "", environment: parts.merging(["DATABASE_ARGS": "sslmode=require"]) { $1 })
+        #expect(config.postgres?.url.reveal() == "postgresql://lf:pw@pg.internal:6432/langfuse?sslmode=require")
+        let winner = try ConfigurationLoader.load(yaml: "", environment: parts.merging(["DATABASE_URL": "postgresql://u:p@other/db"]) { $1 })
+        #expect(winner.postgres?.url.reveal() == "postgresql://u:p@other/db", "DATABASE_URL wins, as in Langfuse")
+        #expect(error("", env: ["DATABASE_HOST": "pg", "DATABASE_NAME": "langfuse"])
+            == "config error: DATABASE_URL: not set, and DATABASE_USERNAME, DATABASE_PASSWORD missing to build it as Langfuse does from "
+            + "DATABASE_HOST, DATABASE_USERNAME, DATABASE_PASSWORD and DATABASE_NAME")
+        #expect(error("", env: parts.merging(["DATABASE_PASSWORD": "Top@Secret"]) { $1 })?.contains("raw \"@\"") == true)
+    }
+
     @Test func redisHostPortAuthVariablesWork() throws {
         let config = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_HOST": "r1", "REDIS_PORT": "6400", "REDIS_AUTH": "pw"])
         #expect(config.redis == RedisSettings(host: "r1", port: 6400, password: Secret("pw"), tls: false))
