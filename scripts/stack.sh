@@ -86,7 +86,10 @@ SQL"
 
 start_redis() {
   mkdir -p "$DIR/redis"
+  make_tls
   spawn redis redis-server --bind 127.0.0.1 --port "$PORT_REDIS" --requirepass "$STACK_PASSWORD" \
+    --tls-port "$PORT_REDIS_TLS" --tls-cert-file "$DIR/tls/server.pem" --tls-key-file "$DIR/tls/server.key" \
+    --tls-ca-cert-file "$DIR/tls/ca.pem" --tls-auth-clients no \
     --dir "$DIR/redis" --save "" --appendonly no --daemonize no
   wait_until redis redis-cli -p "$PORT_REDIS" --no-auth-warning -a "$STACK_PASSWORD" ping
 }
@@ -127,6 +130,7 @@ export LFMAINT_TEST_CLICKHOUSE_USER='default'
 export LFMAINT_TEST_CLICKHOUSE_PASSWORD='$STACK_PASSWORD'
 export LFMAINT_TEST_DATABASE_URL='postgresql://lfmaint:$STACK_PASSWORD@127.0.0.1:$PORT_POSTGRES/langfuse'
 export LFMAINT_TEST_REDIS_URL='redis://:$STACK_PASSWORD@127.0.0.1:$PORT_REDIS'
+export LFMAINT_TEST_REDIS_TLS_URL='rediss://:$STACK_PASSWORD@127.0.0.1:$PORT_REDIS_TLS'
 export LFMAINT_TEST_MOTO_URL='http://127.0.0.1:$PORT_MOTO'
 export LFMAINT_TEST_PUSHGATEWAY_URL='http://127.0.0.1:$PORT_PUSHGATEWAY'
 export LFMAINT_TEST_PYTHON='$LFMAINT_VENV/bin/python'

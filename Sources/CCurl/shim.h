@@ -25,6 +25,9 @@ static inline CURLcode lfm_setopt_write_function(CURL *handle, CURLoption option
 static inline CURLcode lfm_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+static inline CURLcode lfm_getinfo_socket(CURL *handle, CURLINFO info, curl_socket_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
 // CURLAUTH_* are cast macros, which Swift does not import.
 static inline long lfm_auth_basic(void) { return (long)CURLAUTH_BASIC; }
 #endif

@@ -85,7 +85,11 @@ public enum ConfigurationLoader {
         if let value = try section.int("port") { settings.port = value }
         if let value = try section.string("password") { settings.password = Secret(value) }
         if let file = try section.string("passwordFile") { settings.password = try readSecretFile(file, key: section.keyPath("passwordFile")) }
+        if let value = try section.string("username") { settings.username = value }
         if let value = try section.bool("tls") { settings.tls = value }
+        if let value = try section.string("caFile") { settings.caFile = value }
+        if let value = try section.string("certFile") { settings.certFile = value }
+        if let value = try section.string("keyFile") { settings.keyFile = value }
         try section.finish()
         return settings
     }

@@ -30,6 +30,14 @@ enum EnvironmentOverrides {
             if let auth = value("REDIS_AUTH") { redis.password = Secret(auth) }
             config.redis = redis
         }
+        if var redis = config.redis {
+            if let user = value("REDIS_USERNAME") { redis.username = user }
+            if let enabled = value("REDIS_TLS_ENABLED") { redis.tls = try bool(enabled, name: "REDIS_TLS_ENABLED") }
+            if let file = value("REDIS_TLS_CA_PATH") { redis.caFile = file }
+            if let file = value("REDIS_TLS_CERT_PATH") { redis.certFile = file }
+            if let file = value("REDIS_TLS_KEY_PATH") { redis.keyFile = file }
+            config.redis = redis
+        }
 
         if let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { config.cloudwatch.region = region }
         if let endpoint = value("AWS_ENDPOINT_URL_CLOUDWATCH") ?? value("AWS_ENDPOINT_URL") { config.cloudwatch.endpoint = endpoint }

@@ -1,7 +1,7 @@
 import Foundation
 
 extension RedisSettings {
-    /// Parses Langfuse's `REDIS_CONNECTION_STRING`: `redis://[:password@]host[:port][/db]`, or
+    /// Parses Langfuse's `REDIS_CONNECTION_STRING`: `redis://[[user]:password@]host[:port][/db]`, or
     /// `rediss://` for TLS.
     init(connectionString: String, key: String) throws {
         let printable = Redaction.url(connectionString)
@@ -13,6 +13,7 @@ extension RedisSettings {
         self.host = host
         self.port = components.port ?? 6379
         self.tls = scheme == "rediss"
+        if let user = components.user?.removingPercentEncoding, !user.isEmpty { username = user }
         if let password = components.password, !password.isEmpty {
             self.password = Secret(password.removingPercentEncoding ?? password)
         }

@@ -104,6 +104,17 @@ struct ConfigurationLoaderTests {
         #expect(error("", env: parts.merging(["DATABASE_PASSWORD": "Top@Secret"]) { $1 })?.contains("raw \"@\"") == true)
     }
 
+    @Test func langfusesRedisTLSAndUserVariablesApplyToTheConnection() throws {
+        let config = try ConfigurationLoader.load(yaml: "", environment: [
+            "REDIS_CONNECTION_STRING": "redis://lf-user:pw@cache:6379", "REDIS_TLS_ENABLED": "true",
+            "REDIS_TLS_CA_PATH": "/ca.pem", "REDIS_TLS_CERT_PATH": "/c.pem", "REDIS_TLS_KEY_PATH": "/k.pem",
+        ])
+        let redis = try #require(config.redis)
+        #expect(redis.tls && redis.username == "lf-user" && redis.caFile == "/ca.pem" && redis.certFile == "/c.pem" && redis.keyFile == "/k.pem")
+        #expect(try ConfigurationLoader.load(yaml: "", environment: ["REDIS_TLS_ENABLED": "false"]).redis == nil,
+                "TLS settings alone name no Redis")
+    }
+
     @Test func redisHostPortAuthVariablesWork() throws {
         let config = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_HOST": "r1", "REDIS_PORT": "6400", "REDIS_AUTH": "pw"])
         #expect(config.redis == RedisSettings(host: "r1", port: 6400, password: Secret("pw"), tls: false))

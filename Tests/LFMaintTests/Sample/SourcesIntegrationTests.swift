@@ -83,6 +83,32 @@ struct SourcesIntegrationTests {
         #expect(sample.top.contains { $0.name == "used_memory_rss" && $0.bytes > 0 })
     }
 
+    @Test func redisOverTLSReadsWhatThePlainPortReads() async throws {
+        let environment = ["REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_TLS_URL"),
+                           "REDIS_TLS_CA_PATH": try TestStack.value("LFMAINT_TEST_CA_FILE")]
+        let settings = try ConfigurationLoader.load(yaml: "", environment: environment).redis!
+        #expect(settings.tls && settings.port != 16379)
+        let plain = try RedisConnection(settings: try ConfigurationLoader.load(yaml: "", environment: [
+            "REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_URL")]).redis!)
+        let key = "lfmaint-tls-\(UInt32.random(in: 0...UInt32.max))"
+        _ = try plain.command(["SET", key, "through the plain port"])
+        defer { _ = try? plain.command(["DEL", key]) }
+        #expect(try RedisConnection(settings: settings).command(["GET", key]) == "through the plain port")
+        // 64 KiB each way: more than one TLS record and one receive.
+        let large = String(repeating: "y", count: 65_536)
+        #expect(try RedisConnection(settings: settings).command(["ECHO", large]) == large)
+        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        #expect(sample.status == .ok && (sample.usedBytes ?? 0) > 0, "\(sample.error ?? "")")
+    }
+
+    @Test func redisOverTLSVerifiesTheServer() async throws {
+        let settings = try ConfigurationLoader.load(yaml: "", environment: [
+            "REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_TLS_URL")]).redis!
+        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        #expect(sample.status == .unknown)
+        #expect(sample.error?.contains("certificate") == true, "the private CA is not trusted without REDIS_TLS_CA_PATH: \(sample.error ?? "")")
+    }
+
     @Test func aWrongRedisPasswordIsUnknownWithTheServersWords() async throws {
         var settings = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_URL")]).redis!
         settings.password = Secret("wrong-password")
