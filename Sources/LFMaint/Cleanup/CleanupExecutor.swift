@@ -107,8 +107,8 @@ public struct CleanupExecutor: Sendable {
                     break
                 }
             }
-            if outcome.status != .failed, step.action == .dropPartition {
-                droppedPartitions += 1
+            if outcome.status != .failed, step.action.drops {
+                droppedPartitions += step.action == .dropPartition ? 1 : 0
                 droppedBytes += step.estimatedBytes
             }
             run.outcomes.append(outcome)
@@ -134,11 +134,11 @@ public struct CleanupExecutor: Sendable {
         } catch {
             return String(describing: error)
         }
-        if step.action == .dropPartition {
-            if droppedPartitions >= planner.policy.maxPartitions { return "cap reached: \(planner.policy.maxPartitions) partitions per run" }
-            if let cap = planner.policy.maxDropBytes, droppedBytes + step.estimatedBytes > cap {
-                return "cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run"
-            }
+        if step.action == .dropPartition, droppedPartitions >= planner.policy.maxPartitions {
+            return "cap reached: \(planner.policy.maxPartitions) partitions per run"
+        }
+        if step.action.drops, let cap = planner.policy.maxDropBytes, droppedBytes + step.estimatedBytes > cap {
+            return "cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run"
         }
         if (step.action == .deleteRows || step.action == .optimizePartition), state.busyTables.contains(step.table), !options.waitMutations {
             return "\(step.table) has unfinished mutations (system.mutations); --wait-mutations waits for them"

@@ -80,6 +80,9 @@ public struct CleanupStep: Sendable, Equatable {
         case dropTable = "drop table"
         case deleteRows = "delete rows"
         case optimizePartition = "optimize partition"
+
+        /// Removes whole parts or tables: what `--max-drop-gb` counts.
+        public var drops: Bool { self == .dropPartition || self == .dropTable }
     }
 
     public var table: QualifiedTableName

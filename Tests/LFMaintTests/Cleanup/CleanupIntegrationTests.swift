@@ -45,6 +45,43 @@ struct CleanupIntegrationTests {
         #expect(Set(report.keys).isSuperset(of: ["before", "after", "target", "threshold", "steps"]))
     }
 
+    @Test func theDropCapCountsWholeTableDropsAndStopsEveryDropPastIt() async throws {
+        let fixture = try await LangfuseFixture.make("cap")
+        defer { Task { await fixture.drop() } }
+        try await fixture.client.execute("SYSTEM FLUSH LOGS")
+        let rotated = "query_log_\(UInt16.random(in: 100...9999))"
+        try await fixture.client.execute("CREATE TABLE system.\(rotated) (event_date Date, x String) ENGINE = MergeTree ORDER BY event_date")
+        try await fixture.client.execute("INSERT INTO system.\(rotated) SELECT today(), randomPrintableASCII(200) FROM numbers(5000)")
+        defer { Task { _ = try? await fixture.client.execute("DROP TABLE IF EXISTS system.\(rotated) SYNC") } }
+        func steps(_ extra: [String]) throws -> [[String: Any]] {
+            let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1", "--output", "json"] + extra, environment: fixture.environment)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+            return try #require(report["steps"] as? [[String: Any]])
+        }
+        func isRotated(_ step: [String: Any]) -> Bool { step["table"] as? String == "system.\(rotated)" }
+        func isMine(_ step: [String: Any]) -> Bool { (step["table"] as? String)?.hasPrefix(fixture.database + ".") == true }
+
+        let uncapped = try steps(["--dry-run"])
+        let tableBytes = try #require(uncapped.first(where: isRotated)?["estimatedBytes"] as? Int)
+        let partitionBytes = uncapped.filter { isMine($0) && $0["action"] as? String == "drop partition" }.compactMap { $0["estimatedBytes"] as? Int }
+        #expect(!partitionBytes.isEmpty && partitionBytes.allSatisfy { $0 > 0 })
+        // Room for the rotated table and half the smallest partition: the table fits, then nothing else.
+        let cap = Double(tableBytes + partitionBytes.min()! / 2) / Double(1 << 30)
+        let capped = try steps(["--dry-run", "--max-drop-gb", String(format: "%.12f", cap)])
+        #expect(capped.first(where: isRotated)?["status"] as? String == "planned")
+        let drops = capped.filter { isMine($0) && $0["action"] as? String == "drop partition" }
+        #expect(!drops.isEmpty && drops.allSatisfy { $0["status"] as? String == "skipped" && ($0["reason"] as? String)?.hasPrefix("cap reached: --max-drop-gb") == true },
+                "\(drops)")
+
+        // For real, with a cap smaller than anything: no table and no partition goes.
+        let partitions = "SELECT uniqExact(table, partition_id) FROM system.parts WHERE active AND database = '\(fixture.database)'"
+        let partitionsBefore = try await fixture.scalar(partitions)
+        let run = try steps(["--max-drop-gb", "0.000000001"])
+        #expect(run.filter { ($0["action"] as? String)?.hasPrefix("drop") == true }.allSatisfy { $0["status"] as? String == "skipped" })
+        #expect(try await fixture.scalar("SELECT count() FROM system.tables WHERE database = 'system' AND name = '\(rotated)'") == "1")
+        #expect(try await fixture.scalar(partitions) == partitionsBefore)
+    }
+
     @Test func withPostgresEveryExecutedStepIsAnAuditRow() async throws {
         let fixture = try await LangfuseFixture.make("audit")
         defer { Task { await fixture.drop() } }
