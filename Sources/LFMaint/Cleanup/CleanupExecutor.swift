@@ -223,23 +223,26 @@ public struct CleanupExecutor: Sendable {
     private func dropPartByPart(_ step: CleanupStep, _ outcome: CleanupOutcome, parts: [Part], settings: [String: String], queryID: String,
                                 now: Int64, why: String) async -> CleanupOutcome {
         var outcome = outcome
+        // The report and the audit name the statements that ran, not the DROP PARTITION they replace.
+        var executed: [String] = []
         do {
-            var dropped = 0
             for (index, part) in parts.enumerated() {
                 var single = step
                 single.newestRemovable = part.maxTime
                 try CleanupGuard.check(single, planner: planner, now: now)
                 guard let name = CleanupPlanner.partitionIDLiteral(part.name) else { continue }
-                try await client.execute("ALTER TABLE \(step.table.quoted)\(planner.onCluster) DROP PART \(name)", settings: settings,
-                                         queryID: "\(queryID)-part\(index + 1)", timeoutSeconds: options.statementTimeoutSeconds)
-                dropped += 1
+                let statement = "ALTER TABLE \(step.table.quoted)\(planner.onCluster) DROP PART \(name)"
+                try await client.execute(statement, settings: settings, queryID: "\(queryID)-part\(index + 1)",
+                                         timeoutSeconds: options.statementTimeoutSeconds)
+                executed.append(statement)
             }
             outcome.status = .done
-            outcome.reason = "dropped part by part (\(dropped) of \(parts.count)): \(why)"
+            outcome.reason = "dropped part by part (\(executed.count) of \(parts.count)) instead of \(step.statement): \(why)"
         } catch {
             outcome.status = .failed
-            outcome.reason = "dropping part by part (\(why)) failed: \(error)"
+            outcome.reason = "dropping part by part instead of \(step.statement) (\(why)) failed after \(executed.count) of \(parts.count): \(error)"
         }
+        if !executed.isEmpty { outcome.step.statement = executed.joined(separator: "; ") }
         return outcome
     }
 

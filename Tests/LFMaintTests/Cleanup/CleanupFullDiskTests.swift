@@ -73,5 +73,13 @@ struct CleanupFullDiskTests {
         #expect(samples.count >= 20, "only \(samples.count) samples: the watch saw too little of the run")
         #expect(peakSeen <= start + 0.05, "usage peaked at \(peakSeen)% from \(start)%: \(samples)")
         #expect(try await fixture.rowsPerDay(since: bound) == before)
+        // What ran is what is reported: the DROP PART statements, not the DROP PARTITION they replaced.
+        let steps = try #require(report["steps"] as? [[String: Any]])
+        let partByPart = steps.filter { ($0["reason"] as? String)?.hasPrefix("dropped part by part") == true }
+        #expect(!partByPart.isEmpty)
+        #expect(partByPart.allSatisfy {
+            let statement = $0["statement"] as? String ?? ""
+            return statement.contains(" DROP PART '") && !statement.contains("DROP PARTITION")
+        })
     }
 }
