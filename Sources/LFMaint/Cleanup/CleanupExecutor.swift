@@ -47,14 +47,17 @@ public struct CleanupExecutor: Sendable {
     public let audit: CleanupAudit
     /// A fresh reading of the volume, nil when unknown.
     public let measure: @Sendable () async -> VolumeReading?
+    /// Renewed before every step; a run that cannot keep it stops.
+    public let lock: CleanupLock?
     private let logger = Logger(label: "lfmaint.cleanup")
 
-    public init(client: ClickHouseClient, planner: CleanupPlanner, options: Options, audit: CleanupAudit,
+    public init(client: ClickHouseClient, planner: CleanupPlanner, options: Options, audit: CleanupAudit, lock: CleanupLock? = nil,
                 measure: @escaping @Sendable () async -> VolumeReading?) {
         self.client = client
         self.planner = planner
         self.options = options
         self.audit = audit
+        self.lock = lock
         self.measure = measure
     }
 
@@ -79,6 +82,10 @@ public struct CleanupExecutor: Sendable {
                 outcome.reason = reason
                 run.outcomes.append(outcome)
                 continue
+            }
+            if !options.dryRun, let lock, await !lock.keepAlive() {
+                run.conclusion = "the cleanup lock could not be renewed; stopped before step \(index + 1) of \(steps.count) so that two runs never overlap"
+                break
             }
             if options.dryRun {
                 outcome.status = .planned

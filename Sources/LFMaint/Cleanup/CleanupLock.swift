@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Keeps two cleanup runs from overlapping.
 /// - With Postgres configured: a session-level advisory lock, held while the connection lives
@@ -28,6 +29,8 @@ public final class CleanupLock: Sendable {
     public let key: String
     public static let tableName = "lfmaint_cleanup_lock"
     private static let logger = Logger(label: "lfmaint.cleanup")
+    /// Until when this holder's row is known to last (by lfmaint's clock): set at each renewal.
+    private let renewedUntil = Mutex<ContinuousClock.Instant?>(nil)
 
     private init(_ holder: Holder, key: String) {
         self.holder = holder
@@ -79,11 +82,28 @@ public final class CleanupLock: Sendable {
         return lock
     }
 
-    /// Extends a ClickHouse lock's expiry (a long run calls it between steps); Postgres needs nothing.
+    /// Extends a ClickHouse lock's expiry; Postgres needs nothing.
     public func refresh() async throws {
         guard case let .clickhouse(client, table, holder, expirySeconds) = holder else { return }
+        let start = ContinuousClock.now
         try await client.execute("INSERT INTO \(table.quoted) SELECT {name:String}, {holder:String}, now64(6), now() + {expiry:UInt32}",
                                  parameters: ["name": key, "holder": holder, "expiry": String(expirySeconds)])
+        renewedUntil.withLock { $0 = start + .seconds(expirySeconds) }
+    }
+
+    /// Renews the lock before a step; false when it could not be renewed and less than half its
+    /// expiry is left: a step may last that long (the expiry is at least twice the statement
+    /// timeout), and must not outlive the lock. A failed renewal is logged.
+    public func keepAlive() async -> Bool {
+        guard case let .clickhouse(_, _, _, expirySeconds) = holder else { return true }
+        do {
+            try await refresh()
+            return true
+        } catch {
+            let left = renewedUntil.withLock { $0 }.map { ContinuousClock.now.duration(to: $0) } ?? .zero
+            Self.logger.warning("cannot renew the ClickHouse cleanup lock", metadata: ["error": "\(error)", "seconds_left": "\(left.components.seconds)"])
+            return left > .seconds(expirySeconds) / 2
+        }
     }
 
     /// Releases the lock (and clears expired rows). A failure is logged: the row expires on its own.

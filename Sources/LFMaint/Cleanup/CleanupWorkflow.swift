@@ -53,11 +53,7 @@ public struct CleanupWorkflow: Sendable {
         do {
             let state = try await CleanupStateReader(client: client).state(rules: rules)
             let executor = CleanupExecutor(client: client, planner: planner, options: options, audit: CleanupAudit(postgres: config.postgres),
-                                           measure: {
-                                               // Measured after every step: a long run keeps its lock alive here too.
-                                               try? await lock?.refresh()
-                                               return VolumeReading(fullestOf: await sampling.run().samples)
-                                           })
+                                           lock: lock, measure: { VolumeReading(fullestOf: await sampling.run().samples) })
             run = await executor.run(state: state, before: reading)
         } catch {
             await lock?.release()

@@ -164,6 +164,34 @@ struct CleanupIntegrationTests {
         #expect((Int(try await fixture.scalar(partitions)) ?? -1) >= before - 1)
     }
 
+    @Test func aRunThatCannotRenewItsLockStopsBeforeItsNextStep() async throws {
+        let fixture = try await LangfuseFixture.make("lostlock")
+        defer { Task { await fixture.drop() } }
+        let before = try await everything(fixture)
+        let lock = try await CleanupLock.acquire(postgres: nil, clickhouse: fixture.client, database: try #require(SQLIdentifier(fixture.database)),
+                                                 cluster: "lostlock-\(UInt32.random(in: 0...UInt32.max))", expirySeconds: 2)
+        #expect(await lock.keepAlive())
+        try await fixture.client.execute("DROP TABLE `\(fixture.database)`.\(CleanupLock.tableName) SYNC")
+        #expect(await lock.keepAlive(), "the renewal failed, but more than half the expiry is left")
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(await !lock.keepAlive(), "less than half is left: a step could outlive the lock")
+
+        var config = fixture.config
+        config.cleanup.thresholdPercent = 2
+        config.cleanup.targetPercent = 1
+        let rules = RetentionPolicy.rules(for: config)
+        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules))
+        let state = try await CleanupStateReader(client: fixture.client).state(rules: rules)
+        let volume = VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse)
+        let reading = try #require(VolumeReading(fullestOf: [VolumeSample(volume: volume, usedBytes: 50, totalBytes: 100, availableBytes: 50)]))
+        let executor = CleanupExecutor(client: fixture.client, planner: planner, options: CleanupExecutor.Options(),
+                                       audit: CleanupAudit(postgres: nil, write: { _ in }), lock: lock, measure: { reading })
+        let run = await executor.run(state: state, before: reading)
+        #expect(run.outcomes.allSatisfy { $0.status == .skipped }, "\(run.outcomes.map { "\($0.status) \($0.step.statement)" })")
+        #expect(run.conclusion.hasPrefix("the cleanup lock could not be renewed; stopped before step"), "\(run.conclusion)")
+        #expect(try await everything(fixture) == before)
+    }
+
     @Test func belowTheThresholdNothingIsDone() async throws {
         let fixture = try await LangfuseFixture.make("calm", rows: 100)
         defer { Task { await fixture.drop() } }
