@@ -71,6 +71,7 @@ enum ConfigValidation {
             }
         }
         try days(config.cleanup.floorDays, key: "cleanup.floorDays")
+        try retentionAboveFloor(config)
         if let cap = config.cleanup.maxDropGB, cap <= 0 {
             throw ConfigError(key: "cleanup.maxDropGB", "must be greater than 0, got \(cap)")
         }
@@ -78,6 +79,20 @@ enum ConfigValidation {
             throw ConfigError(key: "cleanup.statementTimeoutSeconds", "must be greater than 0")
         }
         try validateVolumes(config.volumes)
+    }
+
+    /// The cleanup never deletes rows newer than `cleanup.floorDays`; a TTL that keeps fewer days would
+    /// break that promise behind its back. System logs have their own 1-day floor.
+    private static func retentionAboveFloor(_ config: Configuration) throws {
+        let floor = config.cleanup.floorDays
+        func refuse(_ key: String, _ days: Int) -> ConfigError {
+            ConfigError(key: key, "keeps \(days) days, under cleanup.floorDays (\(floor)), the age the cleanup never deletes under; "
+                + "raise it or lower cleanup.floorDays")
+        }
+        if config.retention.appDays < floor { throw refuse("retention.appDays", config.retention.appDays) }
+        for (index, entry) in config.retention.tables.enumerated() where entry.days < floor {
+            if (entry.database?.name ?? config.clickhouse.database) != "system" { throw refuse("retention.tables[\(index)].days", entry.days) }
+        }
     }
 
     private static func validateVolumes(_ volumes: [VolumeSettings]) throws {

@@ -115,6 +115,14 @@ struct ConfigurationLoaderTests {
                 "TLS settings alone name no Redis")
     }
 
+    @Test func retentionAtOrAboveTheFloorAndShortSystemLogRetentionAreAccepted() throws {
+        let config = try ConfigurationLoader.load(yaml: """
+            retention: {appDays: 3, tables: [{table: system.query_log, column: event_date, days: 2}, {table: traces, days: 3}]}
+            cleanup: {floorDays: 3}
+            """, environment: [:])
+        #expect(config.retention.appDays == 3 && config.retention.tables.map(\.days) == [2, 3])
+    }
+
     @Test func redisHostPortAuthVariablesWork() throws {
         let config = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_HOST": "r1", "REDIS_PORT": "6400", "REDIS_AUTH": "pw"])
         #expect(config.redis == RedisSettings(host: "r1", port: 6400, password: Secret("pw"), tls: false))
@@ -143,6 +151,8 @@ struct ConfigurationLoaderTests {
         ("retention: {tables: [{table: traces, column: 'ts`', days: 3}]}", "config error: retention.tables[0].column:"),
         ("retention: {tables: [{table: traces, days: 0}]}", "config error: retention.tables[0].days: must be at least 1, got 0"),
         ("retention: {tables: [{table: event_log, days: 3}]}", "config error: retention.tables[0].column: is required for event_log"),
+        ("retention: {appDays: 5}", "config error: retention.appDays: keeps 5 days, under cleanup.floorDays (7), the age the cleanup never deletes under"),
+        ("retention: {tables: [{table: traces, days: 3}]}", "config error: retention.tables[0].days: keeps 3 days, under cleanup.floorDays (7)"),
         ("volumes: [{name: a, component: mysql, source: statfs}]", "config error: volumes[0].component: unknown value \"mysql\""),
         ("volumes: [{name: a, component: redis, source: statfs}]", "config error: volumes[0].path: is required for source statfs"),
         ("publish: [cloudwatch]", "config error: cloudwatch.region (AWS_REGION): is required"),
