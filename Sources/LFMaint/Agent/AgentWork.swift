@@ -10,6 +10,8 @@ public struct AgentWork: Sendable {
     public let status: AgentStatus
     public let notifier: WebhookNotifier
     let publisher: SamplePublisher
+    /// Kept across cycles: its ClickHouse and Kubernetes connections are reused.
+    let sampling: SampleWorkflow
     /// Plans cleanups and TTL changes but runs none.
     public let dryRun: Bool
     private let logger = Logger(label: "lfmaint.agent")
@@ -21,6 +23,7 @@ public struct AgentWork: Sendable {
         status = AgentStatus(config: config, volumes: volumes)
         notifier = WebhookNotifier(url: config.agent.webhookURL, cluster: config.clusterName)
         publisher = SamplePublisher(config: config)
+        sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 10, clickhouse: client)
         self.dryRun = dryRun
     }
 
@@ -33,7 +36,7 @@ public struct AgentWork: Sendable {
     /// Samples every volume, updates the forecasts and the metrics, and publishes (the Pushgateway
     /// gets the agent's whole exposition; `pushMetrics: false` leaves that to the caller).
     public func sample(history: inout SampleHistory, now: Double, pushMetrics: Bool = true) async -> Cycle {
-        let run = await SampleWorkflow(config: config, volumes: volumes, topLimit: 10, clickhouse: client).run()
+        let run = await sampling.run()
         history.record(run.samples, at: now)
         for sample in run.samples {
             let seconds = history.secondsToFull(sample.volume.name, now: now)

@@ -71,7 +71,6 @@ enum ConfigValidation {
             }
         }
         try days(config.cleanup.floorDays, key: "cleanup.floorDays")
-        try retentionAboveFloor(config)
         if let cap = config.cleanup.maxDropGB, cap <= 0 {
             throw ConfigError(key: "cleanup.maxDropGB", "must be greater than 0, got \(cap)")
         }
@@ -82,8 +81,9 @@ enum ConfigValidation {
     }
 
     /// The cleanup never deletes rows newer than `cleanup.floorDays`; a TTL that keeps fewer days would
-    /// break that promise behind its back. System logs have their own 1-day floor.
-    private static func retentionAboveFloor(_ config: Configuration) throws {
+    /// break that promise behind its back. System logs have their own 1-day floor. Checked on the
+    /// loaded configuration only: a one-off `cleanup --floor-days` above the TTL is only more careful.
+    static func retentionAboveFloor(_ config: Configuration) throws {
         let floor = config.cleanup.floorDays
         func refuse(_ key: String, _ days: Int) -> ConfigError {
             ConfigError(key: key, "keeps \(days) days, under cleanup.floorDays (\(floor)), the age the cleanup never deletes under; "

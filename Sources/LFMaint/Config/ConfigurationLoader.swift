@@ -21,6 +21,7 @@ public enum ConfigurationLoader {
         try apply(yaml: yaml, to: &config)
         try EnvironmentOverrides.apply(environment, to: &config)
         try ConfigValidation.validate(config)
+        try ConfigValidation.retentionAboveFloor(config)
         return config
     }
 

@@ -39,6 +39,11 @@ enum EnvironmentOverrides {
             config.redis = redis
         }
 
+        // In a pod: the API server Kubernetes tells every container about.
+        if config.kubelet.apiServer == nil, let host = value("KUBERNETES_SERVICE_HOST"), let port = value("KUBERNETES_SERVICE_PORT") {
+            config.kubelet.apiServer = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
+        }
+
         if let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { config.cloudwatch.region = region }
         if let endpoint = value("AWS_ENDPOINT_URL_CLOUDWATCH") ?? value("AWS_ENDPOINT_URL") { config.cloudwatch.endpoint = endpoint }
         if let key = value("AWS_ACCESS_KEY_ID") { config.cloudwatch.accessKeyID = key }

@@ -17,22 +17,25 @@ public struct SampleWorkflow: Sendable {
     public let volumes: [VolumeSettings]
     public let topLimit: Int
 
-    /// One ClickHouse client for every run of this workflow: its connections and its `SELECT version()`
-    /// are reused when a caller samples again and again (the cleanup does, after each step).
+    /// One ClickHouse client and one Kubernetes client for every run of this workflow: connections (and
+    /// ClickHouse's `SELECT version()`) are reused when a caller samples again and again (the agent
+    /// every cycle, the cleanup after each step).
     let clickhouse: ClickHouseClient
+    let kubernetes: HTTPClient
 
     public init(config: Configuration, volumes: [VolumeSettings], topLimit: Int = 10, clickhouse: ClickHouseClient? = nil) {
         self.config = config
         self.volumes = volumes
         self.topLimit = topLimit
         self.clickhouse = clickhouse ?? ClickHouseClient(settings: config.clickhouse)
+        kubernetes = KubeAPI.client(config.kubelet)
     }
 
     func sampler(for source: VolumeSettings.Source) -> (any VolumeSampler)? {
         switch source {
         case .statfs: StatfsSampler()
         case .clickhouse: ClickHouseDiskSampler(client: clickhouse)
-        case .kubelet: KubeletSampler(settings: config.kubelet, defaultNamespace: config.namespace)
+        case .kubelet: KubeletSampler(settings: config.kubelet, defaultNamespace: config.namespace, http: kubernetes)
         case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
         case .redis: config.redis.map { RedisUsage(settings: $0) }
         }

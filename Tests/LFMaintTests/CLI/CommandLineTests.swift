@@ -79,6 +79,17 @@ struct CommandLineTests {
         #expect(result.stderr.contains("--threshold must be a percentage from 1 to 99, got 0"))
     }
 
+    @Test func aFloorAboveTheRetentionIsRefusedInTheConfigButNotAsAOneOffFlag() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-floor-\(UUID().uuidString).yaml")
+        try "retention: {appDays: 5}\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let refused = try run(["cleanup", "--dry-run", "--config", file.path])
+        #expect(refused.status == 2 && refused.stderr.hasPrefix("config error: retention.appDays: keeps 5 days, under cleanup.floorDays (7)"))
+        // Only more careful than the TTL: accepted; it then fails on the closed port, not on its input.
+        let careful = try run(["cleanup", "--dry-run", "--floor-days", "40"], environment: ["CLICKHOUSE_URL": "http://127.0.0.1:\(TestStack.closedPort())"])
+        #expect(careful.status == 1 && !careful.stderr.contains("config error"), "\(careful.stderr)")
+    }
+
     @Test func versionPrintsJSONWhenAsked() throws {
         let result = try run(["version", "--output", "json"])
         #expect(result.status == 0)

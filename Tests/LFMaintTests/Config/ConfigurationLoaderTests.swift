@@ -123,6 +123,16 @@ struct ConfigurationLoaderTests {
         #expect(config.retention.appDays == 3 && config.retention.tables.map(\.days) == [2, 3])
     }
 
+    @Test func inAPodTheAPIServerComesFromKubernetesVariablesUnlessConfigured() throws {
+        let pod = ["KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443"]
+        #expect(try ConfigurationLoader.load(yaml: "", environment: pod).kubelet.apiServer == "https://10.96.0.1:443")
+        #expect(try ConfigurationLoader.load(yaml: "", environment: ["KUBERNETES_SERVICE_HOST": "fd00::1", "KUBERNETES_SERVICE_PORT": "443"])
+            .kubelet.apiServer == "https://[fd00::1]:443")
+        #expect(try ConfigurationLoader.load(yaml: "kubelet: {apiServer: 'https://api.example:6443'}", environment: pod).kubelet.apiServer
+            == "https://api.example:6443")
+        #expect(try ConfigurationLoader.load(yaml: "", environment: [:]).kubelet.apiServer == nil)
+    }
+
     @Test func redisHostPortAuthVariablesWork() throws {
         let config = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_HOST": "r1", "REDIS_PORT": "6400", "REDIS_AUTH": "pw"])
         #expect(config.redis == RedisSettings(host: "r1", port: 6400, password: Secret("pw"), tls: false))

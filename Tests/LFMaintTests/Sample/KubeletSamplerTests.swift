@@ -60,7 +60,7 @@ struct KubeletSamplerTests {
     }
 
     @Test func outsideAClusterWithoutAnAPIServerItSaysSo() async {
-        let sampler = KubeletSampler(settings: KubeletSettings(), defaultNamespace: "langfuse", environment: [:])
+        let sampler = KubeletSampler(settings: KubeletSettings(), defaultNamespace: "langfuse")
         let samples = await sampler.sample(volumes(nodes: 1, perNode: 1))
         #expect(samples.map(\.error) == ["no Kubernetes API server: set kubelet.apiServer, or run in a pod (KUBERNETES_SERVICE_HOST)"])
     }

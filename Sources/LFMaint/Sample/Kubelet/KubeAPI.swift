@@ -21,29 +21,29 @@ public enum KubeletError: Error, Equatable, CustomStringConvertible {
 }
 
 /// GETs against the API server (and, for the direct route, each kubelet) with the service account's
-/// bearer token, decoded as JSON.
+/// bearer token, decoded as JSON. The token is read at every sampling run: Kubernetes rotates it.
 struct KubeAPI: Sendable {
     let http: HTTPClient
     let apiServer: String
     let token: Secret
 
-    init(settings: KubeletSettings, environment: [String: String]) throws {
-        if let server = settings.apiServer {
-            apiServer = server.hasSuffix("/") ? String(server.dropLast()) : server
-        } else if let host = environment["KUBERNETES_SERVICE_HOST"], let port = environment["KUBERNETES_SERVICE_PORT"] {
-            apiServer = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
-        } else {
-            throw KubeletError.notInCluster
-        }
+    init(settings: KubeletSettings, http: HTTPClient) throws {
+        guard let server = settings.apiServer else { throw KubeletError.notInCluster }
+        apiServer = server.hasSuffix("/") ? String(server.dropLast()) : server
         do {
             token = Secret(try String(contentsOfFile: settings.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
         } catch {
             throw KubeletError.token(path: settings.tokenFile, detail: ConfigurationLoader.describe(error))
         }
+        self.http = http
+    }
+
+    /// The client for the API server and the kubelets, kept across runs so connections are reused.
+    static func client(_ settings: KubeletSettings) -> HTTPClient {
         var options = HTTPClient.Options()
         if let ca = settings.caFile, FileManager.default.fileExists(atPath: ca) { options.caFile = ca }
         options.timeoutSeconds = settings.timeoutSeconds
-        http = HTTPClient(options: options)
+        return HTTPClient(options: options)
     }
 
     func get<T: Decodable>(_ url: String, as type: T.Type) async throws -> T {

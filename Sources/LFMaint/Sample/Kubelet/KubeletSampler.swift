@@ -6,12 +6,13 @@ import Foundation
 public struct KubeletSampler: VolumeSampler {
     public let settings: KubeletSettings
     public let defaultNamespace: String
-    public let environment: [String: String]
+    let http: HTTPClient
 
-    public init(settings: KubeletSettings, defaultNamespace: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    /// `http`: a client kept across runs (the agent's), else one for this sampler.
+    public init(settings: KubeletSettings, defaultNamespace: String, http: HTTPClient? = nil) {
         self.settings = settings
         self.defaultNamespace = defaultNamespace
-        self.environment = environment
+        self.http = http ?? KubeAPI.client(settings)
     }
 
     struct Node: Sendable {
@@ -24,7 +25,7 @@ public struct KubeletSampler: VolumeSampler {
         let nodes: [Node]
         let podNodes: [String: String]
         do {
-            api = try KubeAPI(settings: settings, environment: environment)
+            api = try KubeAPI(settings: settings, http: http)
             nodes = try await listNodes(api)
             podNodes = try await nodesOfPods(api, volumes)
         } catch {
