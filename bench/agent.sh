@@ -67,7 +67,7 @@ last=$(cycles); ticks_end=$(cpu_ticks)
 # Idle: just after a cycle, in the middle of the 1 s pause. File-backed pages split by where they come from.
 grep -E '^(VmRSS|RssAnon|RssFile|VmHWM):' "/proc/$AGENT_PID/status" >"$WORK/rss"
 awk -v bin="$(readlink -f "$BIN")" '/^[0-9a-f]+-[0-9a-f]+ /{file=$6} /^Rss:/{if (file == bin) b += $2; else if (file ~ /^\//) l += $2}
-    END {print "BinaryFile: " b " kB"; print "LibraryFile: " l " kB"}' "/proc/$AGENT_PID/smaps" >>"$WORK/rss"
+    END {print "BinaryFile: " b+0 " kB"; print "LibraryFile: " l+0 " kB"}' "/proc/$AGENT_PID/smaps" >>"$WORK/rss"
 kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; AGENT_PID=""
 
 # The floor under it: a C program making the same libcurl and libpq calls, nothing else.

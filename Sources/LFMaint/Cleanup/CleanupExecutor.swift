@@ -114,7 +114,9 @@ public struct CleanupExecutor: Sendable {
                     break
                 }
             }
-            if outcome.status != .failed, step.action.drops {
+            // A part-by-part drop that failed midway has dropped some parts: counted whole, erring toward the cap.
+            let dropped = outcome.status == .done || outcome.status == .planned || outcome.step.statement != step.statement
+            if dropped, step.action.drops {
                 droppedPartitions += step.action == .dropPartition ? 1 : 0
                 droppedBytes += step.estimatedBytes
             }
@@ -234,6 +236,8 @@ public struct CleanupExecutor: Sendable {
         var executed: [String] = []
         do {
             for (index, part) in parts.enumerated() {
+                // Each DROP PART is a statement of its own, under its own timeout: the lock must outlast each.
+                if index > 0, let lock, await !lock.keepAlive() { throw LockLost() }
                 var single = step
                 single.newestRemovable = part.maxTime
                 try CleanupGuard.check(single, planner: planner, now: now)
@@ -253,6 +257,10 @@ public struct CleanupExecutor: Sendable {
         return outcome
     }
 
+    struct LockLost: Error, CustomStringConvertible {
+        var description: String { "the cleanup lock could not be renewed; stopped so that two runs never overlap" }
+    }
+
     private func waitForMutations(on table: QualifiedTableName) async throws {
         struct Row: Decodable { let parts_to_do: Int64 }
         while true {
@@ -262,6 +270,7 @@ public struct CleanupExecutor: Sendable {
                 """, parameters: ["db": table.database.name, "table": table.table.name], as: Row.self)
             let left = rows.first?.parts_to_do ?? 0
             guard left > 0 else { return }
+            if let lock, await !lock.keepAlive() { throw LockLost() }
             logger.info("waiting for mutations", metadata: ["table": "\(table)", "parts_to_do": "\(left)"])
             try await Task.sleep(for: .seconds(5))
         }

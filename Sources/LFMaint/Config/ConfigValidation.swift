@@ -39,7 +39,7 @@ enum ConfigValidation {
         if let endpoint = config.cloudwatch.endpoint {
             try httpURL(endpoint, key: "cloudwatch.endpoint (AWS_ENDPOINT_URL_CLOUDWATCH)")
         }
-        if let endpoint = config.cloudwatch.stsEndpoint { try httpURL(endpoint, key: "AWS_ENDPOINT_URL_STS") }
+        if let endpoint = config.cloudwatch.stsEndpoint { try httpURL(endpoint, key: "AWS_ENDPOINT_URL_STS (or AWS_ENDPOINT_URL)") }
         if let url = config.cloudwatch.containerCredentialsURL { try containerCredentialsURL(url) }
         if let url = config.pushgatewayURL { try httpURL(url, key: "pushgateway.url") }
         if config.publish.contains(.pushgateway), config.pushgatewayURL == nil {
@@ -85,14 +85,19 @@ enum ConfigValidation {
     /// loaded configuration only: a one-off `cleanup --floor-days` above the TTL is only more careful.
     static func retentionAboveFloor(_ config: Configuration) throws {
         let floor = config.cleanup.floorDays
-        func refuse(_ key: String, _ days: Int) -> ConfigError {
-            ConfigError(key: key, "keeps \(days) days, under cleanup.floorDays (\(floor)), the age the cleanup never deletes under; "
-                + "raise it or lower cleanup.floorDays")
-        }
-        if config.retention.appDays < floor { throw refuse("retention.appDays", config.retention.appDays) }
+        if config.retention.appDays < floor { throw belowFloor("retention.appDays", config.retention.appDays, floor) }
+        let database = SQLIdentifier(config.clickhouse.database)!
         for (index, entry) in config.retention.tables.enumerated() where entry.days < floor {
-            if (entry.database?.name ?? config.clickhouse.database) != "system" { throw refuse("retention.tables[\(index)].days", entry.days) }
+            let table = entry.qualified(defaultDatabase: database)
+            if RetentionPolicy.rules(for: config).first(where: { $0.table == table })?.kind != .systemLog {
+                throw belowFloor("retention.tables[\(index)].days", entry.days, floor)
+            }
         }
+    }
+
+    private static func belowFloor(_ key: String, _ days: Int, _ floor: Int) -> ConfigError {
+        ConfigError(key: key, "keeps \(days) days, under cleanup.floorDays (\(floor)), the age the cleanup never deletes under; "
+            + "raise it or lower cleanup.floorDays")
     }
 
     private static func validateVolumes(_ volumes: [VolumeSettings]) throws {

@@ -32,7 +32,8 @@ enum EnvironmentOverrides {
         }
         if var redis = config.redis {
             if let user = value("REDIS_USERNAME") { redis.username = user }
-            if let enabled = value("REDIS_TLS_ENABLED") { redis.tls = try bool(enabled, name: "REDIS_TLS_ENABLED") }
+            // Turns TLS on; "false" leaves a rediss:// URL on TLS, as Langfuse's Redis client does.
+            if let enabled = value("REDIS_TLS_ENABLED"), try bool(enabled, name: "REDIS_TLS_ENABLED") { redis.tls = true }
             if let file = value("REDIS_TLS_CA_PATH") { redis.caFile = file }
             if let file = value("REDIS_TLS_CERT_PATH") { redis.certFile = file }
             if let file = value("REDIS_TLS_KEY_PATH") { redis.keyFile = file }
@@ -53,7 +54,9 @@ enum EnvironmentOverrides {
         if let file = value("AWS_WEB_IDENTITY_TOKEN_FILE") { config.cloudwatch.webIdentityTokenFile = file }
         if let name = value("AWS_ROLE_SESSION_NAME") { config.cloudwatch.roleSessionName = name }
         if let endpoint = value("AWS_ENDPOINT_URL_STS") ?? value("AWS_ENDPOINT_URL") { config.cloudwatch.stsEndpoint = endpoint }
-        if let url = value("AWS_CONTAINER_CREDENTIALS_FULL_URI") { config.cloudwatch.containerCredentialsURL = url }
+        if let url = value("AWS_CONTAINER_CREDENTIALS_FULL_URI") ?? value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map({ "http://169.254.170.2" + $0 }) {
+            config.cloudwatch.containerCredentialsURL = url
+        }
         if let file = value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") { config.cloudwatch.containerAuthorizationTokenFile = file }
         if let token = value("AWS_CONTAINER_AUTHORIZATION_TOKEN") { config.cloudwatch.containerAuthorizationToken = Secret(token) }
     }

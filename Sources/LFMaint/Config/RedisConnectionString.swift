@@ -10,12 +10,12 @@ extension RedisSettings {
             throw ConfigError(key: key, "expected redis://[:password@]host[:port], got \(printable)")
         }
         self.init()
-        self.host = host
+        // An IPv6 literal comes bracketed, as in the URL; getaddrinfo and libcurl want the bare address.
+        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         self.port = components.port ?? 6379
         self.tls = scheme == "rediss"
-        if let user = components.user?.removingPercentEncoding, !user.isEmpty { username = user }
-        if let password = components.password, !password.isEmpty {
-            self.password = Secret(password.removingPercentEncoding ?? password)
-        }
+        // URLComponents.user and .password are already percent-decoded.
+        if let user = components.user, !user.isEmpty { username = user }
+        if let password = components.password, !password.isEmpty { self.password = Secret(password) }
     }
 }

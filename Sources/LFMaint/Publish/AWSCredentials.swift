@@ -9,7 +9,8 @@ public struct AWSCredentials: Sendable {
 }
 
 /// Where CloudWatch's credentials come from, in the AWS SDKs' order: keys in the environment, then
-/// a web identity token (IRSA on EKS), then a container credentials endpoint (EKS Pod Identity, ECS).
+/// a web identity token (IRSA on EKS), then a container credentials endpoint (EKS Pod Identity; ECS's
+/// relative URI on 169.254.170.2).
 public enum AWSCredentialSource: Sendable, Equatable {
     case keys(accessKeyID: String, secretAccessKey: Secret, sessionToken: Secret?)
     case webIdentity(roleARN: String, tokenFile: String, sessionName: String, stsEndpoint: String)
@@ -45,8 +46,10 @@ public actor AWSCredentialProvider {
         self.http = http
     }
 
+    private var fetchedAt = Date.distantPast
+
     public func credentials(now: Date = Date()) async throws -> AWSCredentials {
-        if let cached, cached.expiration.map({ $0.timeIntervalSince(now) > 300 }) ?? true { return cached }
+        if let cached, isFresh(cached, now: now) { return cached }
         let fresh: AWSCredentials
         switch source {
         case let .keys(key, secret, token):
@@ -57,7 +60,20 @@ public actor AWSCredentialProvider {
             fresh = try await ContainerCredentials.fetch(url: url, authorizationTokenFile: tokenFile, authorizationToken: token, http: http)
         }
         cached = fresh
+        fetchedAt = now
         return fresh
+    }
+
+    /// After AWS refused the keys (expired, revoked): the next call fetches new ones.
+    public func forget() {
+        cached = nil
+    }
+
+    /// Keys from the environment never expire here; temporary keys without an expiry are kept 10 minutes.
+    private func isFresh(_ keys: AWSCredentials, now: Date) -> Bool {
+        if let expiration = keys.expiration { return expiration.timeIntervalSince(now) > 300 }
+        if case .keys = source { return true }
+        return now.timeIntervalSince(fetchedAt) < 600
     }
 }
 

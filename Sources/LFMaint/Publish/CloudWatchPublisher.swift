@@ -101,6 +101,7 @@ public struct CloudWatchPublisher: Sendable {
                 method: .post, url: endpoint, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
                 body: Data(body.utf8), awsSigV4: signing))
             guard response.status == 200 else {
+                if response.status == 400 || response.status == 403 { await credentials.forget() }
                 throw PublishError.rejected(target: "CloudWatch at \(endpoint)", status: response.status, detail: AWSQuery.message(response.bodyText))
             }
         }

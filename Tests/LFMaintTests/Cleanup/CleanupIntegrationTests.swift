@@ -61,12 +61,14 @@ struct CleanupIntegrationTests {
         func isRotated(_ step: [String: Any]) -> Bool { step["table"] as? String == "system.\(rotated)" }
         func isMine(_ step: [String: Any]) -> Bool { (step["table"] as? String)?.hasPrefix(fixture.database + ".") == true }
 
-        let uncapped = try steps(["--dry-run"])
-        let tableBytes = try #require(uncapped.first(where: isRotated)?["estimatedBytes"] as? Int)
-        let partitionBytes = uncapped.filter { isMine($0) && $0["action"] as? String == "drop partition" }.compactMap { $0["estimatedBytes"] as? Int }
-        #expect(!partitionBytes.isEmpty && partitionBytes.allSatisfy { $0 > 0 })
-        // Room for the rotated table and half the smallest partition: the table fits, then nothing else.
-        let cap = Double(tableBytes + partitionBytes.min()! / 2) / Double(1 << 30)
+        // The cap: everything the uncapped plan drops before this fixture's first partition, plus half that
+        // partition. Its drop table comes first and fits; then neither that partition nor any drop after it does.
+        let uncapped = try steps(["--dry-run"]).filter { $0["status"] as? String == "planned" && ($0["action"] as? String)?.hasPrefix("drop") == true }
+        let first = try #require(uncapped.firstIndex { isMine($0) && $0["action"] as? String == "drop partition" })
+        #expect(uncapped[..<first].contains(where: isRotated), "the rotated log is planned before the partitions")
+        let bytes = uncapped.map { $0["estimatedBytes"] as? Int ?? 0 }
+        #expect(bytes[first] > 0)
+        let cap = Double(bytes[..<first].reduce(0, +) + bytes[first] / 2) / Double(1 << 30)
         let capped = try steps(["--dry-run", "--max-drop-gb", String(format: "%.12f", cap)])
         #expect(capped.first(where: isRotated)?["status"] as? String == "planned")
         let drops = capped.filter { isMine($0) && $0["action"] as? String == "drop partition" }
@@ -169,11 +171,11 @@ struct CleanupIntegrationTests {
         defer { Task { await fixture.drop() } }
         let before = try await everything(fixture)
         let lock = try await CleanupLock.acquire(postgres: nil, clickhouse: fixture.client, database: try #require(SQLIdentifier(fixture.database)),
-                                                 cluster: "lostlock-\(UInt32.random(in: 0...UInt32.max))", expirySeconds: 2)
+                                                 cluster: "lostlock-\(UInt32.random(in: 0...UInt32.max))", expirySeconds: 4)
         #expect(await lock.keepAlive())
         try await fixture.client.execute("DROP TABLE `\(fixture.database)`.\(CleanupLock.tableName) SYNC")
         #expect(await lock.keepAlive(), "the renewal failed, but more than half the expiry is left")
-        try await Task.sleep(for: .milliseconds(1200))
+        try await Task.sleep(for: .milliseconds(2500))
         #expect(await !lock.keepAlive(), "less than half is left: a step could outlive the lock")
 
         var config = fixture.config

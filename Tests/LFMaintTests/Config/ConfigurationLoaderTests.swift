@@ -113,6 +113,19 @@ struct ConfigurationLoaderTests {
         #expect(redis.tls && redis.username == "lf-user" && redis.caFile == "/ca.pem" && redis.certFile == "/c.pem" && redis.keyFile == "/k.pem")
         #expect(try ConfigurationLoader.load(yaml: "", environment: ["REDIS_TLS_ENABLED": "false"]).redis == nil,
                 "TLS settings alone name no Redis")
+        #expect(try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": "rediss://:pw@cache", "REDIS_TLS_ENABLED": "false"])
+            .redis?.tls == true, "rediss:// stays on TLS, as with Langfuse's client")
+    }
+
+    @Test func redisURLsAreDecodedOnceAndIPv6HostsLoseTheirBrackets() throws {
+        let redis = try #require(try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": "rediss://us%2541r:p%2540ss@[fd00::7]:6380"]).redis)
+        #expect(redis.username == "us%41r" && redis.password?.reveal() == "p%40ss")
+        #expect(redis.host == "fd00::7" && redis.port == 6380 && redis.tls)
+    }
+
+    @Test func ecsRelativeCredentialsURIIsOnTheTaskMetadataAddress() throws {
+        let config = try ConfigurationLoader.load(yaml: "", environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"])
+        #expect(config.cloudwatch.containerCredentialsURL == "http://169.254.170.2/v2/credentials/abc")
     }
 
     @Test func retentionAtOrAboveTheFloorAndShortSystemLogRetentionAreAccepted() throws {

@@ -53,25 +53,29 @@ struct AWSCredentialsIntegrationTests {
         return path
     }
 
-    /// A loopback server that keeps the headers of the requests it gets and answers them with `reply`.
+    /// A loopback server that keeps the headers of the requests it gets, counts them, and answers
+    /// them with `reply` and `status`.
     final class Recorder: Sendable {
         let url: String
         let task: Task<Void, Error>
         private let headers = Mutex<[HTTPHeader: String]>([:])
+        private let requests = Atomic<Int>(0)
 
-        init(_ route: String, reply: String) async throws {
+        init(_ route: String, reply: String, status: HTTPStatusCode = .ok) async throws {
             let port = TestStack.closedPort()
             let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: UInt16(port)), logger: .disabled)
             url = "http://127.0.0.1:\(port)"
             task = Task { try await server.run() }
             await server.appendRoute(HTTPRoute(stringLiteral: route)) { request in
                 self.headers.withLock { seen in for (name, value) in request.headers { seen[name] = value } }
-                return HTTPResponse(statusCode: .ok, body: Data(reply.utf8))
+                self.requests.add(1, ordering: .relaxed)
+                return HTTPResponse(statusCode: status, body: Data(reply.utf8))
             }
             try await server.waitUntilListening()
         }
 
         func header(_ name: String) -> String? { headers.withLock { $0[HTTPHeader(name)] } }
+        var count: Int { requests.load(ordering: .relaxed) }
     }
 
     @Test func irsaKeysFromSTSSignTheMetricsAndAreKeptUntilNearExpiry() async throws {
@@ -150,5 +154,30 @@ struct AWSCredentialsIntegrationTests {
         config.cloudwatch.containerAuthorizationTokenFile = file
         #expect(try await CloudWatchPublisher(config: config).publish(PublishingIntegrationTests().run().samples) == 3)
         #expect(agent.header("Authorization") == podToken)
+    }
+
+    @Test func keysWithoutAnExpiryAreKeptTenMinutesAndForgottenWhenAWSRefusesThem() async throws {
+        let agent = try await Recorder("GET /v1/credentials", reply: #"{"AccessKeyId":"ASIANOEXPIRY","SecretAccessKey":"s","Token":"t"}"#)
+        defer { agent.task.cancel() }
+        let provider = AWSCredentialProvider(source: .container(url: agent.url + "/v1/credentials", authorizationTokenFile: nil,
+                                                                authorizationToken: Secret("pod")), http: HTTPClient())
+        let now = Date()
+        _ = try await provider.credentials(now: now)
+        _ = try await provider.credentials(now: now.addingTimeInterval(540))
+        #expect(agent.count == 1, "kept for ten minutes")
+        _ = try await provider.credentials(now: now.addingTimeInterval(660))
+        #expect(agent.count == 2, "fetched again after ten minutes")
+
+        let refusing = try await Recorder("POST /", reply: "<ErrorResponse><Error><Message>The security token included in the request is expired</Message></Error></ErrorResponse>",
+                                          status: .forbidden)
+        defer { refusing.task.cancel() }
+        var config = Configuration()
+        config.cloudwatch.region = "eu-west-1"
+        config.cloudwatch.endpoint = refusing.url + "/"
+        await #expect(throws: PublishError.self) {
+            try await CloudWatchPublisher(config: config, credentials: provider).publish(PublishingIntegrationTests().run().samples)
+        }
+        _ = try await provider.credentials(now: now.addingTimeInterval(661))
+        #expect(agent.count == 3, "refused keys are fetched again at once")
     }
 }

@@ -101,6 +101,19 @@ struct SourcesIntegrationTests {
         #expect(sample.status == .ok && (sample.usedBytes ?? 0) > 0, "\(sample.error ?? "")")
     }
 
+    @Test func anACLUserAuthenticatesWithItsName() async throws {
+        let plain = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_URL")]).redis!
+        let admin = try RedisConnection(settings: plain)
+        let user = "lfmaint-probe-\(UInt16.random(in: 0...UInt16.max))"
+        _ = try admin.command(["ACL", "SETUSER", user, "on", ">probe-pw", "+info"])
+        defer { _ = try? admin.command(["ACL", "DELUSER", user]) }
+        let url = "redis://\(user):probe-pw@\(plain.host):\(plain.port)"
+        let settings = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": url]).redis!
+        #expect(settings.username == user)
+        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        #expect(sample.status == .ok, "\(sample.error ?? "")")
+    }
+
     @Test func redisOverTLSVerifiesTheServer() async throws {
         let settings = try ConfigurationLoader.load(yaml: "", environment: [
             "REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_TLS_URL")]).redis!

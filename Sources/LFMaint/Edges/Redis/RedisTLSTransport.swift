@@ -9,6 +9,7 @@ final class RedisTLSTransport: RedisTransport {
     private let timeoutSeconds: Double
 
     init(settings: RedisSettings, timeoutSeconds: Double) throws {
+        CurlGlobal.initialiseOnce()
         guard let handle = CurlEasyHandle() else {
             throw RedisError.connectFailed(host: settings.host, port: settings.port, detail: "libcurl could not start")
         }
@@ -21,6 +22,9 @@ final class RedisTLSTransport: RedisTransport {
             handle.set(CURLOPT_CONNECTTIMEOUT_MS, Int(timeoutSeconds * 1000)),
             handle.set(CURLOPT_SSL_VERIFYPEER, 1),
             handle.set(CURLOPT_SSL_VERIFYHOST, 2),
+            // Straight to Redis: no HTTPS_PROXY from the environment, no HTTP protocol names offered.
+            handle.set(CURLOPT_PROXY, ""),
+            handle.set(CURLOPT_SSL_ENABLE_ALPN, 0),
         ]
         if let file = settings.caFile { codes.append(handle.set(CURLOPT_CAINFO, file)) }
         if let file = settings.certFile { codes.append(handle.set(CURLOPT_SSLCERT, file)) }
@@ -78,7 +82,10 @@ final class RedisTLSTransport: RedisTransport {
 
     private func wait(for events: Int16) throws {
         var descriptor = pollfd(fd: socket, events: events, revents: 0)
-        let ready = poll(&descriptor, 1, Int32(timeoutSeconds * 1000))
+        var ready: Int32
+        repeat {
+            ready = poll(&descriptor, 1, Int32(timeoutSeconds * 1000))
+        } while ready < 0 && errno == EINTR
         guard ready > 0 else {
             throw RedisError.protocolError(detail: ready == 0 ? "no answer within \(timeoutSeconds) s" : "poll failed: \(String(cString: strerror(errno)))")
         }
