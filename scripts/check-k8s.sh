@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the packaging: every kustomization under k8s/ renders, checkov finds nothing in k8s/ (as
 # written and as rendered), deploy/ or the Dockerfile, and the alert rules pass promtool's check and
-# their unit tests (k8s/tests/alerts.test.yaml). Installs what is missing: kubectl and promtool from
+# their unit tests (k8s/tests/alerts.test.yaml), and every file the Dockerfile copies is in its build
+# context. Installs what is missing: kubectl and promtool from
 # apt, checkov from PyPI into its own venv. Exit 1 when any check fails, after running them all.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -117,6 +118,40 @@ if document != json.load(open("deploy/iam-policy.json")):
 EOF
 }
 run "deploy/iam-policy.json = the policy in lfmaint-iam.yaml" same_policy
+
+# Every file the Dockerfile copies from the build context gets past .dockerignore (no Docker engine
+# here to try the build): Docker's rules, last match wins, `*` and `dir/` patterns as used there.
+docker_context() {
+  "$PYTHON" - <<'EOF'
+import fnmatch, glob, os, shlex, sys
+rules = []
+for line in open(".dockerignore"):
+    line = line.strip()
+    if line and not line.startswith("#"):
+        rules.append((line.startswith("!"), line.lstrip("!").rstrip("/")))
+def included(path):
+    keep = True
+    for negated, pattern in rules:
+        parts = path.split("/")
+        if any(fnmatch.fnmatch("/".join(parts[:n]), pattern) for n in range(1, len(parts) + 1)):
+            keep = negated
+    return keep
+missing = []
+for line in open("Dockerfile"):
+    words = shlex.split(line.split("#")[0]) if line.startswith("COPY ") else []
+    if not words or any(word.startswith("--from") for word in words):
+        continue
+    for source in words[1:-1]:
+        matches = glob.glob(source)
+        paths = [m for m in matches if os.path.isfile(m)] + [os.path.join(d, f) for m in matches for d, _, fs in os.walk(m) for f in fs]
+        if not paths:
+            missing.append(f"{source} (no such file)")
+        missing += [path for path in paths if not included(os.path.normpath(path))]
+if missing:
+    sys.exit("COPY sources left out of the build context by .dockerignore: " + ", ".join(missing[:10]))
+EOF
+}
+run "Dockerfile's COPY sources pass .dockerignore" docker_context
 
 echo "k8s: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
