@@ -140,6 +140,20 @@ public struct AgentWork: Sendable {
         return result
     }
 
+    /// On shutdown: the Pushgateway, when one is configured, gets the agent's last metrics, so that a
+    /// cleanup abandoned on the way out is counted there too. Quick (3 s at most): the pod is stopping.
+    public func flushMetrics() async {
+        guard config.publish.contains(.pushgateway), let url = config.pushgatewayURL else { return }
+        var options = HTTPClient.Options()
+        options.connectTimeoutSeconds = 1
+        options.timeoutSeconds = 3
+        do {
+            try await PushgatewayPublisher(url: url, cluster: config.clusterName, http: HTTPClient(options: options)).publish(status.exposition())
+        } catch {
+            logger.warning("could not push the last metrics on shutdown", metadata: ["error": "\(error)"])
+        }
+    }
+
     public struct TTLCheck: Sendable {
         public var rows: [TTLPlanRow]
         public var applied: Int

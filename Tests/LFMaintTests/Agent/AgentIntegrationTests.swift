@@ -68,15 +68,25 @@ struct AgentIntegrationTests {
         try await fixture.client.execute("ALTER TABLE `\(fixture.database)`.scores UPDATE value = if(throwIf(id != ''), value, value) WHERE 1")
         let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
         let before = try await fixture.rowsPerDay(since: bound)
+        let cluster = "stop-\(UInt32.random(in: 0...UInt32.max))"
+        let pushgateway = try TestStack.value("LFMAINT_TEST_PUSHGATEWAY_URL")
         let agent = try AgentProcess(config: """
+            clusterName: \(cluster)
             cleanup: {threshold: 2, target: 1, waitMutations: true}
             agent: {intervalSeconds: 0.3, consecutiveSamples: 1}
+            publish: [pushgateway]
+            pushgateway: {url: "\(pushgateway)"}
             """, environment: fixture.environment)
         #expect(agent.wait(upTo: 60) { agent.stderr.contains("waiting for mutations") }, "\(agent.stderr.suffix(3000))")
         let stopped = agent.terminate(limit: 10)
         #expect(stopped?.status == 0, "exit \(String(describing: stopped)): \(agent.stderr.suffix(2000))")
         #expect((stopped?.seconds ?? 99) < 10)
         #expect(agent.stderr.contains("abandoned: lfmaint stopped while it ran"), "\(agent.stderr.suffix(2000))")
+        // The metrics were flushed on the way out: the Pushgateway counts the abandoned run.
+        let pushed = try await HTTPClient().send(HTTPClientRequest(url: "\(pushgateway)/metrics")).bodyText
+        let failed = pushed.split(separator: "\n").first { $0.hasPrefix("lfmaint_cleanup_runs_total{") && $0.contains("cluster=\"\(cluster)\"")
+            && $0.contains("outcome=\"failed\"") && $0.contains("volume=\"clickhouse\"") }
+        #expect(failed?.hasSuffix(" 1") == true, "\(failed.map(String.init) ?? "no series")")
         _ = try await fixture.client.execute("KILL MUTATION WHERE database = '\(fixture.database)' SYNC")
         #expect(try await fixture.rowsPerDay(since: bound) == before)
         #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.\(CleanupLock.tableName)") == "0", "the lock was released")
