@@ -133,7 +133,7 @@ def included(path):
     keep = True
     for negated, pattern in rules:
         parts = path.split("/")
-        if any(fnmatch.fnmatch("/".join(parts[:n]), pattern) for n in range(1, len(parts) + 1)):
+        if any(fnmatch.fnmatchcase("/".join(parts[:n]), pattern) for n in range(1, len(parts) + 1)):
             keep = negated
     return keep
 missing = []

@@ -47,6 +47,9 @@ callgrind sample 120 "$BIN" sample --config "$WORK/kube.yaml" --output json
 callgrind ttl 120 "$BIN" ttl plan
 callgrind cleanup 120 "$BIN" cleanup --dry-run --threshold 1
 
+for run in agent sample ttl cleanup; do
+    [ -s "$WORK/$run.cg" ] || { echo "hot-functions: the $run run left no callgrind output; scripts/lfmaint.order unchanged" >&2; exit 1; }
+done
 python3 - "$(basename "$BIN")" "$WORK"/{agent,sample,ttl,cleanup}.cg >"$WORK/order" <<'PY'
 import re, sys
 # callgrind names each object (ob=) and function (fn=) once, then refers to them as (id).
@@ -70,6 +73,6 @@ for path in sys.argv[2:]:
                 order.append(symbol)
 print("\n".join(order))
 PY
-# Replaced only by a complete list: an empty or failed run leaves the old one.
-[ -s "$WORK/order" ] && mv "$WORK/order" scripts/lfmaint.order
+[ -s "$WORK/order" ] || { echo "hot-functions: no function found; scripts/lfmaint.order unchanged" >&2; exit 1; }
+mv "$WORK/order" scripts/lfmaint.order
 echo "scripts/lfmaint.order: $(wc -l <scripts/lfmaint.order) functions"

@@ -4,7 +4,8 @@ import ServiceLifecycle
 
 /// The long-running agent: the endpoints, the sampler, the guard and the retention loop in one
 /// ServiceGroup. SIGTERM or SIGINT stops them in reverse order (retention, guard — which abandons a
-/// running cleanup between steps and releases its lock —, sampler, endpoints) within 8 s.
+/// running cleanup between steps and releases its lock —, sampler, endpoints) within 8 s; then the
+/// last metrics go to the Pushgateway, if one is configured, within 1 s more.
 public enum AgentService {
     public static let shutdownLimit: Duration = .seconds(8)
 
@@ -17,6 +18,14 @@ public enum AgentService {
             logger: Logger(label: "lfmaint.agent"))
         configuration.maximumGracefulShutdownDuration = shutdownLimit
         configuration.maximumCancellationDuration = .seconds(1)
-        try await ServiceGroup(configuration: configuration).run()
+        var failure: Error?
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch {
+            failure = error
+        }
+        // After the group, whose tasks may have been cancelled: a task of its own, with its own short timeout.
+        await Task { await work.flushMetrics() }.value
+        if let failure { throw failure }
     }
 }

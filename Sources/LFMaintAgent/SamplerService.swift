@@ -3,7 +3,6 @@ import LFMaint
 import ServiceLifecycle
 
 /// Every `intervalSeconds`: sample every volume, forecast, publish, and hand the run to the guard.
-/// It stops after the guard (services stop in reverse order), then flushes the metrics.
 struct SamplerService: Service {
     let work: AgentWork
     let runs: AsyncStream<SampleRun>.Continuation
@@ -15,6 +14,5 @@ struct SamplerService: Service {
             let cycle = await work.sample(history: &history, now: Date().timeIntervalSince1970)
             runs.yield(cycle.run)
         } while await pause(seconds: work.config.agent.intervalSeconds)
-        await work.flushMetrics()
     }
 }

@@ -134,19 +134,23 @@ public struct AgentWork: Sendable {
         let failures = result.run?.outcomes.filter { $0.status == .failed }.compactMap(\.reason) ?? []
         logger.log(level: result.verdict.worked ? .notice : .error, "cleanup finished",
                    metadata: ["volume": "\(volume.name)", "outcome": "\(result.verdict.rawValue)", "freed_bytes": "\(freed)", "detail": "\(result.message)"])
-        await notifier.notify(result.verdict.worked ? "cleanup-finished" : "cleanup-failed", volume: volume.name,
-                              text: "cleanup \(result.verdict.words): \(([result.message] + failures).joined(separator: "; "))",
-                              details: ["outcome": result.verdict.rawValue, "freedBytes": String(freed)])
+        // Sent even when lfmaint is stopping (a cleanup abandoned on the way out is worth telling).
+        let notifier = self.notifier
+        await Task {
+            await notifier.notify(result.verdict.worked ? "cleanup-finished" : "cleanup-failed", volume: volume.name,
+                                  text: "cleanup \(result.verdict.words): \(([result.message] + failures).joined(separator: "; "))",
+                                  details: ["outcome": result.verdict.rawValue, "freedBytes": String(freed)])
+        }.value
         return result
     }
 
     /// On shutdown: the Pushgateway, when one is configured, gets the agent's last metrics, so that a
-    /// cleanup abandoned on the way out is counted there too. Quick (3 s at most): the pod is stopping.
+    /// cleanup abandoned on the way out is counted there too. Quick (1 s at most): the pod is stopping.
     public func flushMetrics() async {
         guard config.publish.contains(.pushgateway), let url = config.pushgatewayURL else { return }
         var options = HTTPClient.Options()
-        options.connectTimeoutSeconds = 1
-        options.timeoutSeconds = 3
+        options.connectTimeoutSeconds = 0.5
+        options.timeoutSeconds = 1
         do {
             try await PushgatewayPublisher(url: url, cluster: config.clusterName, http: HTTPClient(options: options)).publish(status.exposition())
         } catch {

@@ -114,9 +114,9 @@ public struct CleanupExecutor: Sendable {
                     break
                 }
             }
-            // A part-by-part drop that failed midway has dropped some parts: counted whole, erring toward the cap.
-            let dropped = outcome.status == .done || outcome.status == .planned || outcome.step.statement != step.statement
-            if dropped, step.action.drops {
+            // Every drop that reached the server counts, failed ones too (a timed-out DROP may still run, a
+            // part-by-part drop that failed midway dropped some parts): the cap errs on the safe side.
+            if outcome.status != .skipped, step.action.drops {
                 droppedPartitions += step.action == .dropPartition ? 1 : 0
                 droppedBytes += step.estimatedBytes
             }
@@ -168,6 +168,7 @@ public struct CleanupExecutor: Sendable {
         do {
             if options.waitMutations, step.action == .deleteRows || step.action == .optimizePartition {
                 try await waitForMutations(on: step.table)
+                if let lock, await !lock.keepAlive() { throw LockLost() }
             }
             if step.action == .dropPartition, let partitionID = step.partitionID {
                 // Rows may have arrived since the plan was made: the guard looks again.
@@ -237,7 +238,7 @@ public struct CleanupExecutor: Sendable {
         do {
             for (index, part) in parts.enumerated() {
                 // Each DROP PART is a statement of its own, under its own timeout: the lock must outlast each.
-                if index > 0, let lock, await !lock.keepAlive() { throw LockLost() }
+                if let lock, await !lock.keepAlive() { throw LockLost() }
                 var single = step
                 single.newestRemovable = part.maxTime
                 try CleanupGuard.check(single, planner: planner, now: now)

@@ -87,7 +87,8 @@ public enum ConfigurationLoader {
         if let value = try section.string("password") { settings.password = Secret(value) }
         if let file = try section.string("passwordFile") { settings.password = try readSecretFile(file, key: section.keyPath("passwordFile")) }
         if let value = try section.string("username") { settings.username = value }
-        if let value = try section.bool("tls") { settings.tls = value }
+        // Turns TLS on; a rediss:// URL stays on TLS (as with REDIS_TLS_ENABLED and Langfuse's client).
+        if let value = try section.bool("tls"), value { settings.tls = true }
         if let value = try section.string("caFile") { settings.caFile = value }
         if let value = try section.string("certFile") { settings.certFile = value }
         if let value = try section.string("keyFile") { settings.keyFile = value }

@@ -54,7 +54,8 @@ enum EnvironmentOverrides {
         if let file = value("AWS_WEB_IDENTITY_TOKEN_FILE") { config.cloudwatch.webIdentityTokenFile = file }
         if let name = value("AWS_ROLE_SESSION_NAME") { config.cloudwatch.roleSessionName = name }
         if let endpoint = value("AWS_ENDPOINT_URL_STS") ?? value("AWS_ENDPOINT_URL") { config.cloudwatch.stsEndpoint = endpoint }
-        if let url = value("AWS_CONTAINER_CREDENTIALS_FULL_URI") ?? value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map({ "http://169.254.170.2" + $0 }) {
+        // As the AWS SDKs: the relative URI (ECS) wins over the full one.
+        if let url = value("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map({ "http://169.254.170.2" + $0 }) ?? value("AWS_CONTAINER_CREDENTIALS_FULL_URI") {
             config.cloudwatch.containerCredentialsURL = url
         }
         if let file = value("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") { config.cloudwatch.containerAuthorizationTokenFile = file }

@@ -73,7 +73,7 @@ struct AgentIntegrationTests {
         let agent = try AgentProcess(config: """
             clusterName: \(cluster)
             cleanup: {threshold: 2, target: 1, waitMutations: true}
-            agent: {intervalSeconds: 0.3, consecutiveSamples: 1}
+            agent: {intervalSeconds: 30, consecutiveSamples: 1}
             publish: [pushgateway]
             pushgateway: {url: "\(pushgateway)"}
             """, environment: fixture.environment)

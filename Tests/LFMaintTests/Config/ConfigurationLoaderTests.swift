@@ -115,6 +115,7 @@ struct ConfigurationLoaderTests {
                 "TLS settings alone name no Redis")
         #expect(try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": "rediss://:pw@cache", "REDIS_TLS_ENABLED": "false"])
             .redis?.tls == true, "rediss:// stays on TLS, as with Langfuse's client")
+        #expect(try ConfigurationLoader.load(yaml: "redis: {url: 'rediss://:pw@cache', tls: false}").redis?.tls == true)
     }
 
     @Test func redisURLsAreDecodedOnceAndIPv6HostsLoseTheirBrackets() throws {
@@ -124,8 +125,9 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func ecsRelativeCredentialsURIIsOnTheTaskMetadataAddress() throws {
-        let config = try ConfigurationLoader.load(yaml: "", environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc"])
-        #expect(config.cloudwatch.containerCredentialsURL == "http://169.254.170.2/v2/credentials/abc")
+        let config = try ConfigurationLoader.load(yaml: "", environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/abc",
+                                                                          "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:1/other"])
+        #expect(config.cloudwatch.containerCredentialsURL == "http://169.254.170.2/v2/credentials/abc", "the relative URI wins, as in the SDKs")
     }
 
     @Test func retentionAtOrAboveTheFloorAndShortSystemLogRetentionAreAccepted() throws {
@@ -176,6 +178,8 @@ struct ConfigurationLoaderTests {
         ("retention: {tables: [{table: event_log, days: 3}]}", "config error: retention.tables[0].column: is required for event_log"),
         ("retention: {appDays: 5}", "config error: retention.appDays: keeps 5 days, under cleanup.floorDays (7), the age the cleanup never deletes under"),
         ("retention: {tables: [{table: traces, days: 3}]}", "config error: retention.tables[0].days: keeps 3 days, under cleanup.floorDays (7)"),
+        ("retention: {tables: [{table: system.custom_log, column: event_date, days: 3}]}",
+         "config error: retention.tables[0].days: keeps 3 days, under cleanup.floorDays (7)"),
         ("volumes: [{name: a, component: mysql, source: statfs}]", "config error: volumes[0].component: unknown value \"mysql\""),
         ("volumes: [{name: a, component: redis, source: statfs}]", "config error: volumes[0].path: is required for source statfs"),
         ("publish: [cloudwatch]", "config error: cloudwatch.region (AWS_REGION): is required"),

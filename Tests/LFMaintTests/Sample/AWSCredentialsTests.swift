@@ -24,6 +24,15 @@ struct AWSCredentialSourceTests {
         #expect(AWSCredentialSource(settings) == .keys(accessKeyID: "AKIA", secretAccessKey: Secret("s"), sessionToken: nil))
     }
 
+    @Test func onlyAnswersThatRefuseTheKeysMakeThemBeFetchedAgain() {
+        #expect(CloudWatchPublisher.refusesTheKeys(403, nil))
+        #expect(CloudWatchPublisher.refusesTheKeys(400, "ExpiredToken"))
+        #expect(CloudWatchPublisher.refusesTheKeys(400, "InvalidClientTokenId"))
+        #expect(!CloudWatchPublisher.refusesTheKeys(400, "Throttling"))
+        #expect(!CloudWatchPublisher.refusesTheKeys(400, "InvalidParameterValue"))
+        #expect(!CloudWatchPublisher.refusesTheKeys(500, nil))
+    }
+
     @Test func theEnvironmentNamesAreTheSDKs() throws {
         let config = try ConfigurationLoader.load(path: nil, environment: [
             "AWS_REGION": "us-east-1", "AWS_ROLE_ARN": "arn:aws:iam::1:role/r", "AWS_WEB_IDENTITY_TOKEN_FILE": "/t",

@@ -104,10 +104,12 @@ struct SourcesIntegrationTests {
     @Test func anACLUserAuthenticatesWithItsName() async throws {
         let plain = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_URL")]).redis!
         let admin = try RedisConnection(settings: plain)
-        let user = "lfmaint-probe-\(UInt16.random(in: 0...UInt16.max))"
-        _ = try admin.command(["ACL", "SETUSER", user, "on", ">probe-pw", "+info"])
+        // A "%" in the name and the password: the URL's escapes are decoded once, not twice.
+        let user = "lfmaint%41probe-\(UInt16.random(in: 0...UInt16.max))"
+        _ = try admin.command(["ACL", "SETUSER", user, "on", ">probe%2Fpw", "+info"])
         defer { _ = try? admin.command(["ACL", "DELUSER", user]) }
-        let url = "redis://\(user):probe-pw@\(plain.host):\(plain.port)"
+        let escaped = { (text: String) in text.replacingOccurrences(of: "%", with: "%25") }
+        let url = "redis://\(escaped(user)):\(escaped("probe%2Fpw"))@\(plain.host):\(plain.port)"
         let settings = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": url]).redis!
         #expect(settings.username == user)
         let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
