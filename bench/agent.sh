@@ -5,8 +5,9 @@
 #    `python3 -c "import boto3"` (what a Python agent pays before its first request); goal: lfmaint
 #    ≤ 1/10 of the baseline. Also the whole `--once` cycle against the stack, for the record;
 #  - idle RSS of the long-running agent between cycles (goal ≤ 20 MB), split into private memory and
-#    clean file-backed pages of the binary and its libraries, next to the floor under it: a C program
-#    making the same libcurl and libpq calls (bench/libraries-floor.c);
+#    clean file-backed pages of the binary and its libraries, next to the floors under it: a C program
+#    making the same libcurl and libpq calls (bench/libraries-floor.c) and a Swift program that only
+#    uses Foundation (bench/foundation-floor.swift);
 #  - CPU per sampling cycle (interval 1 s, over 30 cycles).
 #   bench/agent.sh [runs]
 set -euo pipefail
@@ -73,6 +74,9 @@ kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; AGENT_PID=""
 # The floor under it: a C program making the same libcurl and libpq calls, nothing else.
 cc -O2 $(pkg-config --cflags libpq) bench/libraries-floor.c -o "$WORK/floor" -lcurl -lpq
 "$WORK/floor" "$CLICKHOUSE_URL/ping" "$LFMAINT_TEST_DATABASE_URL" | awk '{print "FloorRSS: " $2 " kB"}' >>"$WORK/rss"
+# And the Swift runtime with Foundation alone, linked as lfmaint is.
+swiftc -O -static-stdlib bench/foundation-floor.swift -o "$WORK/foundation-floor" 2>/dev/null
+"$WORK/foundation-floor" 2>/dev/null | awk '{print "FoundationRSS: " $2 " kB"}' >>"$WORK/rss"
 
 python3 - "$FIRST" "$ONCE" "$BOTO" "$first" "$last" "$ticks" "$ticks_end" "$(getconf CLK_TCK)" "$WORK/rss" "$RUNS" <<'PY'
 import sys
@@ -87,7 +91,7 @@ print(f"whole --once cycle against the local stack: {once:.3f} s (ratio to the i
 print(f"idle RSS: {kb['VmRSS'] / 1024:.1f} MB = {kb['RssAnon'] / 1024:.1f} MB private + {kb['RssFile'] / 1024:.1f} MB clean file-backed pages "
       f"(by mapping, written data pages included: binary {kb['BinaryFile'] / 1024:.1f} MB, shared libraries {kb['LibraryFile'] / 1024:.1f} MB); peak {kb['VmHWM'] / 1024:.1f} MB "
       f"(goal <= 20 MB: {'met' if kb['VmRSS'] <= 20 * 1024 else 'MISSED'})")
-print(f"floor: a C program making the same libcurl and libpq calls keeps {kb['FloorRSS'] / 1024:.1f} MB resident "
-      f"(ratio {kb['VmRSS'] / kb['FloorRSS']:.2f})")
+print(f"floors: a C program making the same libcurl and libpq calls keeps {kb['FloorRSS'] / 1024:.1f} MB resident; "
+      f"a Swift program that only uses Foundation (static stdlib) {kb['FoundationRSS'] / 1024:.1f} MB")
 print(f"CPU per sampling cycle: {cpu * 1000:.1f} ms over {int(cycles)} cycles")
 PY
