@@ -6,7 +6,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq-dev libcurl4-openssl-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Dependencies first: this layer is reused until Package.swift or Package.resolved changes.
+# Dependencies first: this layer is reused until Package.swift changes (Package.resolved, when the
+# context has one, pins the versions; the repository keeps none).
 COPY Package.* ./
 RUN swift package resolve
 COPY Sources ./Sources

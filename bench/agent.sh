@@ -74,7 +74,7 @@ kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; AGENT_PID=""
 # The floor under it: a C program making the same libcurl and libpq calls, nothing else.
 cc -O2 $(pkg-config --cflags libpq) bench/libraries-floor.c -o "$WORK/floor" -lcurl -lpq
 "$WORK/floor" "$CLICKHOUSE_URL/ping" "$LFMAINT_TEST_DATABASE_URL" | awk '{print "FloorRSS: " $2 " kB"}' >>"$WORK/rss"
-# And the Swift runtime with Foundation alone, linked as lfmaint is.
+# And the Swift runtime with Foundation alone (static stdlib, plain link).
 swiftc -O -static-stdlib bench/foundation-floor.swift -o "$WORK/foundation-floor" 2>/dev/null
 "$WORK/foundation-floor" 2>/dev/null | awk '{print "FoundationRSS: " $2 " kB"}' >>"$WORK/rss"
 

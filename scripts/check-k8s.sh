@@ -2,8 +2,8 @@
 # Checks the packaging: every kustomization under k8s/ renders, checkov finds nothing in k8s/ (as
 # written and as rendered), deploy/ or the Dockerfile, and the alert rules pass promtool's check and
 # their unit tests (k8s/tests/alerts.test.yaml), and every file the Dockerfile copies is in its build
-# context. Installs what is missing: kubectl and promtool from
-# apt, checkov from PyPI into its own venv. Exit 1 when any check fails, after running them all.
+# context. Installs what is missing: promtool from apt, kubectl from apt when a Kubernetes apt
+# repository is configured (Debian's own kubectl is too old), checkov from PyPI into its own venv. Exit 1 when any check fails, after running them all.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$LFMAINT_ROOT"

@@ -25,13 +25,15 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Plan cleanups and TTL changes but run none (observe only).")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs (repeatable).", valueName: "name=path"))
+    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs (repeatable): a ClickHouse volume the guard cleans up when it fills, unless NAME starts with postgres or redis.", valueName: "name=path"))
     var statfs: [String] = []
 
     func run() async throws {
         var config = try global.start()
-        if let listen { config.agent.listen = listen }
-        try config.validate()
+        if let listen {
+            config.agent.listen = listen
+            try config.validate()
+        }
         let work = try AgentWork(config: config, statfs: statfs, dryRun: dryRun)
         guard once else {
             try await AgentService.run(work, listen: ListenAddress(config.agent.listen)!)

@@ -25,19 +25,12 @@ public struct AgentOnce: Sendable {
         } catch {
             once.ttlError = String(describing: error)
         }
-        if work.config.publish.contains(.pushgateway), let url = work.config.pushgatewayURL {
-            do {
-                try await PushgatewayPublisher(url: url, cluster: work.config.clusterName, http: work.publisher.http).publish(work.status.exposition())
-            } catch {
-                once.pushFailure = "publishing to pushgateway failed: \(error)"
-            }
+        do {
+            try await work.pushMetrics(http: work.publisher.http)
+        } catch {
+            once.pushFailure = "publishing to pushgateway failed: \(error)"
         }
         return once
-    }
-
-    init(cycle: AgentWork.Cycle, cleanups: [(volume: String, result: AgentWork.CleanupResult)]) {
-        self.cycle = cycle
-        self.cleanups = cleanups
     }
 
     public var failures: [String] {

@@ -74,10 +74,6 @@ public final class AgentStatus: Sendable {
         }
     }
 
-    public func cleanupRuns(volume: String) -> Int {
-        state.withLock { $0.cleanupRuns.filter { $0.key.volume == volume }.values.reduce(0, +) }
-    }
-
     /// Ready once a cycle has succeeded within the last `window` seconds.
     public func isReady(now: Double, window: Double) -> Bool {
         state.withLock { $0.lastSuccess.map { now - $0 <= window } ?? false }

@@ -5,7 +5,6 @@ import Logging
 /// TTL check. The loops (and `agent --once`) only schedule these.
 public struct AgentWork: Sendable {
     public let config: Configuration
-    public let volumes: [VolumeSettings]
     public let client: ClickHouseClient
     public let status: AgentStatus
     public let notifier: WebhookNotifier
@@ -18,7 +17,7 @@ public struct AgentWork: Sendable {
 
     public init(config: Configuration, statfs: [String] = [], dryRun: Bool = false) throws {
         self.config = config
-        volumes = try SampleTargets.volumes(config: config, statfs: statfs)
+        let volumes = try SampleTargets.volumes(config: config, statfs: statfs)
         client = ClickHouseClient(settings: config.clickhouse)
         status = AgentStatus(config: config, volumes: volumes)
         notifier = WebhookNotifier(url: config.agent.webhookURL, cluster: config.clusterName)
@@ -30,7 +29,6 @@ public struct AgentWork: Sendable {
     public struct Cycle: Sendable {
         public var run: SampleRun
         public var publishFailures: [String]
-        public var succeeded: Bool { publishFailures.isEmpty }
     }
 
     /// Samples every volume, updates the forecasts and the metrics, and publishes (the Pushgateway
@@ -117,19 +115,18 @@ public struct AgentWork: Sendable {
     /// One cleanup of a ClickHouse volume, at its own threshold; reported, counted and notified.
     public func cleanup(_ volume: VolumeSettings) async -> CleanupResult {
         let workflow = CleanupWorkflow(config: config, client: client, options: CleanupExecutor.Options(config.cleanup, dryRun: dryRun), volumes: [volume])
-        await notifier.notify("cleanup-started", volume: volume.name, text: "usage crossed \(Int(threshold(of: volume)))%: cleanup started")
+        await notifier.notify("cleanup-started", volume: volume.name,
+                              text: "usage crossed \(Int(threshold(of: volume)))%: \(dryRun ? "cleanup planned (dry run: nothing is changed)" : "cleanup started")")
         let result: CleanupResult
         do {
             let run = try await workflow.run()
             result = CleanupResult(verdict: CleanupVerdict(run), run: run, message: run.conclusion)
-        } catch let error as CleanupLock.LockError {
-            result = CleanupResult(verdict: .refused, run: nil, message: error.description)
-        } catch let error as CleanupWorkflow.CleanupError {
-            result = CleanupResult(verdict: .refused, run: nil, message: error.description)
+        } catch where error is CleanupLock.LockError || error is CleanupWorkflow.CleanupError {
+            result = CleanupResult(verdict: .refused, run: nil, message: String(describing: error))
         } catch {
             result = CleanupResult(verdict: .failed, run: nil, message: String(describing: error))
         }
-        let freed = dryRun ? 0 : result.run?.outcomes.compactMap(\.freedBytes).reduce(0, +) ?? 0
+        let freed = dryRun ? 0 : result.run?.freedBytes ?? 0
         status.recordCleanup(volume: volume.name, outcome: result.verdict.rawValue, freedBytes: freed)
         let failures = result.run?.outcomes.filter { $0.status == .failed }.compactMap(\.reason) ?? []
         logger.log(level: result.verdict.worked ? .notice : .error, "cleanup finished",
@@ -144,15 +141,20 @@ public struct AgentWork: Sendable {
         return result
     }
 
-    /// On shutdown: the Pushgateway, when one is configured, gets the agent's last metrics, so that a
-    /// cleanup abandoned on the way out is counted there too. Quick (1 s at most): the pod is stopping.
-    public func flushMetrics() async {
+    /// The agent's whole exposition to the Pushgateway, when one is configured.
+    func pushMetrics(http: HTTPClient) async throws {
         guard config.publish.contains(.pushgateway), let url = config.pushgatewayURL else { return }
+        try await PushgatewayPublisher(url: url, cluster: config.clusterName, http: http).publish(status.exposition())
+    }
+
+    /// On shutdown: the last metrics, so that a cleanup abandoned on the way out is counted there too.
+    /// Quick (1 s at most): the pod is stopping.
+    public func flushMetrics() async {
         var options = HTTPClient.Options()
         options.connectTimeoutSeconds = 0.5
         options.timeoutSeconds = 1
         do {
-            try await PushgatewayPublisher(url: url, cluster: config.clusterName, http: HTTPClient(options: options)).publish(status.exposition())
+            try await pushMetrics(http: HTTPClient(options: options))
         } catch {
             logger.warning("could not push the last metrics on shutdown", metadata: ["error": "\(error)"])
         }

@@ -27,7 +27,13 @@ public struct CleanupAudit: Sendable {
         )
         """
 
+    /// Runs to the end even when the caller is being cancelled (lfmaint stopping): the record must not
+    /// be abandoned with the step.
     public func record(_ outcome: CleanupOutcome, runID: String) async {
+        await Task { await recordNow(outcome, runID: runID) }.value
+    }
+
+    private func recordNow(_ outcome: CleanupOutcome, runID: String) async {
         var object: [String: Any] = [
             "event": "cleanup-step", "run": runID, "table": outcome.step.table.description, "action": outcome.step.action.rawValue,
             "statement": outcome.step.statement, "status": outcome.status.rawValue,

@@ -27,11 +27,13 @@ public struct VolumeReading: Sendable, Equatable {
 /// stops as soon as usage is under the target.
 public struct CleanupExecutor: Sendable {
     public struct Options: Sendable {
-        public var dryRun = false
-        public var waitMutations = false
-        public var allowLargeDrops = false
-        public var statementTimeoutSeconds = 1800.0
-        public init() {}
+        public var dryRun: Bool
+        public var waitMutations: Bool
+        public var allowLargeDrops: Bool
+        public var statementTimeoutSeconds: Double
+
+        /// The configuration's defaults.
+        public init() { self.init(CleanupSettings(), dryRun: false) }
 
         public init(_ settings: CleanupSettings, dryRun: Bool) {
             self.dryRun = dryRun
@@ -104,9 +106,7 @@ public struct CleanupExecutor: Sendable {
                     free = measured.available
                     usedNow = measured.used
                 }
-                // Recorded even when lfmaint is stopping: the record must not be abandoned with the step.
-                let recorded = outcome
-                await Task { await audit.record(recorded, runID: String(runID)) }.value
+                await audit.record(outcome, runID: String(runID))
                 guard measured != nil else {
                     // Without a reading the run cannot know it reached the target: an unknown never deletes more.
                     run.outcomes.append(outcome)
@@ -149,7 +149,7 @@ public struct CleanupExecutor: Sendable {
         if step.action.drops, let cap = planner.policy.maxDropBytes, droppedBytes + step.estimatedBytes > cap {
             return "cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run"
         }
-        if (step.action == .deleteRows || step.action == .optimizePartition), state.busyTables.contains(step.table), !options.waitMutations {
+        if step.action.rewritesParts, state.busyTables.contains(step.table), !options.waitMutations {
             return "\(step.table) has unfinished mutations (system.mutations); --wait-mutations waits for them"
         }
         if step.requiredFreeBytes > free {
@@ -166,7 +166,7 @@ public struct CleanupExecutor: Sendable {
         if step.action == .dropTable, options.allowLargeDrops { settings["max_table_size_to_drop"] = "0" }
         var parts: [Part] = []
         do {
-            if options.waitMutations, step.action == .deleteRows || step.action == .optimizePartition {
+            if options.waitMutations, step.action.rewritesParts {
                 try await waitForMutations(on: step.table)
                 if let lock, await !lock.keepAlive() { throw LockLost() }
             }
@@ -187,7 +187,8 @@ public struct CleanupExecutor: Sendable {
             logger.info("running", metadata: ["table": "\(step.table)", "statement": "\(step.statement)", "query_id": "\(queryID)"])
             try await client.execute(step.statement, settings: settings, queryID: queryID, timeoutSeconds: options.statementTimeoutSeconds)
             outcome.status = .done
-        } catch let error as ClickHouseError where error.code == 243 && step.action == .dropPartition {
+        } catch let error as ClickHouseError where error.code == 243 && step.action == .dropPartition && planner.onCluster.isEmpty {
+            // (Part names are one server's: on a cluster there is no part-by-part fallback.)
             // DROP PARTITION reserves 1 MiB for an empty covering part; dropping the parts one at a
             // time still worked in 26.9 with a little over 1 MiB free where DROP PARTITION did not.
             outcome = await dropPartByPart(step, outcome, parts: parts, settings: settings, queryID: queryID, now: now,

@@ -7,16 +7,14 @@ public struct PartitionFacts: Sendable, Equatable {
     public var minTime: Int64
     public var maxTime: Int64
     public var bytes: Int64
-    public var rows: Int64
 
-    public init(table: QualifiedTableName, partition: String, partitionID: String, minTime: Int64, maxTime: Int64, bytes: Int64, rows: Int64) {
+    public init(table: QualifiedTableName, partition: String, partitionID: String, minTime: Int64, maxTime: Int64, bytes: Int64) {
         self.table = table
         self.partition = partition
         self.partitionID = partitionID
         self.minTime = minTime
         self.maxTime = maxTime
         self.bytes = bytes
-        self.rows = rows
     }
 }
 
@@ -83,6 +81,8 @@ public struct CleanupStep: Sendable, Equatable {
 
         /// Removes whole parts or tables: what `--max-drop-gb` counts.
         public var drops: Bool { self == .dropPartition || self == .dropTable }
+        /// Rewrites parts as a mutation or a merge: waits for (or skips) tables with unfinished mutations.
+        public var rewritesParts: Bool { self == .deleteRows || self == .optimizePartition }
     }
 
     public var table: QualifiedTableName

@@ -29,5 +29,7 @@ public struct CleanupRun: Sendable, Equatable {
     public var conclusion: String
 
     public var stillAboveThreshold: Bool { after >= Double(thresholdPercent) }
+    /// Measured after each step; in a dry run, the steps' estimates.
+    public var freedBytes: Int64 { outcomes.compactMap(\.freedBytes).reduce(0, +) }
     public var hasFailures: Bool { outcomes.contains { $0.status == .failed } }
 }

@@ -19,7 +19,7 @@ public struct CleanupPlanner: Sendable {
         let dataRules = policy.rules.filter { $0.kind != .systemLog }
         // DROP TABLE needs no reservation, so rotated logs go first: on a disk too full for any ALTER
         // they are what frees the first megabyte.
-        var steps = state.rotatedLogs.filter { $0.table.database.name == "system" && SystemLogTables.rotatedBase(of: $0.table.table.name) != nil }.map {
+        var steps = state.rotatedLogs.filter { SystemLogTables.isRotated($0.table) }.map {
             CleanupStep(table: $0.table, action: .dropTable, statement: "DROP TABLE IF EXISTS \($0.table.quoted)\(onCluster) SYNC",
                         estimatedBytes: $0.totalBytes, reason: "rotated system log: nothing writes to it", newestRemovable: nil)
         }

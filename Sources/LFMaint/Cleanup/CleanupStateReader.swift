@@ -15,7 +15,6 @@ public struct CleanupStateReader: Sendable {
         let min_time: Int64
         let max_time: Int64
         let bytes: Int64
-        let rows: Int64
     }
 
     public func now() async throws -> Int64 {
@@ -40,7 +39,7 @@ public struct CleanupStateReader: Sendable {
             SELECT database, table, partition, partition_id,
                    toInt64(min(if(toUnixTimestamp(min_time) > 0, toUnixTimestamp(min_time), toUnixTimestamp(toDateTime(min_date))))) AS min_time,
                    toInt64(max(if(toUnixTimestamp(max_time) > 0, toUnixTimestamp(max_time), toUnixTimestamp(toDateTime(max_date)) + 86399))) AS max_time,
-                   toInt64(sum(bytes_on_disk)) AS bytes, toInt64(sum(rows)) AS rows
+                   toInt64(sum(bytes_on_disk)) AS bytes
             FROM system.parts WHERE active AND has({tables:Array(String)}, database || '.' || table)
             GROUP BY database, table, partition, partition_id ORDER BY database, table, partition_id
             """, parameters: ["tables": names], as: PartitionRow.self)
@@ -48,7 +47,7 @@ public struct CleanupStateReader: Sendable {
             guard row.max_time > 86399, row.min_time > 0,
                   let table = QualifiedTableName(database: row.database, table: row.table) else { return nil }
             return PartitionFacts(table: table, partition: row.partition, partitionID: row.partition_id, minTime: row.min_time,
-                                  maxTime: row.max_time, bytes: row.bytes, rows: row.rows)
+                                  maxTime: row.max_time, bytes: row.bytes)
         }
         // The rules name every system log, so their facts already hold the live logs' sizes.
         let systemLogs = rules.filter { $0.kind == .systemLog }.compactMap { facts[$0.table] }

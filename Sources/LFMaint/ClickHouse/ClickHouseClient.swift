@@ -113,7 +113,7 @@ public final class ClickHouseClient: Sendable {
         items += extra.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         items += parameters.sorted { $0.key < $1.key }.map { URLQueryItem(name: "param_\($0.key)", value: $0.value) }
         components.percentEncodedQueryItems = items.map {
-            URLQueryItem(name: $0.name, value: $0.value?.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed))
+            URLQueryItem(name: $0.name, value: $0.value?.urlQueryValueEncoded)
         }
         return components.string ?? settings.url
     }
@@ -126,7 +126,3 @@ public final class ClickHouseClient: Sendable {
     }
 }
 
-extension CharacterSet {
-    /// What may stay unescaped in a query value: `+`, `&`, `=` and `;` are escaped too.
-    static let urlQueryValueAllowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-}

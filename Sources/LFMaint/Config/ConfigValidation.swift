@@ -87,9 +87,10 @@ enum ConfigValidation {
         let floor = config.cleanup.floorDays
         if config.retention.appDays < floor { throw belowFloor("retention.appDays", config.retention.appDays, floor) }
         let database = SQLIdentifier(config.clickhouse.database)!
+        let rules = RetentionPolicy.rules(for: config)
         for (index, entry) in config.retention.tables.enumerated() where entry.days < floor {
             let table = entry.qualified(defaultDatabase: database)
-            if RetentionPolicy.rules(for: config).first(where: { $0.table == table })?.kind != .systemLog {
+            if rules.first(where: { $0.table == table })?.kind != .systemLog {
                 throw belowFloor("retention.tables[\(index)].days", entry.days, floor)
             }
         }

@@ -1,11 +1,7 @@
 import Foundation
 
-/// The pieces of AWS's Query API that lfmaint needs: form encoding and reading the XML answers.
+/// Reading the XML answers of AWS's Query API.
 enum AWSQuery {
-    static func encode(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? text
-    }
-
     /// The text of the first `<name>` element.
     static func element(_ name: String, in xml: String) -> String? {
         guard let start = xml.range(of: "<\(name)>"), let end = xml.range(of: "</\(name)>", range: start.upperBound..<xml.endIndex) else { return nil }

@@ -65,8 +65,8 @@ public struct CloudWatchPublisher: Sendable {
 
     /// The form bodies to POST, each within CloudWatch's limits on data per request and body size.
     func bodies(_ data: [Datum], timestamp: Date) -> [String] {
-        let header = "Action=PutMetricData&Version=2010-08-01&Namespace=\(AWSQuery.encode(config.cloudwatch.namespace))"
-        let time = AWSQuery.encode(timestamp.formatted(.iso8601))
+        let header = "Action=PutMetricData&Version=2010-08-01&Namespace=\(config.cloudwatch.namespace.urlQueryValueEncoded)"
+        let time = timestamp.formatted(.iso8601).urlQueryValueEncoded
         var bodies: [String] = []
         var members: [String] = []
         var size = header.utf8.count
@@ -89,7 +89,7 @@ public struct CloudWatchPublisher: Sendable {
         let prefix = "&MetricData.member.\(index)."
         var member = "\(prefix)MetricName=\(datum.name)\(prefix)Unit=\(datum.unit)\(prefix)Value=\(datum.value)\(prefix)Timestamp=\(time)"
         for (number, dimension) in datum.dimensions.enumerated() {
-            member += "\(prefix)Dimensions.member.\(number + 1).Name=\(dimension.0)\(prefix)Dimensions.member.\(number + 1).Value=\(AWSQuery.encode(dimension.1))"
+            member += "\(prefix)Dimensions.member.\(number + 1).Name=\(dimension.0)\(prefix)Dimensions.member.\(number + 1).Value=\(dimension.1.urlQueryValueEncoded)"
         }
         return member
     }

@@ -14,8 +14,7 @@ public struct PushgatewayPublisher: Sendable {
     }
 
     public var groupURL: String {
-        let label = cluster.addingPercentEncoding(withAllowedCharacters: .urlQueryValueAllowed) ?? cluster
-        return "\(url)/metrics/job/lfmaint/cluster/\(label)"
+        "\(url)/metrics/job/lfmaint/cluster/\(cluster.urlQueryValueEncoded)"
     }
 
     public func publish(_ exposition: String) async throws {

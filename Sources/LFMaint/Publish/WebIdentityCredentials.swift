@@ -6,7 +6,7 @@ enum WebIdentityCredentials {
     static func fetch(roleARN: String, tokenFile: String, sessionName: String, endpoint: String, http: HTTPClient) async throws -> AWSCredentials {
         let token = try AWSCredentialFile.read(tokenFile, variable: "AWS_WEB_IDENTITY_TOKEN_FILE")
         let body = "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&DurationSeconds=3600"
-            + "&RoleArn=\(AWSQuery.encode(roleARN))&RoleSessionName=\(AWSQuery.encode(sessionName))&WebIdentityToken=\(AWSQuery.encode(token))"
+            + "&RoleArn=\(roleARN.urlQueryValueEncoded)&RoleSessionName=\(sessionName.urlQueryValueEncoded)&WebIdentityToken=\(token.urlQueryValueEncoded)"
         let response = try await http.send(HTTPClientRequest(
             method: .post, url: endpoint, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: Data(body.utf8)))
         let xml = response.bodyText

@@ -4,7 +4,7 @@ import Foundation
 public enum AgentReport {
     public static func text(_ once: AgentOnce) -> String {
         var text = SampleReport.text(once.cycle.run)
-        if once.cleanups.isEmpty { text += "\ncleanup: no ClickHouse volume is over its threshold\n" }
+        if once.cleanups.isEmpty { text += "\ncleanup: none due (no ClickHouse volume known to be over its threshold)\n" }
         for (volume, result) in once.cleanups {
             text += "\ncleanup of \(volume): \(result.verdict.words)\n"
             text += result.run.map(CleanupReport.text) ?? "\(result.message)\n"

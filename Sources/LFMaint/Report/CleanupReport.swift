@@ -5,8 +5,7 @@ public enum CleanupReport {
     public static func text(_ run: CleanupRun) -> String {
         var text = "\(run.dryRun ? "Dry run: nothing was changed. " : "")Usage \(Percent.text(run.before)) → \(Percent.text(run.after)) "
         text += "(threshold \(run.thresholdPercent)%, target \(run.targetPercent)%)"
-        let freed = run.outcomes.compactMap(\.freedBytes).reduce(0, +)
-        text += run.dryRun ? ", estimated to free \(ByteCount.readable(freed)).\n" : ", freed \(ByteCount.readable(freed)).\n"
+        text += run.dryRun ? ", estimated to free \(ByteCount.readable(run.freedBytes)).\n" : ", freed \(ByteCount.readable(run.freedBytes)).\n"
         text += run.conclusion + "\n"
         guard !run.outcomes.isEmpty else { return text }
         var table = TextTable(header: ["STATUS", "TABLE", "ACTION", run.dryRun ? "ESTIMATE" : "FREED", "USAGE AFTER", "REASON"])

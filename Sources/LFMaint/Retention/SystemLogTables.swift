@@ -23,6 +23,12 @@ public enum SystemLogTables {
 
     public static var names: [String] { dateColumns.map(\.table) }
 
+    /// A rotated copy of a system log (`system.query_log_0`): the only tables lfmaint ever drops while
+    /// the disk has headroom. Both planners ask this, whatever their reader gave them.
+    public static func isRotated(_ table: QualifiedTableName) -> Bool {
+        table.database.name == "system" && rotatedBase(of: table.table.name) != nil
+    }
+
     /// The base table of a rotated copy: `query_log_0` → `query_log`; nil for anything else.
     public static func rotatedBase(of name: String) -> String? {
         guard let underscore = name.lastIndex(of: "_") else { return nil }

@@ -60,6 +60,10 @@ public struct TTLPlanner: Sendable {
     }
 
     func plan(_ rotated: TableSize) -> TTLPlanRow {
+        guard SystemLogTables.isRotated(rotated.table) else {
+            return TTLPlanRow(table: rotated.table, current: nil, desired: nil, action: .skip("not a rotated system log: never dropped"),
+                              totalBytes: rotated.totalBytes)
+        }
         guard dropRotatedLogs else {
             return TTLPlanRow(table: rotated.table, current: nil, desired: nil,
                               action: .skip("rotated log, \(ByteCount.readable(rotated.totalBytes)); --drop-rotated-logs drops it"),

@@ -2,24 +2,20 @@ import Dispatch
 import Synchronization
 
 /// Runs blocking C calls (libcurl, libpq, sockets) off the Swift concurrency pool, which has only
-/// as many threads as cores. The work goes round-robin to serial queues: each serial queue may get a
+/// as many threads as cores. Each call gets a serial queue of its own: a serial queue may get a
 /// thread of its own (it "overcommits"), whereas a concurrent queue is held to one thread per core,
-/// which would make 8 parallel HTTP requests wait for each other on a 2-core machine.
+/// which would make 8 parallel HTTP requests wait for each other on a 2-core machine. No call waits
+/// behind another (a cleanup statement may block its thread for half an hour).
 ///
 /// A cancelled caller stops waiting at once (CancellationError) and the call finishes unobserved:
 /// that is how the agent stops within seconds of SIGTERM while a long statement is on the server.
 public enum BlockingIO {
-    static let width = 16
-    private static let queues = (0..<width).map { DispatchQueue(label: "lfmaint.blocking-io.\($0)") }
-    private static let next = Atomic<Int>(0)
-
     public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        let index = next.add(1, ordering: .relaxed).oldValue % width
         let waiter = Waiter<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 guard waiter.wait(continuation) else { return }
-                queues[index].async { waiter.resume(with: Result { try work() }) }
+                DispatchQueue(label: "lfmaint.blocking-io").async { waiter.resume(with: Result { try work() }) }
             }
         } onCancel: {
             waiter.resume(with: .failure(CancellationError()))

@@ -52,11 +52,14 @@ struct AgentIntegrationTests {
         #expect(AgentProcess.sum(metrics, "lfmaint_cleanup_runs_total", ["outcome=\"still_above\""]) == 1, "the disk stays over 2%")
         #expect(AgentProcess.sum(metrics, "lfmaint_volume_actions_total", ["action=\"cleanup\""]) == 1)
         #expect((AgentProcess.sum(metrics, "lfmaint_volume_actions_total", ["action=\"hold\""]) ?? 0) >= 5)
-        #expect((AgentProcess.sum(metrics, "lfmaint_cleanup_freed_bytes_total") ?? -1) >= 0)
-        let runIDs = Set(agent.stderr.split(separator: "\n").filter { $0.contains("\"event\":\"cleanup-step\"") }.compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["run"] as? String
-        })
+        let steps = agent.stderr.split(separator: "\n").filter { $0.contains("\"event\":\"cleanup-step\"") }.compactMap { line in
+            try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        }
+        let runIDs = Set(steps.compactMap { $0["run"] as? String })
         #expect(runIDs.count == 1, "one cleanup run in the audit lines: \(runIDs)")
+        // The counter is what the run's steps measured (never below zero).
+        let measured = steps.compactMap { ($0["freedBytes"] as? NSNumber)?.doubleValue }.reduce(0, +)
+        #expect(AgentProcess.sum(metrics, "lfmaint_cleanup_freed_bytes_total") == max(0, measured))
         #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.traces WHERE timestamp < now() - INTERVAL 8 DAY") == "0")
         #expect(agent.terminate(limit: 10)?.status == 0)
     }
@@ -139,6 +142,28 @@ struct AgentIntegrationTests {
         #expect(result.stderr.contains("webhook unreachable"), "\(result.stderr.suffix(2000))")
         #expect(result.stderr.contains("the webhook at 127.0.0.1"))
         #expect(!result.stderr.contains("secret-token") && !result.stdout.contains("secret-token"))
+    }
+
+    @Test func aDryRunAgentPlansButChangesNothing() async throws {
+        let fixture = try await LangfuseFixture.make("agentdry", rows: 1000)
+        defer { Task { await fixture.drop() } }
+        let counts = "SELECT groupArray((table, rows)) FROM (SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = '\(fixture.database)' GROUP BY table ORDER BY table)"
+        let ttls = "SELECT countIf(engine_full LIKE '% TTL %') FROM system.tables WHERE database = '\(fixture.database)'"
+        let before = try await fixture.scalar(counts)
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-dry-\(UUID().uuidString).yaml")
+        try "cleanup: {threshold: 2, target: 1}\nagent: {autoApplyTTL: true}\n".write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let result = try CommandLineTests().run(["agent", "--once", "--dry-run", "--output", "json", "--config", config.path],
+                                               environment: fixture.environment)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr.suffix(2000))")
+        let cleanups = try #require(report["cleanups"] as? [[String: Any]])
+        #expect(cleanups.count == 1 && cleanups.first?["outcome"] as? String == "dry_run", "\(cleanups)")
+        let steps = ((cleanups.first?["run"] as? [String: Any])?["steps"] as? [[String: Any]]) ?? []
+        #expect(steps.contains { $0["status"] as? String == "planned" } && steps.allSatisfy { $0["status"] as? String != "done" })
+        #expect(!result.stderr.contains("\"event\":\"cleanup-step\""), "nothing ran, so nothing was audited")
+        try await fixture.settle()
+        #expect(try await fixture.scalar(counts) == before)
+        #expect(try await fixture.scalar(ttls) == "0", "autoApplyTTL applies nothing in a dry run")
     }
 
     @Test func onceAppliesTTLDriftOnlyWhenAskedTo() async throws {

@@ -11,6 +11,20 @@ struct CleanupIntegrationTests {
         try await fixture.scalar("SELECT groupArray((table, rows)) FROM (SELECT table, sum(rows) AS rows FROM system.parts WHERE active AND database = '\(fixture.database)' GROUP BY table ORDER BY table)")
     }
 
+    /// For driving the executor directly: the plan at a 2% threshold, the server's state, and a reading at
+    /// 50% of 100 GiB — headroom enough that the emergency drops of live system logs stay refused.
+    func directRun(_ fixture: LangfuseFixture) async throws -> (planner: CleanupPlanner, state: CleanupState, reading: VolumeReading) {
+        var config = fixture.config
+        config.cleanup.thresholdPercent = 2
+        config.cleanup.targetPercent = 1
+        let rules = RetentionPolicy.rules(for: config)
+        let volume = VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse)
+        return (CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules)),
+                try await CleanupStateReader(client: fixture.client).state(rules: rules),
+                try #require(VolumeReading(fullestOf: [VolumeSample(volume: volume, usedBytes: 50 << 30, totalBytes: 100 << 30,
+                                                                    availableBytes: 50 << 30)])))
+    }
+
     @Test func aDryRunListsEveryStepWithItsEstimateAndChangesNothing() async throws {
         let fixture = try await LangfuseFixture.make("dry")
         defer { Task { await fixture.drop() } }
@@ -144,18 +158,11 @@ struct CleanupIntegrationTests {
     @Test func aReadingThatTurnsUnknownMidRunStopsItAfterThatStep() async throws {
         let fixture = try await LangfuseFixture.make("midunknown")
         defer { Task { await fixture.drop() } }
-        var config = fixture.config
-        config.cleanup.thresholdPercent = 2
-        config.cleanup.targetPercent = 1
-        let rules = RetentionPolicy.rules(for: config)
-        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules))
-        let state = try await CleanupStateReader(client: fixture.client).state(rules: rules)
+        let (planner, state, reading) = try await directRun(fixture)
         let partitionDrops = planner.plan(state).filter { $0.action == .dropPartition && $0.table.database.name == fixture.database }
         #expect(partitionDrops.count >= 2, "a plan that would drop several of the fixture's partitions")
         let partitions = "SELECT count() FROM (SELECT DISTINCT table, partition_id FROM system.parts WHERE active AND database = '\(fixture.database)')"
         let before = Int(try await fixture.scalar(partitions)) ?? -1
-        let volume = VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse)
-        let reading = try #require(VolumeReading(fullestOf: [VolumeSample(volume: volume, usedBytes: 50, totalBytes: 100, availableBytes: 50)]))
         let executor = CleanupExecutor(client: fixture.client, planner: planner, options: CleanupExecutor.Options(),
                                        audit: CleanupAudit(postgres: nil, write: { _ in }), measure: { nil })
         let run = await executor.run(state: state, before: reading)
@@ -178,14 +185,7 @@ struct CleanupIntegrationTests {
         try await Task.sleep(for: .milliseconds(2500))
         #expect(await !lock.keepAlive(), "less than half is left: a step could outlive the lock")
 
-        var config = fixture.config
-        config.cleanup.thresholdPercent = 2
-        config.cleanup.targetPercent = 1
-        let rules = RetentionPolicy.rules(for: config)
-        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules))
-        let state = try await CleanupStateReader(client: fixture.client).state(rules: rules)
-        let volume = VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse)
-        let reading = try #require(VolumeReading(fullestOf: [VolumeSample(volume: volume, usedBytes: 50, totalBytes: 100, availableBytes: 50)]))
+        let (planner, state, reading) = try await directRun(fixture)
         let executor = CleanupExecutor(client: fixture.client, planner: planner, options: CleanupExecutor.Options(),
                                        audit: CleanupAudit(postgres: nil, write: { _ in }), lock: lock, measure: { reading })
         let run = await executor.run(state: state, before: reading)
@@ -217,7 +217,7 @@ struct CleanupIntegrationTests {
         #expect(try await everything(fixture) == before)
     }
 
-    @Test func anUnknownUsageNeverDeletes() throws {
+    @Test func anUnreachableServerIsExit1AndNothingElse() throws {
         var environment = [String: String]()
         environment["CLICKHOUSE_URL"] = "http://127.0.0.1:\(TestStack.closedPort())"
         let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1"], environment: environment)

@@ -19,7 +19,7 @@ struct CleanupPlannerTests {
 
     /// A partition whose rows span from `from` to `to` days ago.
     func partition(_ table: QualifiedTableName, _ id: String, from: Int64, to: Int64, bytes: Int64 = 1000) -> PartitionFacts {
-        PartitionFacts(table: table, partition: id, partitionID: id, minTime: Self.now - from * Self.day, maxTime: Self.now - to * Self.day, bytes: bytes, rows: 10)
+        PartitionFacts(table: table, partition: id, partitionID: id, minTime: Self.now - from * Self.day, maxTime: Self.now - to * Self.day, bytes: bytes)
     }
 
     @Test func stepsGoFromSystemLogsToWholePartitionsToBoundaryRows() {
@@ -99,7 +99,7 @@ struct CleanupPlannerTests {
 
     @Test func oddPartitionIDsAreNotPlanned() {
         let steps = planner().plan(CleanupState(now: Self.now, partitions: [
-            PartitionFacts(table: traces, partition: "x", partitionID: "20'); DROP TABLE x; --", minTime: 0, maxTime: 1, bytes: 1, rows: 1)]))
+            PartitionFacts(table: traces, partition: "x", partitionID: "20'); DROP TABLE x; --", minTime: 0, maxTime: 1, bytes: 1)]))
         #expect(steps.isEmpty)
     }
 

@@ -65,19 +65,4 @@ struct ClickHouseClientTests {
             (error as? ClickHouseError)?.code == 516 && !String(describing: error).contains("hunter2")
         }
     }
-
-    @Test func onlyConnectionFailuresAreRetriedAndOnlyForReads() {
-        #expect(ClickHouseClient.isRetryable(.connectFailed(url: "u", detail: "d")))
-        #expect(ClickHouseClient.isRetryable(.timedOut(url: "u", afterSeconds: 1)))
-        #expect(!ClickHouseClient.isRetryable(.tlsFailed(url: "u", detail: "d")))
-        #expect(!ClickHouseClient.isRetryable(.invalidRequest(url: "u", reason: "r")))
-    }
-
-    @Test func clusterModeNamesTheCluster() {
-        var settings = ClickHouseSettings()
-        settings.clusterEnabled = true
-        #expect(ClickHouseClient(settings: settings).onCluster == " ON CLUSTER `default`")
-        settings.clusterEnabled = false
-        #expect(ClickHouseClient(settings: settings).onCluster == "")
-    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 @Suite("ClickHouse versions and errors")
@@ -22,5 +22,20 @@ struct ServerVersionAndErrorTests {
     @Test func theRefusalNamesVersionAndFeature() {
         let error = ClickHouseError.unsupported(host: "http://ch:8123", serverVersion: "18.16.1", feature: .ttl)
         #expect(error.description == "ClickHouse 18.16.1 at http://ch:8123 does not support table TTL (needs 19.6 or newer); nothing was changed")
+    }
+
+    @Test func onlyConnectionFailuresAreRetried() {
+        #expect(ClickHouseClient.isRetryable(.connectFailed(url: "u", detail: "d")))
+        #expect(ClickHouseClient.isRetryable(.timedOut(url: "u", afterSeconds: 1)))
+        #expect(!ClickHouseClient.isRetryable(.tlsFailed(url: "u", detail: "d")))
+        #expect(!ClickHouseClient.isRetryable(.invalidRequest(url: "u", reason: "r")))
+    }
+
+    @Test func clusterModeNamesTheCluster() {
+        var settings = ClickHouseSettings()
+        settings.clusterEnabled = true
+        #expect(ClickHouseClient(settings: settings).onCluster == " ON CLUSTER `default`")
+        settings.clusterEnabled = false
+        #expect(ClickHouseClient(settings: settings).onCluster == "")
     }
 }

@@ -106,4 +106,15 @@ struct TTLPlannerTests {
         #expect(![none, skip].hasPendingChanges)
         #expect([none, modify].hasPendingChanges)
     }
+
+    @Test func onlyRotatedSystemLogsAreEverDropped() {
+        let planner = TTLPlanner(dropRotatedLogs: true)
+        let given = ["system.query_log_3", "system.query_log", "default.query_log_3", "system.my_query_log_3"].map {
+            TableSize(table: QualifiedTableName($0, defaultDatabase: "default")!, totalBytes: 1)
+        }
+        let rows = planner.plan(rules: [], facts: [:], rotatedLogs: given)
+        #expect(rows.map(\.action.description) == ["drop", "skip: not a rotated system log: never dropped",
+                                                    "skip: not a rotated system log: never dropped", "skip: not a rotated system log: never dropped"])
+        #expect(rows.dropFirst().allSatisfy { $0.statements.isEmpty })
+    }
 }

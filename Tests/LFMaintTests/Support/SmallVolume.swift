@@ -67,6 +67,6 @@ final class SmallVolume: @unchecked Sendable {
 
     var usagePercent: Double {
         let sample = StatfsSampler().sample(VolumeSettings(name: "small", component: .clickhouse, source: .statfs, path: path.path))
-        return sample.usagePercent ?? 0
+        return sample.usagePercent ?? .nan // fails every comparison: a broken mount cannot pass for an empty one
     }
 }
