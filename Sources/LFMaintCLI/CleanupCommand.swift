@@ -28,6 +28,9 @@ struct CleanupCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the plan with estimates and touch nothing.")
     var dryRun = false
 
+    @Flag(name: .long, help: "Also list the steps that were not needed (target reached, or headroom enough).")
+    var showSkipped = false
+
     @Flag(name: .long, help: "Wait for unfinished mutations instead of skipping their tables.")
     var waitMutations = false
 
@@ -78,7 +81,8 @@ struct CleanupCommand: AsyncParsableCommand {
         let options = CleanupExecutor.Options(config.cleanup, dryRun: dryRun)
         let workflow = try CleanupWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), options: options, statfs: statfs)
         let run = try await workflow.run()
-        print(global.output == .json ? CleanupReport.json(run) : CleanupReport.text(run), terminator: "")
+        print(global.output == .json ? CleanupReport.json(run, showSkipped: showSkipped) : CleanupReport.text(run, showSkipped: showSkipped),
+              terminator: "")
         if run.dryRun { return }
         if run.hasFailures { throw ExitStatus.failure }
         if run.stillAboveThreshold { throw ExitStatus.stillAboveThreshold }

@@ -36,16 +36,17 @@ public struct CleanupAudit: Sendable {
     private func recordNow(_ outcome: CleanupOutcome, runID: String) async {
         var object: [String: Any] = [
             "event": "cleanup-step", "run": runID, "table": outcome.step.table.description, "action": outcome.step.action.rawValue,
-            "statement": outcome.step.statement, "status": outcome.status.rawValue,
+            "statement": outcome.statementText, "status": outcome.status.rawValue,
         ]
         if let reason = outcome.reason { object["reason"] = reason }
         if let freed = outcome.freedBytes { object["freedBytes"] = freed }
         if let before = outcome.usageBefore { object["usageBefore"] = before }
         if let after = outcome.usageAfter { object["usageAfter"] = after }
+        if outcome.pendingBytes > 0 { object["pendingBytes"] = outcome.pendingBytes }
         if let line = JSONLine.render(object) { write(line) }
         guard let postgres else { return }
         let url = postgres.url.reveal()
-        let values: [String?] = [runID, outcome.step.table.description, outcome.step.action.rawValue, outcome.step.statement,
+        let values: [String?] = [runID, outcome.step.table.description, outcome.step.action.rawValue, outcome.statementText,
                                  outcome.freedBytes.map(String.init), outcome.usageBefore.map { String($0) }, outcome.usageAfter.map { String($0) },
                                  outcome.status.rawValue, outcome.reason]
         do {

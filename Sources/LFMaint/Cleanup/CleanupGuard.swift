@@ -1,5 +1,6 @@
-/// The last check before any destructive statement runs, independent of the planner: a row newer
-/// than the floor is never in reach, and DROP TABLE only ever hits a system log other than query_log.
+/// The last check before any destructive statement runs, independent of the planner: it reads the
+/// step's own bound (the value its SQL is written from) and the floor, nothing else. A row newer than
+/// the floor is never in reach, and DROP TABLE only ever hits a system log other than query_log.
 public enum CleanupGuard {
     public struct Refusal: Error, Equatable, CustomStringConvertible {
         public let step: String
@@ -7,25 +8,29 @@ public enum CleanupGuard {
         public var description: String { "refused \"\(step)\": \(reason)" }
     }
 
-    public static func check(_ step: CleanupStep, planner: CleanupPlanner, now: Int64) throws {
-        let floorCutoff = now - Int64(planner.floorDays(for: step.table)) * CleanupPlanner.day
+    /// `newestValue` overrides the step's own for a partition or part read again just before it goes.
+    public static func check(_ step: CleanupStep, floor: CleanupFloor, now: Int64, newestValue: Int64? = nil) throws {
+        let floorCutoff = floor.cutoff(for: step.table, now: now)
+        let refuse = { (reason: String) in Refusal(step: step.statementText, reason: reason) }
+        let tooYoung = "it could remove rows newer than the \(floor.days(for: step.table))-day floor"
         switch step.action {
         case .dropTable:
             guard CleanupPlanner.isExpendableSystemLog(step.table) else {
-                throw Refusal(step: step.statement, reason: "DROP TABLE is only for system log tables other than query_log")
+                throw refuse("DROP TABLE is only for system log tables other than query_log")
             }
-            guard step.onlyWithoutHeadroom || SystemLogTables.rotatedBase(of: step.table.table.name) != nil else {
-                throw Refusal(step: step.statement, reason: "a live system log is dropped only when the disk has no headroom")
+            guard step.onlyWithoutHeadroom || SystemLogTables.isRotated(step.table) else {
+                throw refuse("a live system log is dropped only when the disk has no headroom")
             }
-        case .dropPartition, .deleteRows:
-            guard let newest = step.newestRemovable else {
-                throw Refusal(step: step.statement, reason: "no bound on the newest row it removes")
+        case .dropPartition:
+            guard let column = step.column, let newest = newestValue ?? step.newestValue else { throw refuse("no bound on the newest row it removes") }
+            guard column.rowsEnd(newest: newest) <= floorCutoff else { throw refuse(tooYoung) }
+        case .deleteRows:
+            guard let bound = step.bound, let column = step.column, step.partitionID != nil else {
+                throw refuse("no bound on the rows it removes, or no partition")
             }
-            guard newest < floorCutoff else {
-                throw Refusal(step: step.statement, reason: "it could remove rows newer than the \(planner.floorDays(for: step.table))-day floor")
-            }
-        case .optimizePartition:
-            break
+            // A date compared with an instant is midnight of that date: the whole day of the cutoff would go.
+            guard column.isDate == (bound.day != nil) else { throw refuse("its bound is not of the column's kind (\(column.kind))") }
+            guard bound.rowsEnd <= floorCutoff else { throw refuse(tooYoung) }
         }
     }
 }

@@ -40,10 +40,10 @@ public struct CleanupWorkflow: Sendable {
         }
         let usage = reading.usage
         let rules = RetentionPolicy.rules(for: config)
-        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules, volume: reading.volume), onCluster: client.onCluster)
+        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules, volume: reading.volume), cluster: client.cluster)
         if usage < Double(planner.policy.thresholdPercent), !options.dryRun {
             return CleanupRun(thresholdPercent: planner.policy.thresholdPercent, targetPercent: planner.policy.targetPercent, before: usage,
-                              after: usage, dryRun: false, outcomes: [],
+                              after: usage, dryRun: false,
                               conclusion: "usage \(Percent.text(usage)) is under the threshold \(planner.policy.thresholdPercent)%: nothing to do")
         }
         let lock = options.dryRun ? nil : try await CleanupLock.acquire(
@@ -52,9 +52,9 @@ public struct CleanupWorkflow: Sendable {
         var run: CleanupRun
         do {
             let state = try await CleanupStateReader(client: client).state(rules: rules)
-            let executor = CleanupExecutor(client: client, planner: planner, options: options, audit: CleanupAudit(postgres: config.postgres),
+            let executor = CleanupExecutor(client: client, policy: planner.policy, options: options, audit: CleanupAudit(postgres: config.postgres),
                                            lock: lock, measure: { VolumeReading(fullestOf: await sampling.run().samples) })
-            run = await executor.run(state: state, before: reading)
+            run = await executor.run(planner.plan(state), before: reading)
         } catch {
             await lock?.release()
             throw error

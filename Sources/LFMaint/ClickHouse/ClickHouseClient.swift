@@ -24,10 +24,10 @@ public final class ClickHouseClient: Sendable {
         }())
     }
 
-    /// `ON CLUSTER `name`` when cluster mode is on, else empty; goes right after the table name.
-    public var onCluster: String {
-        guard settings.clusterEnabled, let cluster = SQLIdentifier(settings.clusterName) else { return "" }
-        return " ON CLUSTER \(cluster.quoted)"
+    /// `ON CLUSTER `name`` when cluster mode is on; goes right after the table name.
+    public var cluster: ClusterClause {
+        guard settings.clusterEnabled, let cluster = SQLIdentifier(settings.clusterName) else { return .none }
+        return .onCluster(cluster)
     }
 
     /// `SELECT version()`, asked once per client.
@@ -87,6 +87,13 @@ public final class ClickHouseClient: Sendable {
         try await send(sql, parameters: parameters, settings: settings, queryID: queryID, timeoutSeconds: timeoutSeconds)
     }
 
+    /// A typed statement (`ClickHouseStatement`): sent once, never retried.
+    public func execute(_ statement: ClickHouseStatement, settings: [String: String] = [:], queryID: String? = nil,
+                        timeoutSeconds: Double? = nil) async throws {
+        try await send(statement.sql, parameters: statement.parameters, settings: settings, queryID: queryID, timeoutSeconds: timeoutSeconds)
+    }
+
+    @discardableResult
     private func send(_ sql: String, parameters: [String: String], settings extra: [String: String], queryID: String?, timeoutSeconds: Double? = nil) async throws -> String {
         let request = HTTPClientRequest(
             method: .post, url: url(parameters: parameters, settings: extra, queryID: queryID),
@@ -98,7 +105,9 @@ public final class ClickHouseClient: Sendable {
         } catch let error as HTTPClientError {
             throw ClickHouseError.transport(error)
         }
-        guard (200..<300).contains(response.status) else {
+        // An exception after the response began arrives with status 200 (wait_end_of_query=1 makes that
+        // rare, a proxy or an old server may still do it): the header or the body's tail says so.
+        guard (200..<300).contains(response.status), !ClickHouseError.carriesException(response) else {
             throw ClickHouseError.fromResponse(response, host: host, statement: sql)
         }
         return response.bodyText
@@ -108,7 +117,8 @@ public final class ClickHouseClient: Sendable {
         var components = URLComponents(string: settings.url) ?? URLComponents()
         if components.path.isEmpty { components.path = "/" }
         // No `database` parameter: every statement names its tables in full, and the database may not exist yet.
-        var items: [URLQueryItem] = []
+        // The whole result is buffered before the status is sent, so a failure gets an error status.
+        var items = [URLQueryItem(name: "wait_end_of_query", value: "1")]
         if let queryID { items.append(URLQueryItem(name: "query_id", value: queryID)) }
         items += extra.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         items += parameters.sorted { $0.key < $1.key }.map { URLQueryItem(name: "param_\($0.key)", value: $0.value) }

@@ -36,10 +36,24 @@ public enum ClickHouseError: Error, Equatable, CustomStringConvertible {
         return line.count > 160 ? "\"\(line.prefix(157))...\"" : "\"\(line)\""
     }
 
+    /// A successful status whose response still reports an exception: the exception header, or a body
+    /// that ends in the server's `Code: N. DB::Exception: …` line (or its `__exception__` block).
+    static func carriesException(_ response: HTTPClientResponse) -> Bool {
+        if response.header("X-ClickHouse-Exception-Code") != nil { return true }
+        let tail = String(decoding: response.body.suffix(4096), as: UTF8.self)
+        if tail.contains("__exception__") { return true }
+        let lastLine = tail.split(whereSeparator: \.isNewline).last ?? ""
+        return lastLine.hasPrefix("Code: ") && lastLine.contains("DB::Exception")
+    }
+
     /// Reads the code and message from a response: the `X-ClickHouse-Exception-Code` header when the
     /// server sends one, else the body's `Code: N. DB::Exception: …` (or 18.x's `Code: N, e.displayText() = …`).
     static func fromResponse(_ response: HTTPClientResponse, host: String, statement: String) -> ClickHouseError {
-        let body = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        var body = response.bodyText.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A streamed result that failed: the exception is the body's last line.
+        if let start = body.range(of: "Code: ", options: .backwards), body[start.lowerBound...].contains("DB::Exception") {
+            body = String(body[start.lowerBound...])
+        }
         var code = response.header("X-ClickHouse-Exception-Code").flatMap { Int($0) }
         var message = body
         if body.hasPrefix("Code: ") {

@@ -58,6 +58,7 @@ enum ConfigValidation {
         }
         try days(config.retention.appDays, key: "retention.appDays")
         try days(config.retention.systemLogDays, key: "retention.systemLogDays")
+        for (index, entry) in config.retention.tables.enumerated() { try days(entry.days, key: "retention.tables[\(index)].days") }
         for (index, entry) in config.retention.tables.enumerated() where entry.column == nil {
             guard RetentionPolicy.hasBuiltInRule(entry, database: config.clickhouse.database) else {
                 throw ConfigError(key: "retention.tables[\(index)].column", "is required for \(entry.table.name), which has no built-in rule")
@@ -74,8 +75,8 @@ enum ConfigValidation {
         if let cap = config.cleanup.maxDropGB, cap <= 0 {
             throw ConfigError(key: "cleanup.maxDropGB", "must be greater than 0, got \(cap)")
         }
-        guard config.cleanup.statementTimeoutSeconds > 0, config.cleanup.statementTimeoutSeconds.isFinite else {
-            throw ConfigError(key: "cleanup.statementTimeoutSeconds", "must be greater than 0")
+        guard config.cleanup.statementTimeoutSeconds > 0, config.cleanup.statementTimeoutSeconds <= 86_400 else {
+            throw ConfigError(key: "cleanup.statementTimeoutSeconds", "must be greater than 0 and at most 86400 (a day)")
         }
         try validateVolumes(config.volumes)
     }
@@ -137,8 +138,14 @@ enum ConfigValidation {
         }
     }
 
+    /// Days count back from now for cutoffs and forward from each row for TTLs: beyond 50 years a TTL
+    /// would pass 2106, where DateTime wraps and the TTL expires every row at once.
     private static func days(_ value: Int, key: String) throws {
         guard value >= 1 else { throw ConfigError(key: key, "must be at least 1 day, got \(value)") }
+        guard value <= RetentionRule.maximumDays else {
+            throw ConfigError(key: key, "must be at most \(RetentionRule.maximumDays) days (50 years), got \(value): a TTL further out "
+                + "passes 2106, where ClickHouse's DateTime wraps and every row would expire at once")
+        }
     }
 
     private static func percent(_ value: Int, key: String) throws {

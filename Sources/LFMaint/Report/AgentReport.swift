@@ -7,7 +7,7 @@ public enum AgentReport {
         if once.cleanups.isEmpty { text += "\ncleanup: none due (no ClickHouse volume known to be over its threshold)\n" }
         for (volume, result) in once.cleanups {
             text += "\ncleanup of \(volume): \(result.verdict.words)\n"
-            text += result.run.map(CleanupReport.text) ?? "\(result.message)\n"
+            text += result.run.map { CleanupReport.text($0) } ?? "\(result.message)\n"
         }
         if let ttl = once.ttl {
             text += "\nTTL: " + (ttl.drift == 0 ? "every table matches the retention policy" : "\(ttl.drift) tables differ from the retention policy")
@@ -26,7 +26,7 @@ public enum AgentReport {
         return JSONOutput.encode([
             "samples": once.cycle.run.samples.map(SampleReport.object),
             "cleanups": once.cleanups.map { volume, result -> [String: Any] in
-                ["volume": volume, "outcome": result.verdict.rawValue, "message": result.message, "run": result.run.map(CleanupReport.object) ?? NSNull()]
+                ["volume": volume, "outcome": result.verdict.rawValue, "message": result.message, "run": result.run.map { CleanupReport.object($0, showSkipped: false) } ?? NSNull()]
             },
             "ttl": ttl,
             "failures": once.failures,

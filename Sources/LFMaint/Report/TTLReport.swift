@@ -45,7 +45,7 @@ public enum TTLReport {
             "current": row.current ?? NSNull(),
             "desired": row.desired ?? NSNull(),
             "action": row.action.description,
-            "statement": row.statements.isEmpty ? NSNull() : row.statements.joined(separator: ";\n") as Any,
+            "statement": row.statements.isEmpty ? NSNull() : row.statements.map(\.sql).joined(separator: ";\n") as Any,
         ]
     }
 }

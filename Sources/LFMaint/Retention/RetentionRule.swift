@@ -9,6 +9,9 @@ public struct RetentionRule: Sendable, Equatable {
         case configured
     }
 
+    /// The longest retention lfmaint writes (50 years): see `ConfigValidation`.
+    public static let maximumDays = 18_250
+
     public var table: QualifiedTableName
     public var column: SQLIdentifier
     public var days: Int

@@ -23,10 +23,26 @@ public enum SystemLogTables {
 
     public static var names: [String] { dateColumns.map(\.table) }
 
+    /// One of ClickHouse's own logs, live or rotated: its rows are kept at least a day, not the app floor.
+    public static func isSystemLog(_ table: QualifiedTableName) -> Bool {
+        table.database.name == "system" && (names.contains(table.table.name) || rotatedBase(of: table.table.name) != nil)
+    }
+
     /// A rotated copy of a system log (`system.query_log_0`): the only tables lfmaint ever drops while
     /// the disk has headroom. Both planners ask this, whatever their reader gave them.
     public static func isRotated(_ table: QualifiedTableName) -> Bool {
         table.database.name == "system" && rotatedBase(of: table.table.name) != nil
+    }
+
+    /// Whether a table's columns make it a copy of the server's own log `base`: ClickHouse renames a
+    /// log whose definition changed (an upgrade, a TTL set by ALTER) to `<base>_N`, so its columns are
+    /// the log's own, give or take the few a release adds or drops. Same date column, and at least
+    /// three quarters of the columns of each found in the other; without the live log, nothing to compare.
+    public static func isCopy(_ columns: [String: String], of base: String, liveColumns: [String: String]) -> Bool {
+        guard let date = dateColumns.first(where: { $0.table == base })?.column, !liveColumns.isEmpty,
+              columns[date] == "Date", liveColumns[date] == "Date" else { return false }
+        let shared = Set(columns.keys).intersection(liveColumns.keys).count
+        return shared * 4 >= columns.count * 3 && shared * 4 >= liveColumns.count * 3
     }
 
     /// The base table of a rotated copy: `query_log_0` → `query_log`; nil for anything else.

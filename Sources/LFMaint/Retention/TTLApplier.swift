@@ -45,7 +45,7 @@ public struct TTLApplier: Sendable {
         return try await verify(outcomes, rules: rules)
     }
 
-    private func run(_ statement: String, table: QualifiedTableName) async -> Error? {
+    private func run(_ statement: ClickHouseStatement, table: QualifiedTableName) async -> Error? {
         let start = ContinuousClock.now
         var failure: Error?
         do {
@@ -53,7 +53,7 @@ public struct TTLApplier: Sendable {
         } catch {
             failure = error
         }
-        log.record(table: table, statement: statement, durationSeconds: (ContinuousClock.now - start).inSeconds, error: failure)
+        log.record(table: table, statement: statement.sql, durationSeconds: (ContinuousClock.now - start).inSeconds, error: failure)
         return failure
     }
 
@@ -85,7 +85,7 @@ public struct TTLApplier: Sendable {
             return outcome
         }
         free = left - needed
-        if let error = await run("ALTER TABLE \(outcome.row.table.quoted)\(planner.onCluster) MATERIALIZE TTL", table: outcome.row.table) {
+        if let error = await run(.materializeTTL(outcome.row.table, planner.cluster), table: outcome.row.table) {
             outcome.status = .failed
             outcome.message = String(describing: error)
         }
@@ -93,7 +93,7 @@ public struct TTLApplier: Sendable {
     }
 
     private func verify(_ outcomes: [TTLApplyOutcome], rules: [RetentionRule]) async throws -> [TTLApplyOutcome] {
-        let facts = try await TTLStateReader(client: client).facts(for: outcomes.map(\.row.table))
+        let facts = try await SystemCatalog(client: client).facts(for: outcomes.map(\.row.table))
         return outcomes.map { outcome in
             var outcome = outcome
             switch outcome.row.action {

@@ -23,10 +23,10 @@ public struct TTLPlanRow: Sendable, Equatable {
     public var desired: String?
     public var action: Action
     /// The exact statements `apply` runs for this row, in order.
-    public var statements: [String]
+    public var statements: [ClickHouseStatement]
     public var totalBytes: Int64?
 
-    public init(table: QualifiedTableName, current: String?, desired: String?, action: Action, statements: [String] = [], totalBytes: Int64? = nil) {
+    public init(table: QualifiedTableName, current: String?, desired: String?, action: Action, statements: [ClickHouseStatement] = [], totalBytes: Int64? = nil) {
         self.table = table
         self.current = current
         self.desired = desired

@@ -1,15 +1,14 @@
 /// Compares each rule with what the server has and says what to run. Pure: the same facts always
 /// give the same plan, so it is tested with plain values.
 public struct TTLPlanner: Sendable {
-    /// `ON CLUSTER `name`` or empty.
-    public var onCluster: String
+    public var cluster: ClusterClause
     public var dropRotatedLogs: Bool
     /// The server's `max_query_size`; ClickHouse refuses an ALTER whose resulting definition is longer.
     public var maxQuerySize: Int
     public static let defaultMaxQuerySize = 262_144
 
-    public init(onCluster: String = "", dropRotatedLogs: Bool = false, maxQuerySize: Int = TTLPlanner.defaultMaxQuerySize) {
-        self.onCluster = onCluster
+    public init(cluster: ClusterClause = .none, dropRotatedLogs: Bool = false, maxQuerySize: Int = TTLPlanner.defaultMaxQuerySize) {
+        self.cluster = cluster
         self.dropRotatedLogs = dropRotatedLogs
         self.maxQuerySize = maxQuerySize
     }
@@ -34,11 +33,12 @@ public struct TTLPlanner: Sendable {
             row.action = .skip("unsupported (no column \(rule.column.name))")
             return row
         }
-        guard let expression = Self.ttlExpression(column: rule.column, type: type, days: rule.days) else {
+        guard let column = TimeColumn(name: rule.column, type: type) else {
             row.action = .skip("unsupported (column \(rule.column.name) is \(type), not a date)")
             return row
         }
-        row.desired = expression
+        let expression = TTLExpression(column: rule.column, kind: column.kind, days: rule.days)
+        row.desired = expression.sql
         if table.definitionBytes + 200 >= maxQuerySize {
             row.action = .skip("unsupported (its definition is \(table.definitionBytes) bytes, near max_query_size \(maxQuerySize): "
                 + "ClickHouse refuses any ALTER; set its TTL in the server config instead)")
@@ -48,12 +48,11 @@ public struct TTLPlanner: Sendable {
             row.action = .skip("unsupported (current TTL has move, recompress, group or conditional rules lfmaint will not replace)")
             return row
         }
-        let name = "\(rule.table.quoted)\(onCluster)"
         if Self.isPartitioned(by: rule.column, key: table.partitionKey), clauses.settings["ttl_only_drop_parts"] != "1" {
-            row.statements.append("ALTER TABLE \(name) MODIFY SETTING ttl_only_drop_parts = 1")
+            row.statements.append(.modifySettings(rule.table, [TableSetting("ttl_only_drop_parts", 1)], cluster))
         }
         if clauses.ttl.flatMap(SimpleTTL.init) != SimpleTTL(column: rule.column.name, days: rule.days) {
-            row.statements.append("ALTER TABLE \(name) MODIFY TTL \(expression) SETTINGS materialize_ttl_after_modify = 0")
+            row.statements.append(.modifyTTL(rule.table, expression, cluster))
         }
         row.action = row.statements.isEmpty ? .none : .modify
         return row
@@ -70,21 +69,7 @@ public struct TTLPlanner: Sendable {
                               totalBytes: rotated.totalBytes)
         }
         return TTLPlanRow(table: rotated.table, current: nil, desired: nil, action: .drop,
-                          statements: ["DROP TABLE IF EXISTS \(rotated.table.quoted)\(onCluster) SYNC"], totalBytes: rotated.totalBytes)
-    }
-
-    /// `col + INTERVAL N DAY` for Date and DateTime; `toDateTime(col) + …` for DateTime64, which
-    /// ClickHouse before 25.7 refuses in a TTL.
-    static func ttlExpression(column: SQLIdentifier, type: String, days: Int) -> String? {
-        var base = type
-        if base.hasPrefix("LowCardinality(") { return nil }
-        if base.hasPrefix("Nullable(") { return nil }
-        base = String(base.prefix { $0 != "(" })
-        switch base {
-        case "Date", "Date32", "DateTime": return "\(column.quoted) + INTERVAL \(days) DAY"
-        case "DateTime64": return "toDateTime(\(column.quoted)) + INTERVAL \(days) DAY"
-        default: return nil
-        }
+                          statements: [.dropTable(rotated.table, cluster)], totalBytes: rotated.totalBytes)
     }
 
     static func isPartitioned(by column: SQLIdentifier, key: String) -> Bool {

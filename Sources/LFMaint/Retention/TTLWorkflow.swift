@@ -22,8 +22,8 @@ public struct TTLWorkflow: Sendable {
 
     private func planWithPlanner() async throws -> (planner: TTLPlanner, rows: [TTLPlanRow]) {
         try await client.require(.ttl)
-        let reader = TTLStateReader(client: client)
-        let planner = TTLPlanner(onCluster: client.onCluster, dropRotatedLogs: dropRotatedLogs, maxQuerySize: try await reader.maxQuerySize())
+        let reader = SystemCatalog(client: client)
+        let planner = TTLPlanner(cluster: client.cluster, dropRotatedLogs: dropRotatedLogs, maxQuerySize: try await reader.maxQuerySize())
         let facts = try await reader.facts(for: rules.map(\.table))
         return (planner, planner.plan(rules: rules, facts: facts, rotatedLogs: try await reader.rotatedLogs()))
     }

@@ -12,4 +12,11 @@ public enum ByteCount {
         }
         return unit == 0 ? "\(bytes) B" : "\(String(format: "%.2f", value)) \(units[unit])"
     }
+
+    /// GiB as bytes, clamped to Int64 (a cap of 1e300 GB is no cap, not a trap). Negative or NaN: 0.
+    public static func bytes(gibibytes: Double) -> Int64 {
+        let bytes = gibibytes * Double(1 << 30)
+        guard bytes > 0 else { return 0 }
+        return bytes >= 9.2e18 ? .max : Int64(bytes)
+    }
 }

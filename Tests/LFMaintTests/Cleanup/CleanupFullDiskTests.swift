@@ -75,7 +75,7 @@ struct CleanupFullDiskTests {
         #expect(try await fixture.rowsPerDay(since: bound) == before)
         // What ran is what is reported: the DROP PART statements, not the DROP PARTITION they replaced.
         let steps = try #require(report["steps"] as? [[String: Any]])
-        let partByPart = steps.filter { ($0["reason"] as? String)?.hasPrefix("dropped part by part") == true }
+        let partByPart = steps.filter { $0["action"] as? String == "drop partition" && $0["status"] as? String == "done" }
         #expect(!partByPart.isEmpty)
         #expect(partByPart.allSatisfy {
             let statement = $0["statement"] as? String ?? ""

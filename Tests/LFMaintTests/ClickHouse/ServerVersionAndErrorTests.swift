@@ -34,8 +34,8 @@ struct ServerVersionAndErrorTests {
     @Test func clusterModeNamesTheCluster() {
         var settings = ClickHouseSettings()
         settings.clusterEnabled = true
-        #expect(ClickHouseClient(settings: settings).onCluster == " ON CLUSTER `default`")
+        #expect(ClickHouseClient(settings: settings).cluster.sql == " ON CLUSTER `default`")
         settings.clusterEnabled = false
-        #expect(ClickHouseClient(settings: settings).onCluster == "")
+        #expect(ClickHouseClient(settings: settings).cluster.sql == "")
     }
 }

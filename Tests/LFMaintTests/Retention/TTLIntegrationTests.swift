@@ -84,23 +84,31 @@ struct TTLIntegrationTests {
         defer { Task { await fixture.drop() } }
         // The engine creates its log tables at their first flush; on a fresh stack that is now.
         try await fixture.client.execute("SYSTEM FLUSH LOGS")
-        let rotated = "query_log_\(UInt16.random(in: 100...9999))"
-        let lookalike = "my_query_log_\(UInt16.random(in: 100...9999))"
-        for name in [rotated, lookalike] {
+        let suffix = UInt16.random(in: 100...9000)
+        let rotated = "query_log_\(suffix)"
+        // Named like a rotated log, but not one: a user's table with other columns.
+        let impostor = "query_log_\(suffix + 1)"
+        let lookalike = "my_query_log_\(suffix)"
+        try await fixture.client.execute("CREATE TABLE system.\(rotated) AS system.query_log")
+        try await fixture.client.execute("INSERT INTO system.\(rotated) (event_date, query) SELECT today(), repeat('x', 100) FROM numbers(1000)")
+        for name in [impostor, lookalike] {
             try await fixture.client.execute("CREATE TABLE system.\(name) (event_date Date, x String) ENGINE = MergeTree ORDER BY event_date")
             try await fixture.client.execute("INSERT INTO system.\(name) SELECT today(), repeat('x', 100) FROM numbers(1000)")
         }
-        defer { Task { _ = try? await fixture.client.execute("DROP TABLE IF EXISTS system.\(lookalike) SYNC") } }
+        defer { Task { for name in [impostor, lookalike] { _ = try? await fixture.client.execute("DROP TABLE IF EXISTS system.\(name) SYNC") } } }
 
         let reported = try await TTLWorkflow(config: fixture.config, client: fixture.client, dropRotatedLogs: false).plan()
         let row = try #require(reported.first { $0.table.table.name == rotated })
         #expect(row.action.description.hasPrefix("skip: rotated log, "))
-        #expect(!reported.contains { $0.table.table.name == lookalike })
+        #expect(!reported.contains { $0.table.table.name == lookalike || $0.table.table.name == impostor })
 
         let outcomes = try await TTLWorkflow(config: fixture.config, client: fixture.client, dropRotatedLogs: true).apply(materialize: false)
         #expect(outcomes.contains { $0.row.table.table.name == rotated && $0.row.action == .drop && $0.verified })
-        let remaining = try await fixture.scalar("SELECT groupArray(name) FROM (SELECT name FROM system.tables WHERE database = 'system' AND name IN ('query_log', '\(rotated)', '\(lookalike)') ORDER BY name)")
-        #expect(remaining == "['\(lookalike)','query_log']")
+        let remaining = try await fixture.scalar("""
+            SELECT groupArray(name) FROM (SELECT name FROM system.tables WHERE database = 'system'
+            AND name IN ('query_log', '\(rotated)', '\(impostor)', '\(lookalike)') ORDER BY name)
+            """)
+        #expect(remaining == "['\(lookalike)','query_log','\(impostor)']")
     }
 
     @Test func anOldServerIsRefusedWithItsVersionAndNothingChanges() async throws {

@@ -18,7 +18,7 @@ struct TTLPlannerTests {
         #expect(row.action == .modify)
         #expect(row.current == nil)
         #expect(row.desired == "toDateTime(`timestamp`) + INTERVAL 30 DAY")
-        #expect(row.statements == [
+        #expect(row.statements.map(\.sql) == [
             "ALTER TABLE `default`.`traces` MODIFY SETTING ttl_only_drop_parts = 1",
             "ALTER TABLE `default`.`traces` MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY SETTINGS materialize_ttl_after_modify = 0",
         ])
@@ -36,18 +36,18 @@ struct TTLPlannerTests {
         let engineFull = "MergeTree PARTITION BY toYYYYMM(timestamp) ORDER BY id TTL toDateTime(timestamp) + toIntervalDay(90) SETTINGS ttl_only_drop_parts = 1"
         let row = TTLPlanner().plan(rules: [rule], facts: facts(engineFull: engineFull))[0]
         #expect(row.action == .modify)
-        #expect(row.statements == ["ALTER TABLE `default`.`traces` MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY SETTINGS materialize_ttl_after_modify = 0"])
+        #expect(row.statements.map(\.sql) == ["ALTER TABLE `default`.`traces` MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY SETTINGS materialize_ttl_after_modify = 0"])
     }
 
     @Test func clusterModeRunsEveryStatementOnTheCluster() {
-        let row = TTLPlanner(onCluster: " ON CLUSTER `default`").plan(rules: [rule], facts: facts())[0]
+        let row = TTLPlanner(cluster: .onCluster(SQLIdentifier("default")!)).plan(rules: [rule], facts: facts())[0]
         #expect(row.statements.count == 2)
-        #expect(row.statements.allSatisfy { $0.hasPrefix("ALTER TABLE `default`.`traces` ON CLUSTER `default` MODIFY ") })
+        #expect(row.statements.map(\.sql).allSatisfy { $0.hasPrefix("ALTER TABLE `default`.`traces` ON CLUSTER `default` MODIFY ") })
     }
 
     @Test func aTableNotPartitionedByTheColumnDoesNotGetTtlOnlyDropParts() {
         let row = TTLPlanner().plan(rules: [rule], facts: facts(engineFull: "MergeTree ORDER BY id", engine: "MergeTree", partitionKey: ""))[0]
-        #expect(row.statements == ["ALTER TABLE `default`.`traces` MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY SETTINGS materialize_ttl_after_modify = 0"])
+        #expect(row.statements.map(\.sql) == ["ALTER TABLE `default`.`traces` MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY SETTINGS materialize_ttl_after_modify = 0"])
     }
 
     @Test func aDateColumnIsUsedAsItIs() {
@@ -86,7 +86,7 @@ struct TTLPlannerTests {
         #expect(reported.statements.isEmpty)
         let dropped = TTLPlanner(dropRotatedLogs: true).plan(rules: [], facts: [:], rotatedLogs: [rotated])[0]
         #expect(dropped.action == .drop)
-        #expect(dropped.statements == ["DROP TABLE IF EXISTS `system`.`query_log_0` SYNC"])
+        #expect(dropped.statements.map(\.sql) == ["DROP TABLE IF EXISTS `system`.`query_log_0` SYNC"])
     }
 
     @Test(arguments: [("query_log_0", "query_log"), ("part_log_12", "part_log"), ("opentelemetry_span_log_1", "opentelemetry_span_log")])

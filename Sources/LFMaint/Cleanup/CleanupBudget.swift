@@ -1,0 +1,87 @@
+/// The arithmetic of a cleanup run, pure: how full the volume is (measured, or estimated in a dry run),
+/// the space still to come back from outdated parts, what the caps have left, and whether a step may
+/// run now. The executor asks it before every step and tells it what happened after.
+public struct CleanupBudget: Sendable, Equatable {
+    public enum Verdict: Sendable, Equatable {
+        case run
+        /// Not needed now; left out of the report unless asked for.
+        case notNeeded(String)
+        /// Needed but not allowed: a cap, the free space, a busy table.
+        case refused(String)
+    }
+
+    /// Every ALTER, TRUNCATE or OPTIMIZE reserves 1 MiB first; under this much free, only DROP TABLE works.
+    public static let minimumHeadroomBytes: Int64 = 4 << 20
+
+    public let total: Int64
+    public private(set) var used: Int64
+    public private(set) var free: Int64
+    /// What outdated parts left by finished rewrites still hold: it comes back on its own, late, and
+    /// is counted rather than chased with deeper deletes.
+    public private(set) var pendingRelief: Int64 = 0
+    public let targetPercent: Int
+    public let maxDropBytes: Int64?
+    public let maxPartitions: Int
+    /// Estimated bytes of every step that reached the server (failed ones too: a timed-out statement may still run).
+    public private(set) var removedBytes: Int64 = 0
+    public private(set) var droppedPartitions = 0
+
+    public init(used: Int64, free: Int64, total: Int64, policy: CleanupPolicy) {
+        self.used = used
+        self.free = free
+        self.total = max(total, 1)
+        targetPercent = policy.targetPercent
+        maxDropBytes = policy.maxDropBytes
+        maxPartitions = policy.maxPartitions
+    }
+
+    public var usage: Double { Double(used) / Double(total) * 100 }
+    /// Usage once the pending relief is in.
+    public var expectedUsage: Double { Double(used - pendingRelief) / Double(total) * 100 }
+    public var reachedTarget: Bool { expectedUsage < Double(targetPercent) }
+
+    public func verdict(for step: CleanupStep, busy: Bool, waitMutations: Bool) -> Verdict {
+        if reachedTarget {
+            let pending = pendingRelief > 0 ? ", counting \(ByteCount.readable(pendingRelief)) of outdated parts still to be removed" : ""
+            return .notNeeded("not needed: usage is \(Percent.text(expectedUsage)) before it\(pending), under the target \(targetPercent)%")
+        }
+        if step.onlyWithoutHeadroom, free >= Self.minimumHeadroomBytes {
+            return .notNeeded("not needed: the disk has \(ByteCount.readable(free)) free, enough headroom for the steps below")
+        }
+        if step.action == .dropPartition, droppedPartitions >= maxPartitions {
+            return .refused("cap reached: \(maxPartitions) partitions per run")
+        }
+        if let cap = maxDropBytes, removedBytes + step.estimatedBytes > cap {
+            return .refused("cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run, \(ByteCount.readable(removedBytes)) used, "
+                + "this step \(ByteCount.readable(step.estimatedBytes))")
+        }
+        if step.action.rewritesParts, busy, !waitMutations {
+            return .refused("\(step.table) has unfinished mutations (system.mutations); --wait-mutations waits for them")
+        }
+        if step.requiredFreeBytes > free {
+            return .refused("needs \(ByteCount.readable(step.requiredFreeBytes)) free to rewrite its partition, "
+                + "the disk has \(ByteCount.readable(free))")
+        }
+        return .run
+    }
+
+    /// The step reached the server: its estimate counts against the caps, whatever came of it.
+    public mutating func charge(_ step: CleanupStep) {
+        removedBytes += step.estimatedBytes
+        if step.action == .dropPartition { droppedPartitions += 1 }
+    }
+
+    /// A fresh reading, and what outdated parts still hold beyond it.
+    public mutating func measured(used: Int64, free: Int64, pendingRelief: Int64) {
+        self.used = used
+        self.free = free
+        self.pendingRelief = min(max(0, pendingRelief), used)
+    }
+
+    /// A dry run: as if the step freed what it is estimated to.
+    public mutating func assume(_ step: CleanupStep) {
+        let freed = min(step.estimatedBytes, used)
+        used -= freed
+        free += freed
+    }
+}

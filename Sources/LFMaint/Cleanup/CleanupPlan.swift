@@ -1,0 +1,83 @@
+/// What a cleanup would do, cheapest and least valuable first: the planner's whole answer.
+public struct CleanupPlan: Sendable, Equatable {
+    /// The server's clock when the state was read: every cutoff and the floor are measured from it.
+    public var now: Int64
+    public var steps: [CleanupStep]
+    /// Tables with unfinished mutations when the state was read.
+    public var busyTables: Set<QualifiedTableName>
+
+    public init(now: Int64, steps: [CleanupStep], busyTables: Set<QualifiedTableName> = []) {
+        self.now = now
+        self.steps = steps
+        self.busyTables = busyTables
+    }
+}
+
+/// One thing a cleanup may do to one table, with what it is expected to free and the free space it needs.
+public struct CleanupStep: Sendable, Equatable {
+    public enum Action: String, Sendable {
+        /// Every part of a partition whose rows are all past the cutoff, dropped by name.
+        case dropPartition = "drop partition"
+        /// Only system log tables: rotated ones always, live ones (ClickHouse recreates them) only
+        /// when the disk lacks the 1 MiB every ALTER, TRUNCATE or OPTIMIZE must reserve.
+        case dropTable = "drop table"
+        /// The rows past the cutoff in one partition that straddles it: a DELETE limited to that
+        /// partition, then (only if it succeeded) OPTIMIZE of that partition, which frees the space.
+        case deleteRows = "delete rows"
+
+        /// Rewrites parts as a mutation or a merge: waits for (or skips) tables with unfinished mutations.
+        public var rewritesParts: Bool { self == .deleteRows }
+    }
+
+    public var table: QualifiedTableName
+    public var action: Action
+    public var cluster: ClusterClause
+    public var partitionID: PartitionName?
+    /// The column rows are aged by (drop partition, delete rows).
+    public var column: TimeColumn?
+    /// Drop partition: the newest value the plan saw in it; each part is read again before it goes.
+    public var newestValue: Int64?
+    /// Delete rows: rows before this go.
+    public var bound: ColumnBound?
+    public var estimatedBytes: Int64
+    /// The step is skipped unless the disk has at least this much available (mutations rewrite parts).
+    public var requiredFreeBytes: Int64
+    /// Why this step is in the plan, for people.
+    public var reason: String
+    /// Runs only when the disk has less free than `CleanupBudget.minimumHeadroomBytes`.
+    public var onlyWithoutHeadroom = false
+
+    public init(table: QualifiedTableName, action: Action, cluster: ClusterClause = .none, partitionID: PartitionName? = nil,
+                column: TimeColumn? = nil, newestValue: Int64? = nil, bound: ColumnBound? = nil, estimatedBytes: Int64,
+                requiredFreeBytes: Int64 = 0, reason: String, onlyWithoutHeadroom: Bool = false) {
+        self.table = table
+        self.action = action
+        self.cluster = cluster
+        self.partitionID = partitionID
+        self.column = column
+        self.newestValue = newestValue
+        self.bound = bound
+        self.estimatedBytes = estimatedBytes
+        self.requiredFreeBytes = requiredFreeBytes
+        self.reason = reason
+        self.onlyWithoutHeadroom = onlyWithoutHeadroom
+    }
+
+    /// The statements the plan stands for. A partition is shown as DROP PARTITION; it goes part by
+    /// part, each part checked again, and the outcome lists the DROP PART statements that ran.
+    public var statements: [ClickHouseStatement] {
+        switch action {
+        case .dropTable:
+            return [.dropTable(table, cluster)]
+        case .dropPartition:
+            guard let partitionID else { return [] }
+            return [.dropPartition(table, partitionID, cluster)]
+        case .deleteRows:
+            guard let partitionID, let column, let bound else { return [] }
+            return [.deleteInPartition(table, partitionID, column: column.name, before: bound, cluster),
+                    .optimizePartitionFinal(table, partitionID, cluster)]
+        }
+    }
+
+    public var statementText: String { statements.map(\.sql).joined(separator: "; ") }
+}

@@ -1,0 +1,135 @@
+import Logging
+
+/// Runs one step that the budget and the guard let through, and says what came of it. Partitions go
+/// part by part, each part's newest row read again and checked just before its DROP PART; a DELETE's
+/// OPTIMIZE runs only after the DELETE succeeded; the space a rewrite frees is claimed (`LateSpace`).
+struct CleanupStepRunner: Sendable {
+    let client: ClickHouseClient
+    let floor: CleanupFloor
+    let options: CleanupExecutor.Options
+    let lock: CleanupLock?
+    private let logger = Logger(label: "lfmaint.cleanup")
+
+    init(client: ClickHouseClient, floor: CleanupFloor, options: CleanupExecutor.Options, lock: CleanupLock?) {
+        self.client = client
+        self.floor = floor
+        self.options = options
+        self.lock = lock
+    }
+
+    struct LockLost: Error, CustomStringConvertible {
+        var description: String { "the cleanup lock could not be renewed or was lost; stopped so that two runs never overlap" }
+    }
+
+    /// `now` is the server's clock at planning time: the floor is measured from it.
+    func run(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> CleanupOutcome {
+        var outcome = outcome
+        var executed: [String] = []
+        do {
+            if options.waitMutations, step.action.rewritesParts { try await waitForMutations(on: step.table) }
+            switch step.action {
+            case .dropTable:
+                try await send(.dropTable(step.table, step.cluster), queryID: queryID, &executed)
+            case .dropPartition:
+                outcome.reason = try await dropPartition(step, queryID: queryID, now: now, &executed)
+            case .deleteRows:
+                let (pending, note) = try await deleteRows(step, queryID: queryID, &executed)
+                outcome.pendingBytes = pending
+                outcome.reason = step.reason + note
+            }
+            outcome.status = .done
+        } catch let refusal as CleanupGuard.Refusal {
+            outcome.status = .skipped
+            outcome.reason = refusal.description
+        } catch {
+            outcome.status = .failed
+            outcome.reason = Self.describe(error, step: step, queryID: queryID, timeout: options.statementTimeoutSeconds)
+                + (executed.isEmpty ? "" : " (after \(executed.count) statement(s) had run)")
+        }
+        if !executed.isEmpty || outcome.status == .failed { outcome.statements = executed.isEmpty ? outcome.statements : executed }
+        return outcome
+    }
+
+    private func send(_ statement: ClickHouseStatement, queryID: String, _ executed: inout [String]) async throws {
+        var settings: [String: String] = [:]
+        if options.allowLargeDrops {
+            settings["max_partition_size_to_drop"] = "0"
+            settings["max_table_size_to_drop"] = "0"
+        }
+        logger.info("running", metadata: ["statement": "\(statement.sql)", "query_id": "\(queryID)"])
+        try await client.execute(statement, settings: settings, queryID: queryID, timeoutSeconds: options.statementTimeoutSeconds)
+        executed.append(statement.sql)
+    }
+
+    /// Rows may have arrived since the plan was made: every part is read again and checked before it goes,
+    /// and only the parts read are dropped, by name. (A DROP PARTITION would also write an empty covering
+    /// part per part before freeing anything.) On a cluster part names are one server's: the partition
+    /// goes whole, after the same check of its newest row.
+    private func dropPartition(_ step: CleanupStep, queryID: String, now: Int64, _ executed: inout [String]) async throws -> String {
+        guard let partition = step.partitionID, let column = step.column else { throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition") }
+        let catalog = SystemCatalog(client: client)
+        let parts = try await catalog.parts(of: step.table, partition: partition, column: column)
+        guard let newest = parts.map(\.newest).max() else { return "the partition holds no rows any more: nothing to drop" }
+        try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest)
+        if step.cluster != .none {
+            try await send(.dropPartition(step.table, partition, step.cluster), queryID: queryID, &executed)
+            return step.reason
+        }
+        for (index, part) in parts.enumerated() {
+            // Each DROP PART is a statement of its own, under its own timeout: the lock must outlast each.
+            if index > 0, let lock, await !lock.keepAlive() { throw LockLost() }
+            try CleanupGuard.check(step, floor: floor, now: now, newestValue: part.newest)
+            try await send(.dropPart(step.table, part.name, step.cluster), queryID: "\(queryID)-part\(index + 1)", &executed)
+        }
+        return "\(step.reason); dropped part by part (\(parts.count)), each checked first"
+    }
+
+    /// DELETE in the partition, then OPTIMIZE of it only if the DELETE succeeded, then the space claimed.
+    private func deleteRows(_ step: CleanupStep, queryID: String, _ executed: inout [String]) async throws -> (Int64, String) {
+        guard step.statements.count == 2, let partition = step.partitionID else {
+            throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition or bound")
+        }
+        let catalog = SystemCatalog(client: client)
+        let before = try await catalog.partitionBytes(of: step.table, partition: partition, active: true)
+        try await send(step.statements[0], queryID: "\(queryID)-delete", &executed)
+        if let lock, await !lock.keepAlive() { throw LockLost() }
+        let late = LateSpace(client: client, waitSeconds: options.reliefWaitSeconds)
+        let hastened = await late.prepare(step.table, cluster: step.cluster)
+        do {
+            try await send(step.statements[1], queryID: "\(queryID)-optimize", &executed)
+        } catch {
+            _ = await late.reclaim(step.table, partition: partition, released: 0, hastened: hastened)
+            throw error
+        }
+        let after = try? await catalog.partitionBytes(of: step.table, partition: partition, active: true)
+        return await late.reclaim(step.table, partition: partition, released: before.bytes - (after?.bytes ?? before.bytes), hastened: hastened)
+    }
+
+    private func waitForMutations(on table: QualifiedTableName) async throws {
+        let catalog = SystemCatalog(client: client)
+        while true {
+            let left = try await catalog.unfinishedMutationParts(of: table)
+            guard left > 0 else { break }
+            if let lock, await !lock.keepAlive() { throw LockLost() }
+            logger.info("waiting for mutations", metadata: ["table": "\(table)", "parts_to_do": "\(left)"])
+            try await Task.sleep(for: .seconds(5))
+        }
+        if let lock, await !lock.keepAlive() { throw LockLost() }
+    }
+
+    static func describe(_ error: Error, step: CleanupStep, queryID: String, timeout: Double) -> String {
+        switch error {
+        case let error as ClickHouseError where error.code == 359 || error.code == 358:
+            "larger than the server's drop guard (max_partition_size_to_drop / max_table_size_to_drop, 50 GB by default): "
+                + "rerun with --allow-large-drops to lift it for lfmaint's own statements"
+        case let error as ClickHouseError where error.isOutOfSpace:
+            "not enough space to run it (NOT_ENOUGH_SPACE): \(error)"
+        case is CancellationError:
+            "abandoned: lfmaint stopped while it ran; the server finishes it or not on its own (query_id \(queryID))"
+        case ClickHouseError.transport(.timedOut):
+            "timed out after \(Int(timeout)) s; the server may still be running it (query_id \(queryID))"
+        default:
+            String(describing: error)
+        }
+    }
+}

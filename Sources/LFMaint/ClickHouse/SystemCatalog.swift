@@ -1,0 +1,116 @@
+/// What lfmaint reads from ClickHouse's system tables, for the TTL planner and the cleanup alike:
+/// tables and their columns, rotated system logs, partitions with the span of their rows, parts and
+/// mutations. Numbers from the server are checked here, where they enter.
+public struct SystemCatalog: Sendable {
+    public let client: ClickHouseClient
+
+    public init(client: ClickHouseClient) {
+        self.client = client
+    }
+
+    /// The server's clock, in epoch seconds.
+    public func now() async throws -> Int64 {
+        let text = try await client.readText("SELECT toInt64(toUnixTimestamp(now()))")
+        guard let now = Int64(text), now > 0 else {
+            throw ClickHouseError.unexpectedResponse(host: client.host, detail: "now() is \"\(text)\", not a time", statement: "SELECT now()")
+        }
+        return now
+    }
+
+    private struct TableRow: Decodable {
+        let database: String
+        let name: String
+        let engine: String
+        let engine_full: String
+        let partition_key: String
+        let total_bytes: Int64
+        let definition_bytes: Int
+    }
+
+    public func facts(for tables: [QualifiedTableName]) async throws -> [QualifiedTableName: TableFacts] {
+        let names = ClickHouseLiteral.stringArray(tables.map(\.description))
+        let tableRows = try await client.read("""
+            SELECT database, name, engine, engine_full, partition_key, toInt64(ifNull(total_bytes, 0)) AS total_bytes,
+                   toInt64(length(create_table_query)) AS definition_bytes
+            FROM system.tables WHERE has({tables:Array(String)}, database || '.' || name)
+            """, parameters: ["tables": names], as: TableRow.self)
+        let columns = try await columnTypes(where: "has({tables:Array(String)}, database || '.' || table)", parameters: ["tables": names])
+        var facts: [QualifiedTableName: TableFacts] = [:]
+        for row in tableRows {
+            guard let table = QualifiedTableName(database: row.database, table: row.name) else { continue }
+            facts[table] = TableFacts(table: table, engine: row.engine, engineFull: row.engine_full, partitionKey: row.partition_key,
+                                      columnTypes: columns[table] ?? [:], totalBytes: max(0, row.total_bytes),
+                                      definitionBytes: max(0, row.definition_bytes))
+        }
+        return facts
+    }
+
+    /// Every column's type, by table, for the tables `condition` selects from `system.columns`.
+    private func columnTypes(where condition: String, parameters: [String: String]) async throws -> [QualifiedTableName: [String: String]] {
+        struct Row: Decodable {
+            let database: String
+            let table: String
+            let name: String
+            let type: String
+        }
+        let rows = try await client.read("SELECT database, table, name, type FROM system.columns WHERE \(condition)",
+                                         parameters: parameters, as: Row.self)
+        var columns: [QualifiedTableName: [String: String]] = [:]
+        for row in rows {
+            guard let table = QualifiedTableName(database: row.database, table: row.table) else { continue }
+            columns[table, default: [:]][row.name] = row.type
+        }
+        return columns
+    }
+
+    /// The server's `max_query_size`: table definitions longer than this cannot be altered.
+    public func maxQuerySize() async throws -> Int {
+        let text = try await client.readText("SELECT value FROM system.settings WHERE name = 'max_query_size'")
+        guard let size = Int(text), size > 0 else { return TTLPlanner.defaultMaxQuerySize }
+        return size
+    }
+
+    /// Rotated copies of system logs (`system.query_log_0`): a `system.<log>_N` table counts only when
+    /// its columns are those of the server's own `<log>` (`SystemLogTables.isCopy`).
+    public func rotatedLogs() async throws -> [TableSize] {
+        struct Row: Decodable {
+            let name: String
+            let total_bytes: Int64
+        }
+        let rows = try await client.read("""
+            SELECT name, toInt64(ifNull(total_bytes, 0)) AS total_bytes FROM system.tables
+            WHERE database = 'system' AND match(name, '_[0-9]+$') ORDER BY name
+            """, as: Row.self)
+        let candidates = rows.filter { SystemLogTables.rotatedBase(of: $0.name) != nil }
+        guard !candidates.isEmpty else { return [] }
+        let names = candidates.flatMap { [$0.name, SystemLogTables.rotatedBase(of: $0.name)!] }
+        let columns = try await columnTypes(where: "database = 'system' AND has({names:Array(String)}, table)",
+                                            parameters: ["names": ClickHouseLiteral.stringArray(names)])
+        return candidates.compactMap { row in
+            guard let base = SystemLogTables.rotatedBase(of: row.name), let table = QualifiedTableName(database: "system", table: row.name),
+                  let live = QualifiedTableName(database: "system", table: base),
+                  SystemLogTables.isCopy(columns[table] ?? [:], of: base, liveColumns: columns[live] ?? [:]) else { return nil }
+            return TableSize(table: table, totalBytes: max(0, row.total_bytes))
+        }
+    }
+
+    /// Tables with a mutation still running or failing.
+    public func busyTables() async throws -> Set<QualifiedTableName> {
+        struct Row: Decodable {
+            let database: String
+            let table: String
+        }
+        let rows = try await client.read("SELECT DISTINCT database, table FROM system.mutations WHERE NOT is_done", as: Row.self)
+        return Set(rows.compactMap { QualifiedTableName(database: $0.database, table: $0.table) })
+    }
+
+    /// Parts still to be rewritten by the table's unfinished mutations.
+    public func unfinishedMutationParts(of table: QualifiedTableName) async throws -> Int64 {
+        struct Row: Decodable { let parts_to_do: Int64 }
+        let rows = try await client.read("""
+            SELECT toInt64(sum(parts_to_do)) AS parts_to_do FROM system.mutations
+            WHERE NOT is_done AND database = {db:String} AND table = {table:String}
+            """, parameters: ["db": table.database.name, "table": table.table.name], as: Row.self)
+        return max(0, rows.first?.parts_to_do ?? 0)
+    }
+}
