@@ -2,7 +2,8 @@
 """Benchmark: time to relief and peak usage of `lfmaint cleanup --threshold 90` against the seed
 design's method (ALTER TABLE … DELETE older than 30 days on each table, then OPTIMIZE TABLE … FINAL),
 each on the same freshly filled filesystem: a 256 MB tmpfs holding the real ClickHouse engine (a chdb
-front), Langfuse's tables with 120 days of rows, filled past 92%. Needs root (mount) and the venv
+front, with the server's default old_parts_lifetime of 480 s), Langfuse's tables with 120 days of rows,
+filled past 92%. Needs root (mount) and the venv
 from scripts/install-deps.sh. Run through bench/cleanup-vs-seed.sh."""
 import base64, os, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
@@ -48,9 +49,6 @@ class Volume:
             sql = "\n".join(l for l in part.splitlines() if not l.startswith("--")).strip()
             if sql:
                 self.query(sql)
-        # Parts replaced by a merge go at once instead of after 8 minutes, so the disk settles quickly.
-        for table in ("traces", "observations"):
-            self.query(f"ALTER TABLE default.{table} MODIFY SETTING old_parts_lifetime = 1")
         while usage(self.dir) < 92:
             self.query("INSERT INTO default.traces (id, timestamp, input, name, project_id, event_ts, is_deleted) SELECT toString(rand64()), "
                        "now64(3) - toIntervalSecond(rand() % (120 * 86400)), randomPrintableASCII(400), 't', 'p', now64(3), 0 FROM numbers(2000)")

@@ -33,6 +33,13 @@ public struct CleanupAudit: Sendable {
         await Task { await recordNow(outcome, runID: runID) }.value
     }
 
+    /// `2026-12-01T22:41:19.123Z`: milliseconds, so that steps of different runs can be told apart in time.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
     private func recordNow(_ outcome: CleanupOutcome, runID: String) async {
         var object: [String: Any] = [
             "event": "cleanup-step", "run": runID, "table": outcome.step.table.description, "action": outcome.step.action.rawValue,
@@ -43,6 +50,10 @@ public struct CleanupAudit: Sendable {
         if let before = outcome.usageBefore { object["usageBefore"] = before }
         if let after = outcome.usageAfter { object["usageAfter"] = after }
         if outcome.pendingBytes > 0 { object["pendingBytes"] = outcome.pendingBytes }
+        if let started = outcome.started, let finished = outcome.finished {
+            object["started"] = Self.timestamp(started)
+            object["finished"] = Self.timestamp(finished)
+        }
         if let line = JSONLine.render(object) { write(line) }
         guard let postgres else { return }
         let url = postgres.url.reveal()

@@ -51,7 +51,8 @@ public struct CleanupBudget: Sendable, Equatable {
         if step.action == .dropPartition, droppedPartitions >= maxPartitions {
             return .refused("cap reached: \(maxPartitions) partitions per run")
         }
-        if let cap = maxDropBytes, removedBytes + step.estimatedBytes > cap {
+        // A step estimated at nothing may still remove rows: it counts as a byte at least.
+        if let cap = maxDropBytes, removedBytes + max(step.estimatedBytes, 1) > cap {
             return .refused("cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run, \(ByteCount.readable(removedBytes)) used, "
                 + "this step \(ByteCount.readable(step.estimatedBytes))")
         }
@@ -67,7 +68,7 @@ public struct CleanupBudget: Sendable, Equatable {
 
     /// The step reached the server: its estimate counts against the caps, whatever came of it.
     public mutating func charge(_ step: CleanupStep) {
-        removedBytes += step.estimatedBytes
+        removedBytes += max(step.estimatedBytes, 1)
         if step.action == .dropPartition { droppedPartitions += 1 }
     }
 

@@ -113,7 +113,10 @@ public struct CleanupExecutor: Sendable {
                 run.interrupted = true
                 break
             }
+            let started = Date()
             outcome = await runner.run(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)", now: plan.now)
+            outcome.started = started
+            outcome.finished = Date()
             // Every step that reached the server counts against the caps, failed ones too (a timed-out
             // statement may still run, a part-by-part drop that failed midway dropped some parts).
             if outcome.status != .skipped { budget.charge(step) }

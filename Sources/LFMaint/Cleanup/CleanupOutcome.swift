@@ -1,3 +1,5 @@
+import Foundation
+
 /// What happened to one step of a cleanup run.
 public struct CleanupOutcome: Sendable, Equatable {
     public enum Status: String, Sendable {
@@ -22,6 +24,9 @@ public struct CleanupOutcome: Sendable, Equatable {
     public var pendingBytes: Int64 = 0
     public var usageBefore: Double?
     public var usageAfter: Double?
+    /// When the step's first statement was sent and its last answered (a real run only).
+    public var started: Date?
+    public var finished: Date?
 
     public init(step: CleanupStep, status: Status, reason: String? = nil, usageBefore: Double? = nil) {
         self.step = step

@@ -40,14 +40,16 @@ struct CommandLineTests {
         process.executableURL = Self.binary
         process.arguments = arguments
         process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
+        // Into files, not pipes: a pipe read only after the other one ends fills up and stalls the run.
+        let folder = FileManager.default.temporaryDirectory
+        let out = folder.appendingPathComponent("lfmaint-run-\(UUID().uuidString).out"), err = folder.appendingPathComponent("lfmaint-run-\(UUID().uuidString).err")
+        for file in [out, err] { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        defer { for file in [out, err] { try? FileManager.default.removeItem(at: file) } }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Run(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8), stderr: try String(contentsOf: err, encoding: .utf8))
     }
 
     @Test func helpListsEveryCommand() throws {
@@ -88,6 +90,14 @@ struct CommandLineTests {
         // Only more careful than the TTL: accepted; it then fails on the closed port, not on its input.
         let careful = try run(["cleanup", "--dry-run", "--floor-days", "40"], environment: ["CLICKHOUSE_URL": "http://127.0.0.1:\(TestStack.closedPort())"])
         #expect(careful.status == 1 && !careful.stderr.contains("config error"), "\(careful.stderr)")
+    }
+
+    /// Days past 2106 would wrap ClickHouse's DateTime (a TTL expiring every row) or overflow a cutoff.
+    @Test(arguments: [["cleanup", "--dry-run", "--floor-days", "200000000000000"], ["cleanup", "--floor-days", "20000"]])
+    func retentionPastTheTypesRangeIsRefusedBeforeAnythingRuns(arguments: [String]) throws {
+        let result = try run(arguments, environment: ["CLICKHOUSE_URL": "http://127.0.0.1:\(TestStack.closedPort())"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("config error: cleanup.floorDays: must be at most 18250 days"), "\(result.stderr)")
     }
 
     @Test func versionPrintsJSONWhenAsked() throws {

@@ -89,13 +89,18 @@ struct CleanupIntegrationTests {
         #expect(!drops.isEmpty && drops.allSatisfy { $0["status"] as? String == "skipped" && ($0["reason"] as? String)?.hasPrefix("cap reached: --max-drop-gb") == true },
                 "\(drops)")
 
-        // For real, with a cap smaller than anything: no table and no partition goes.
+        // For real, with a cap smaller than anything: no table, no partition and no row goes; the deletes
+        // in straddling partitions count against the cap too.
         let partitions = "SELECT uniqExact(table, partition_id) FROM system.parts WHERE active AND database = '\(fixture.database)'"
         let partitionsBefore = try await fixture.scalar(partitions)
+        let rowsBefore = try await everything(fixture)
         let run = try steps(["--max-drop-gb", "0.000000001"])
-        #expect(run.filter { ($0["action"] as? String)?.hasPrefix("drop") == true }.allSatisfy { $0["status"] as? String == "skipped" })
+        #expect(!run.isEmpty && run.allSatisfy { $0["status"] as? String == "skipped" }, "\(run)")
+        #expect(run.contains { $0["action"] as? String == "delete rows" && ($0["reason"] as? String)?.hasPrefix("cap reached") == true })
         #expect(try await fixture.scalar("SELECT count() FROM system.tables WHERE database = 'system' AND name = '\(rotated)'") == "1")
+        try await fixture.settle()
         #expect(try await fixture.scalar(partitions) == partitionsBefore)
+        #expect(try await everything(fixture) == rowsBefore, "every row of every partition the cap skipped is still there")
     }
 
     @Test func withPostgresEveryExecutedStepIsAnAuditRow() async throws {

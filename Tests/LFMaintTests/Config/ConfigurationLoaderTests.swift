@@ -165,6 +165,11 @@ struct ConfigurationLoaderTests {
     @Test(arguments: [
         ("clickhouse: {urll: x}", "config error: clickhouse.urll: unknown key"),
         ("retention: {appDays: -3}", "config error: retention.appDays: must be at least 1 day, got -3"),
+        ("retention: {appDays: 36500}", "config error: retention.appDays: must be at most 18250 days (50 years), got 36500: a TTL further out passes 2106"),
+        ("retention: {systemLogDays: 29000}", "config error: retention.systemLogDays: must be at most 18250 days"),
+        ("retention: {tables: [{table: traces, days: 49710}]}", "config error: retention.tables[0].days: must be at most 18250 days"),
+        ("cleanup: {floorDays: 200000000000000}", "config error: cleanup.floorDays: must be at most 18250 days"),
+        ("cleanup: {statementTimeoutSeconds: 1500000000}", "config error: cleanup.statementTimeoutSeconds: must be greater than 0 and at most 86400"),
         ("retention: {appDays: thirty}", "config error: retention.appDays: expected a whole number, got \"thirty\""),
         ("cleanup: {threshold: 100}", "config error: cleanup.threshold: must be a percentage from 1 to 99, got 100"),
         ("cleanup: {threshold: 0}", "config error: cleanup.threshold: must be a percentage from 1 to 99, got 0"),

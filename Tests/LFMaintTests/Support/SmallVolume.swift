@@ -10,12 +10,15 @@ final class SmallVolume: @unchecked Sendable {
     let url: String
     let port: Int
     let mounted: Bool
+    /// The engine's own timezone (`TZ`), as a server's `<timezone>` would set it; nil: UTC.
+    let timezone: String?
 
     /// Root can mount a tmpfs. With `LFMAINT_REQUIRE_STACK=1` (scripts/test.sh) the tests run anyway
     /// and fail on the mount, rather than skip unseen.
     static var canMount: Bool { getuid() == 0 || TestStack.environment["LFMAINT_REQUIRE_STACK"] == "1" }
 
-    init(megabytes: Int?) throws {
+    init(megabytes: Int?, timezone: String? = nil) throws {
+        self.timezone = timezone
         path = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-small-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
         mounted = megabytes != nil
@@ -42,7 +45,7 @@ final class SmallVolume: @unchecked Sendable {
         let frontScript = try TestStack.value("LFMAINT_TEST_CHDB_FRONT")
         let systemLogs = URL(fileURLWithPath: frontScript).deletingLastPathComponent().appendingPathComponent("system-logs.xml").path
         front.arguments = [frontScript, "--port", String(port), "--data", path.appendingPathComponent("data").path, "--config-file", systemLogs]
-        front.environment = ["CHDB_FRONT_PASSWORD": "", "PATH": "/usr/bin:/bin"]
+        front.environment = ["CHDB_FRONT_PASSWORD": "", "PATH": "/usr/bin:/bin", "TZ": timezone ?? "UTC"]
         front.standardOutput = FileHandle.nullDevice
         front.standardError = FileHandle.nullDevice
         try front.run()
