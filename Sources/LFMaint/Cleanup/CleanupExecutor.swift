@@ -72,7 +72,8 @@ public struct CleanupExecutor: Sendable {
         let runner = CleanupStepRunner(client: client, floor: policy.floor, options: options, lock: lock)
         var pending = PendingRelief()
         let runID = String(UUID().uuidString.prefix(8).lowercased())
-        for (index, step) in plan.steps.enumerated() {
+        for (index, planned) in plan.steps.enumerated() {
+            let step = await counted(planned)
             var outcome = CleanupOutcome(step: step, status: .skipped, usageBefore: budget.usage)
             if Task.isCancelled {
                 run.conclusion = "stopped before step \(index + 1) of \(plan.steps.count): lfmaint is shutting down"
@@ -130,6 +131,11 @@ public struct CleanupExecutor: Sendable {
             }
             await audit.record(outcome, runID: runID)
             run.outcomes.append(outcome)
+            if outcome.lostLock {
+                run.conclusion = "the cleanup lock was lost during step \(index + 1) of \(plan.steps.count); stopped so that two runs never overlap"
+                run.interrupted = true
+                break
+            }
             guard measured != nil else {
                 // Without a reading the run cannot know it reached the target: an unknown never deletes more.
                 run.conclusion = "usage became unknown after step \(index + 1) of \(plan.steps.count); stopped"
@@ -141,6 +147,18 @@ public struct CleanupExecutor: Sendable {
         run.pendingBytes = budget.pendingRelief
         if run.conclusion.isEmpty { run.conclusion = Self.conclusion(budget) }
         return run
+    }
+
+    /// A DELETE's estimate from the rows it would remove now, not from the span: one row from the future
+    /// would make the span's share of it near nothing while the DELETE takes almost all. The caps count
+    /// this figure; when it cannot be read, the whole partition.
+    private func counted(_ step: CleanupStep) async -> CleanupStep {
+        guard step.action == .deleteRows, !step.onlyWithoutHeadroom, let partition = step.partitionID, let column = step.column,
+              let bound = step.bound else { return step }
+        var counted = step
+        let share = try? await SystemCatalog(client: client).share(of: step.table, partition: partition, column: column, before: bound)
+        counted.estimatedBytes = Int64(Double(step.partitionBytes) * (share ?? 1))
+        return counted
     }
 
     static func conclusion(_ budget: CleanupBudget) -> String {
@@ -156,20 +174,20 @@ public struct CleanupExecutor: Sendable {
 
 /// Space that outdated parts of rewritten partitions still hold, by partition, until they are gone.
 struct PendingRelief: Sendable {
-    private var byPartition: [String: (table: QualifiedTableName, partition: PartitionName, bytes: Int64)] = [:]
+    private var byPartition: [String: (table: QualifiedTableName, partition: PartitionName, released: Int64, bytes: Int64)] = [:]
 
     var bytes: Int64 { byPartition.values.reduce(0) { $0 + $1.bytes } }
 
-    mutating func add(_ table: QualifiedTableName, _ partition: PartitionName, _ bytes: Int64) {
-        byPartition["\(table)#\(partition)"] = (table, partition, bytes)
+    mutating func add(_ table: QualifiedTableName, _ partition: PartitionName, _ released: Int64) {
+        byPartition["\(table)#\(partition)"] = (table, partition, released, released)
     }
 
-    /// Forgets the partitions whose outdated parts are gone (the measurement already shows their space).
+    /// What each partition's outdated parts still hold, never more than its rewrite released (the
+    /// measurement already shows what has left the disk); partitions with none left are forgotten.
     mutating func refresh(_ catalog: SystemCatalog) async {
         for (key, entry) in byPartition {
-            if let outdated = try? await catalog.partitionBytes(of: entry.table, partition: entry.partition, active: false), outdated.parts == 0 {
-                byPartition[key] = nil
-            }
+            guard let outdated = try? await catalog.partitionBytes(of: entry.table, partition: entry.partition, active: false) else { continue }
+            byPartition[key] = outdated.parts == 0 ? nil : (entry.table, entry.partition, entry.released, min(entry.released, outdated.bytes))
         }
     }
 }

@@ -15,15 +15,25 @@ public enum CleanupGuard {
         let tooYoung = "it could remove rows newer than the \(floor.days(for: step.table))-day floor"
         switch step.action {
         case .dropTable:
-            guard CleanupPlanner.isExpendableSystemLog(step.table) else {
+            guard SystemLogTables.isExpendable(step.table) else {
                 throw refuse("DROP TABLE is only for system log tables other than query_log")
             }
             guard step.onlyWithoutHeadroom || SystemLogTables.isRotated(step.table) else {
                 throw refuse("a live system log is dropped only when the disk has no headroom")
             }
+            // A log rotated within the last day holds rows under the floor: it waits. (A live log dropped
+            // for want of any headroom is the one exception, and ClickHouse recreates it.)
+            if !step.onlyWithoutHeadroom {
+                guard let column = step.column, let newest = newestValue ?? step.newestValue else { throw refuse("no bound on the newest row it removes") }
+                guard column.rowsEnd(newest: newest) <= floorCutoff else { throw refuse(tooYoung) }
+            }
         case .dropPartition:
             guard let column = step.column, let newest = newestValue ?? step.newestValue else { throw refuse("no bound on the newest row it removes") }
             guard column.rowsEnd(newest: newest) <= floorCutoff else { throw refuse(tooYoung) }
+            // ON CLUSTER drops every replica's rows, including ones this server has not seen: only the key can vouch for them.
+            if step.cluster != .none, (step.keyEnd ?? .max) > floorCutoff {
+                throw refuse("on a cluster, a partition goes whole only when its key proves every row it can hold is older than the floor")
+            }
         case .deleteRows:
             guard let bound = step.bound, let column = step.column, step.partitionID != nil else {
                 throw refuse("no bound on the rows it removes, or no partition")

@@ -91,6 +91,12 @@ public final class CleanupLock: Sendable {
             """, parameters: ["name": clickHouseKey])
     }
 
+    private static func isLive(_ client: ClickHouseClient, _ table: QualifiedTableName, holder: String) async throws -> Bool {
+        try await client.readText("""
+            SELECT count() FROM \(table.quoted) WHERE name = {name:String} AND holder = {holder:String} AND expires > now()
+            """, parameters: ["name": clickHouseKey, "holder": holder]) != "0"
+    }
+
     /// Renews and verifies every hold before a step; false (logged) when any cannot be: the run must stop.
     public func keepAlive() async -> Bool {
         for hold in holds {
@@ -104,6 +110,10 @@ public final class CleanupLock: Sendable {
                     }
                     guard held else { throw LockError.held(key: key, by: "no longer this run's: Postgres advisory lock") }
                 case let .clickhouse(client, table, holder, expirySeconds):
+                    // A claim that lapsed may have let another run in: renewing it would make two winners.
+                    guard try await Self.isLive(client, table, holder: holder) else {
+                        throw LockError.held(key: Self.clickHouseKey, by: "expired, so possibly another run's: ClickHouse lock in \(table)")
+                    }
                     try await client.execute(.claimLock(table, name: Self.clickHouseKey, holder: holder, expirySeconds: expirySeconds))
                     guard try await Self.earliestHolder(client, table) == holder else {
                         throw LockError.held(key: Self.clickHouseKey, by: "another run's now: ClickHouse lock in \(table)")

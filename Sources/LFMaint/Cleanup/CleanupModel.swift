@@ -9,9 +9,12 @@ public struct PartitionFacts: Sendable, Equatable {
     public var oldest: Int64
     public var newest: Int64
     public var bytes: Int64
+    /// What the partition key proves about every row the partition can hold (`PartitionKeyBound`), or nil.
+    public var keyEnd: Int64?
 
     public init(table: QualifiedTableName, partition: String, partitionID: PartitionName, column: TimeColumn, oldest: Int64, newest: Int64,
-                bytes: Int64) {
+                bytes: Int64, keyEnd: Int64? = nil) {
+        self.keyEnd = keyEnd
         self.table = table
         self.partition = partition
         self.partitionID = partitionID

@@ -24,6 +24,8 @@ public struct CleanupOutcome: Sendable, Equatable {
     public var pendingBytes: Int64 = 0
     public var usageBefore: Double?
     public var usageAfter: Double?
+    /// The lock could not be kept during the step: the run stops after it.
+    public var lostLock = false
     /// When the step's first statement was sent and its last answered (a real run only).
     public var started: Date?
     public var finished: Date?

@@ -37,9 +37,13 @@ public struct CleanupStep: Sendable, Equatable {
     public var column: TimeColumn?
     /// Drop partition: the newest value the plan saw in it; each part is read again before it goes.
     public var newestValue: Int64?
+    /// Drop partition: what its key proves about every row it can ever hold; required on a cluster.
+    public var keyEnd: Int64?
     /// Delete rows: rows before this go.
     public var bound: ColumnBound?
     public var estimatedBytes: Int64
+    /// Delete rows: the bytes of the whole partition it rewrites.
+    public var partitionBytes: Int64 = 0
     /// The step is skipped unless the disk has at least this much available (mutations rewrite parts).
     public var requiredFreeBytes: Int64
     /// Why this step is in the plan, for people.
@@ -48,7 +52,7 @@ public struct CleanupStep: Sendable, Equatable {
     public var onlyWithoutHeadroom = false
 
     public init(table: QualifiedTableName, action: Action, cluster: ClusterClause = .none, partitionID: PartitionName? = nil,
-                column: TimeColumn? = nil, newestValue: Int64? = nil, bound: ColumnBound? = nil, estimatedBytes: Int64,
+                column: TimeColumn? = nil, newestValue: Int64? = nil, keyEnd: Int64? = nil, bound: ColumnBound? = nil, estimatedBytes: Int64,
                 requiredFreeBytes: Int64 = 0, reason: String, onlyWithoutHeadroom: Bool = false) {
         self.table = table
         self.action = action
@@ -56,6 +60,7 @@ public struct CleanupStep: Sendable, Equatable {
         self.partitionID = partitionID
         self.column = column
         self.newestValue = newestValue
+        self.keyEnd = keyEnd
         self.bound = bound
         self.estimatedBytes = estimatedBytes
         self.requiredFreeBytes = requiredFreeBytes

@@ -21,12 +21,13 @@ public struct CleanupPlanner: Sendable {
         let dataRules = policy.rules.filter { $0.kind != .systemLog }
         // DROP TABLE needs no reservation, so rotated logs go first: on a disk too full for any ALTER
         // they are what frees the first megabyte.
+        // System logs are each server's own: they are cleaned where they are measured, never ON CLUSTER.
         var steps = state.rotatedLogs.filter { SystemLogTables.isRotated($0.table) }.map {
-            CleanupStep(table: $0.table, action: .dropTable, cluster: cluster, estimatedBytes: $0.totalBytes,
+            CleanupStep(table: $0.table, action: .dropTable, column: $0.newest?.column, newestValue: $0.newest?.day, estimatedBytes: $0.totalBytes,
                         reason: "rotated system log: nothing writes to it")
         }
-        steps += state.systemLogs.filter { Self.isExpendableSystemLog($0.table) }.sorted { $0.totalBytes > $1.totalBytes }.map {
-            CleanupStep(table: $0.table, action: .dropTable, cluster: cluster, estimatedBytes: $0.totalBytes,
+        steps += state.systemLogs.filter { SystemLogTables.isExpendable($0.table) }.sorted { $0.totalBytes > $1.totalBytes }.map {
+            CleanupStep(table: $0.table, action: .dropTable, estimatedBytes: $0.totalBytes,
                         reason: "no headroom: every ALTER needs 1 MiB free; ClickHouse recreates this log empty", onlyWithoutHeadroom: true)
         }
         steps += drops(state, systemRules, days: max(policy.systemLogDays, policy.floor.systemLogDays), &dropped)
@@ -44,16 +45,20 @@ public struct CleanupPlanner: Sendable {
         CleanupPolicy.cutoff(now: now, days: max(days, policy.floor.days(for: rule.table)))
     }
 
+    /// On a cluster a partition goes whole only when its key proves every row it can hold is old: the
+    /// newest row lfmaint can read is one server's, the DROP is every replica's. Otherwise its old rows go
+    /// by DELETE, whose bound holds on every replica.
     private func drops(_ state: CleanupState, _ rules: [RetentionRule], days: Int, _ dropped: inout Set<String>) -> [CleanupStep] {
         var steps: [CleanupStep] = []
         for rule in rules {
             let cutoff = cutoff(rule, days: days, now: state.now)
+            let clause = rule.kind == .systemLog ? ClusterClause.none : cluster
             for partition in state.partitions where partition.table == rule.table && partition.column.name == rule.column
-                && partition.column.rowsEnd(newest: partition.newest) <= cutoff {
+                && partition.column.rowsEnd(newest: partition.newest) <= cutoff && (clause == .none || (partition.keyEnd ?? .max) <= cutoff) {
                 guard dropped.insert("\(rule.table)#\(partition.partitionID)").inserted else { continue }
                 steps.append(CleanupStep(
-                    table: rule.table, action: .dropPartition, cluster: cluster, partitionID: partition.partitionID, column: partition.column,
-                    newestValue: partition.newest, estimatedBytes: partition.bytes,
+                    table: rule.table, action: .dropPartition, cluster: clause, partitionID: partition.partitionID, column: partition.column,
+                    newestValue: partition.newest, keyEnd: partition.keyEnd, estimatedBytes: partition.bytes,
                     reason: "partition \(partition.partition): every row older than \(days) days"))
             }
         }
@@ -69,13 +74,15 @@ public struct CleanupPlanner: Sendable {
             for partition in state.partitions where partition.table == rule.table && partition.column.name == rule.column
                 && !dropped.contains("\(rule.table)#\(partition.partitionID)") {
                 guard let bound = partition.column.bound(before: cutoff), let older = Self.share(of: partition, before: bound) else { continue }
-                let key = "\(rule.table)#\(partition.partitionID)"
+                    let key = "\(rule.table)#\(partition.partitionID)"
                 let estimate = Int64(Double(partition.bytes) * max(0, older - deletedShare[key, default: 0]))
                 deletedShare[key] = older
-                steps.append(CleanupStep(
+                var step = CleanupStep(
                     table: rule.table, action: .deleteRows, cluster: cluster, partitionID: partition.partitionID, column: partition.column,
                     bound: bound, estimatedBytes: estimate, requiredFreeBytes: 2 * partition.bytes,
-                    reason: "rows older than \(days) days in partition \(partition.partition), then OPTIMIZE of that partition frees them"))
+                    reason: "rows older than \(days) days in partition \(partition.partition), then OPTIMIZE of that partition frees them")
+                step.partitionBytes = partition.bytes
+                steps.append(step)
             }
         }
         return steps
@@ -94,8 +101,4 @@ public struct CleanupPlanner: Sendable {
         return min(1, (Double(limit) - Double(partition.oldest)) / span)
     }
 
-    /// A system log lfmaint may drop whole when nothing else can run: never query_log, which Langfuse reads.
-    public static func isExpendableSystemLog(_ table: QualifiedTableName) -> Bool {
-        SystemLogTables.isSystemLog(table) && table.table.name != "query_log"
-    }
 }

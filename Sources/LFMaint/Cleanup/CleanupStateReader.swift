@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads what the cleanup planner needs from the system catalog: the server's clock, the partitions of
 /// every table a rule names (with the span of their rows on the rule's column), rotated and live system
 /// logs, and tables with unfinished mutations.
@@ -9,7 +11,8 @@ public struct CleanupStateReader: Sendable {
     }
 
     public func state(rules: [RetentionRule]) async throws -> CleanupState {
-        let now = try await catalog.now()
+        // A server clock running ahead would move every cutoff forward: the earlier of the two clocks counts.
+        let now = min(try await catalog.now(), Int64(Date().timeIntervalSince1970))
         let facts = try await catalog.facts(for: rules.map(\.table))
         var columns: [QualifiedTableName: TimeColumn] = [:]
         for rule in rules {
@@ -20,7 +23,14 @@ public struct CleanupStateReader: Sendable {
         // The rules name every system log, so their facts already hold the live logs' sizes.
         let systemLogs = rules.filter { $0.kind == .systemLog }.compactMap { facts[$0.table] }
             .map { TableSize(table: $0.table, totalBytes: $0.totalBytes) }
-        return CleanupState(now: now, partitions: try await catalog.partitions(columns), rotatedLogs: try await catalog.rotatedLogs(),
+        let partitions = try await catalog.partitions(columns).map { partition in
+            var partition = partition
+            partition.keyEnd = facts[partition.table].flatMap {
+                PartitionKeyBound.end(key: $0.partitionKey, column: partition.column.name, id: partition.partitionID)
+            }
+            return partition
+        }
+        return CleanupState(now: now, partitions: partitions, rotatedLogs: try await catalog.rotatedLogs(),
                             systemLogs: systemLogs, busyTables: try await catalog.busyTables())
     }
 }

@@ -38,6 +38,10 @@ struct CleanupStepRunner: Sendable {
                 outcome.reason = step.reason + note
             }
             outcome.status = .done
+        } catch let lost as LockLost {
+            outcome.status = .failed
+            outcome.reason = lost.description
+            outcome.lostLock = true
         } catch let refusal as CleanupGuard.Refusal {
             outcome.status = .skipped
             outcome.reason = refusal.description
@@ -91,11 +95,17 @@ struct CleanupStepRunner: Sendable {
         }
         let catalog = SystemCatalog(client: client)
         let before = try await catalog.partitionBytes(of: step.table, partition: partition, active: true)
-        try await send(step.statements[0], queryID: "\(queryID)-delete", &executed)
-        if let lock, await !lock.keepAlive() { throw LockLost() }
         let late = LateSpace(client: client, waitSeconds: options.reliefWaitSeconds)
         let hastened = await late.prepare(step.table, cluster: step.cluster)
         do {
+            do {
+                try await send(step.statements[0], queryID: "\(queryID)-delete", &executed)
+            } catch let error as ClickHouseError where error.code == 62 {
+                // A syntax error ran nothing: an older server without `IN PARTITION` gets the filter form.
+                guard case let .deleteInPartition(table, id, column, bound, cluster) = step.statements[0] else { throw error }
+                try await send(.deleteWherePartitionID(table, id, column: column, before: bound, cluster), queryID: "\(queryID)-delete", &executed)
+            }
+            if let lock, await !lock.keepAlive() { throw LockLost() }
             try await send(step.statements[1], queryID: "\(queryID)-optimize", &executed)
         } catch {
             _ = await late.reclaim(step.table, partition: partition, released: 0, hastened: hastened)
@@ -105,11 +115,20 @@ struct CleanupStepRunner: Sendable {
         return await late.reclaim(step.table, partition: partition, released: before.bytes - (after?.bytes ?? before.bytes), hastened: hastened)
     }
 
+    struct MutationsStuck: Error, CustomStringConvertible {
+        let table: QualifiedTableName
+        let seconds: Int
+        var description: String { "\(table) still had unfinished mutations after \(seconds) s (see system.mutations.latest_fail_reason)" }
+    }
+
+    /// At most one statement timeout: a mutation stuck on NOT_ENOUGH_SPACE retries for ever.
     private func waitForMutations(on table: QualifiedTableName) async throws {
         let catalog = SystemCatalog(client: client)
+        let deadline = ContinuousClock.now + .seconds(options.statementTimeoutSeconds)
         while true {
             let left = try await catalog.unfinishedMutationParts(of: table)
             guard left > 0 else { break }
+            guard ContinuousClock.now < deadline else { throw MutationsStuck(table: table, seconds: Int(options.statementTimeoutSeconds)) }
             if let lock, await !lock.keepAlive() { throw LockLost() }
             logger.info("waiting for mutations", metadata: ["table": "\(table)", "parts_to_do": "\(left)"])
             try await Task.sleep(for: .seconds(5))

@@ -51,6 +51,14 @@ public struct CleanupWorkflow: Sendable {
             cluster: config.clusterName, expirySeconds: max(3600, Int(2 * options.statementTimeoutSeconds)))
         var run: CleanupRun
         do {
+            // Another run may have freed space while this one waited for the lock: measure again, under it.
+            let reading = lock == nil ? reading : try await freshReading(sampling)
+            if reading.usage < Double(planner.policy.thresholdPercent), !options.dryRun {
+                await lock?.release()
+                return CleanupRun(thresholdPercent: planner.policy.thresholdPercent, targetPercent: planner.policy.targetPercent, before: usage,
+                                  after: reading.usage, dryRun: false, conclusion: "usage \(Percent.text(reading.usage)) is under the threshold "
+                                    + "\(planner.policy.thresholdPercent)% once the lock was taken: nothing to do")
+            }
             let state = try await CleanupStateReader(client: client).state(rules: rules)
             let executor = CleanupExecutor(client: client, policy: planner.policy, options: options, audit: CleanupAudit(postgres: config.postgres),
                                            lock: lock, measure: { VolumeReading(fullestOf: await sampling.run().samples) })
@@ -64,5 +72,13 @@ public struct CleanupWorkflow: Sendable {
             run.conclusion = "usage \(Percent.text(usage)) is under the threshold \(planner.policy.thresholdPercent)%: a real run would do nothing; above it, it would run these steps"
         }
         return run
+    }
+
+    private func freshReading(_ sampling: SampleWorkflow) async throws -> VolumeReading {
+        let samples = await sampling.run().samples
+        guard let reading = VolumeReading(fullestOf: samples) else {
+            throw CleanupError.unknownUsage(samples.compactMap(\.error).joined(separator: "; "))
+        }
+        return reading
     }
 }

@@ -4,7 +4,7 @@ import Logging
 /// `old_parts_lifetime` (480 s by default), which guards against losing a merged part that was not yet
 /// on disk when the server crashed. For the OPTIMIZE of one partition lfmaint keeps that promise
 /// another way and claims the space at once:
-/// - before it, the table's merged parts are fsynced (`min_compressed_bytes_to_fsync_after_merge = 1`)
+/// - before the DELETE that precedes it, the table's merged and mutated parts are fsynced (`min_compressed_bytes_to_fsync_after_merge = 1`)
 ///   and its outdated parts may go at once (`old_parts_lifetime = 0`);
 /// - after it, the server's removal of outdated parts is woken (`SYSTEM STOP/START CLEANUP`) until the
 ///   partition's are gone or the wait is over, and both settings are put back as they were.
@@ -22,19 +22,30 @@ struct LateSpace: Sendable {
         let originals: [String: String]
     }
 
-    /// Before the OPTIMIZE; nil when the settings could not be changed (logged) or on a cluster.
+    /// Before the rewrite; nil on a cluster, or when the table's settings cannot be read (logged). Once
+    /// the change is sent it is always put back, even if its answer was lost.
     func prepare(_ table: QualifiedTableName, cluster: ClusterClause) async -> Hastened? {
         guard cluster == .none else { return nil }
+        let current: [String: String]
         do {
             let engine = try await SystemCatalog(client: client).facts(for: [table])[table]?.engineFull ?? ""
-            let current = EngineClauses(engineFull: engine).settings
-            let hastened = Hastened(table: table, originals: current.filter { name, _ in Self.settings.contains { $0.name.name == name } })
-            try await client.execute(.modifySettings(table, Self.settings, .none))
-            return hastened
+            current = EngineClauses(engineFull: engine).settings
         } catch {
-            logger.warning("cannot shorten old_parts_lifetime; the space comes back on its own", metadata: ["table": "\(table)", "error": "\(error)"])
+            logger.warning("cannot read the table's settings; the space comes back on its own", metadata: ["table": "\(table)", "error": "\(error)"])
             return nil
         }
+        // A value equal to lfmaint's own is what a run that died mid-wait left behind: it is reset, not kept.
+        let originals = current.filter { name, value in Self.settings.contains { $0.name.name == name && String($0.value) != value } }
+        if Self.settings.contains(where: { current[$0.name.name] == String($0.value) }) {
+            logger.warning("the table holds lfmaint's temporary settings, left by an interrupted run; they are reset afterwards",
+                           metadata: ["table": "\(table)"])
+        }
+        do {
+            try await client.execute(.modifySettings(table, Self.settings, .none))
+        } catch {
+            logger.warning("cannot shorten old_parts_lifetime; the space comes back on its own", metadata: ["table": "\(table)", "error": "\(error)"])
+        }
+        return Hastened(table: table, originals: originals)
     }
 
     /// After the OPTIMIZE (or its failure): waits for the partition's outdated parts when hastened, puts the
@@ -76,7 +87,8 @@ struct LateSpace: Sendable {
     /// Resuming the table's removal of outdated parts runs it at once. The resume is sent even if
     /// lfmaint is stopping: a table must never be left with it paused.
     private func wakeCleanup(_ table: QualifiedTableName) async {
-        guard (try? await client.execute(.cleanupThread(table, running: false))) != nil else { return }
+        // The resume goes out whatever the pause answered: a pause whose answer was lost may have happened.
+        _ = try? await client.execute(.cleanupThread(table, running: false))
         await Task {
             for attempt in 1...3 {
                 if (try? await client.execute(.cleanupThread(table, running: true))) != nil { return }
@@ -90,8 +102,9 @@ struct LateSpace: Sendable {
     /// Runs to the end even when lfmaint is stopping.
     private func restore(_ hastened: Hastened) async -> Bool {
         await Task {
-            for statement in Self.restoreStatements(hastened) where (try? await client.execute(statement)) == nil { return false }
-            return true
+            var restored = true
+            for statement in Self.restoreStatements(hastened) where (try? await client.execute(statement)) == nil { restored = false }
+            return restored
         }.value
     }
 

@@ -6,6 +6,8 @@ public enum ClickHouseStatement: Sendable, Equatable, CustomStringConvertible {
     case dropPart(QualifiedTableName, PartitionName, ClusterClause)
     /// A lightweight DELETE limited to one partition: rows whose `column` is before `bound`.
     case deleteInPartition(QualifiedTableName, PartitionName, column: SQLIdentifier, before: ColumnBound, ClusterClause)
+    /// The same DELETE for a server that does not know `IN PARTITION`: the partition as a filter.
+    case deleteWherePartitionID(QualifiedTableName, PartitionName, column: SQLIdentifier, before: ColumnBound, ClusterClause)
     case optimizePartitionFinal(QualifiedTableName, PartitionName, ClusterClause)
     /// `MODIFY TTL <expression>` without rewriting existing parts.
     case modifyTTL(QualifiedTableName, TTLExpression, ClusterClause)
@@ -31,6 +33,8 @@ public enum ClickHouseStatement: Sendable, Equatable, CustomStringConvertible {
             "ALTER TABLE \(table.quoted)\(cluster.sql) DROP PART \(name.literal)"
         case let .deleteInPartition(table, id, column, bound, cluster):
             "DELETE FROM \(table.quoted)\(cluster.sql) IN PARTITION ID \(id.literal) WHERE \(column.quoted) < \(bound.literal)"
+        case let .deleteWherePartitionID(table, id, column, bound, cluster):
+            "DELETE FROM \(table.quoted)\(cluster.sql) WHERE _partition_id = \(id.literal) AND \(column.quoted) < \(bound.literal)"
         case let .optimizePartitionFinal(table, id, cluster):
             "OPTIMIZE TABLE \(table.quoted)\(cluster.sql) PARTITION ID \(id.literal) FINAL"
         case let .modifyTTL(table, expression, cluster):

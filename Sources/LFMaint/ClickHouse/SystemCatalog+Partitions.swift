@@ -22,6 +22,7 @@ extension SystemCatalog {
         return rows.compactMap { row in
             guard tables.indices.contains(row.source), row.oldest <= row.newest, let id = PartitionName(row.partition_id) else { return nil }
             let table = tables[row.source]
+            guard columns[table]!.holds(row.oldest), columns[table]!.holds(row.newest) else { return nil }
             guard let size = sizes[PartitionKey(table: table, id: id)] else { return nil }
             return PartitionFacts(table: table, partition: size.partition, partitionID: id, column: columns[table]!,
                                   oldest: row.oldest, newest: row.newest, bytes: size.bytes)
@@ -47,7 +48,7 @@ extension SystemCatalog {
             GROUP BY database, table, partition_id
             """, parameters: ["tables": ClickHouseLiteral.stringArray(tables.map(\.description))], as: Row.self)
         var sizes: [PartitionKey: (partition: String, bytes: Int64)] = [:]
-        for row in rows where row.bytes >= 0 {
+        for row in rows where (0...SystemCatalog.maximumBytes).contains(row.bytes) {
             guard let table = QualifiedTableName(database: row.database, table: row.table), let id = PartitionName(row.partition_id) else { continue }
             sizes[PartitionKey(table: table, id: id)] = (row.partition, row.bytes)
         }
@@ -90,10 +91,27 @@ extension SystemCatalog {
             WHERE active = {active:UInt8} AND database = {db:String} AND table = {table:String} AND partition_id = {id:String}
             """, parameters: ["active": active ? "1" : "0", "db": table.database.name, "table": table.table.name, "id": partition.text],
             as: Row.self)
-        guard let row = rows.first, row.parts >= 0, row.bytes >= 0 else {
+        guard let row = rows.first, row.parts >= 0, (0...SystemCatalog.maximumBytes).contains(row.bytes) else {
             throw ClickHouseError.unexpectedResponse(host: client.host, detail: "system.parts gave no or negative sizes",
                                                      statement: "SELECT … FROM system.parts")
         }
         return (row.parts, row.bytes)
+    }
+
+    /// The share of a partition's rows a DELETE with `bound` would remove (0 for an empty partition).
+    public func share(of table: QualifiedTableName, partition: PartitionName, column: TimeColumn, before bound: ColumnBound) async throws -> Double {
+        struct Row: Decodable {
+            let before: Int64
+            let rows: Int64
+        }
+        let rows = try await client.read("""
+            SELECT toInt64(countIf(\(column.name.quoted) < \(bound.literal))) AS before, toInt64(count()) AS rows
+            FROM \(table.quoted) WHERE _partition_id = {id:String}
+            """, parameters: ["id": partition.text], as: Row.self)
+        guard let row = rows.first, row.before >= 0, row.rows >= row.before else {
+            throw ClickHouseError.unexpectedResponse(host: client.host, detail: "row counts are negative or inconsistent",
+                                                     statement: "SELECT countIf(…) FROM \(table)")
+        }
+        return row.rows == 0 ? 0 : Double(row.before) / Double(row.rows)
     }
 }

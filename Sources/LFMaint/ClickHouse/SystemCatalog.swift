@@ -8,6 +8,9 @@ public struct SystemCatalog: Sendable {
         self.client = client
     }
 
+    /// No table holds more than a pebibyte: a larger size from the server is a lie, and is refused.
+    public static let maximumBytes: Int64 = 1 << 50
+
     /// The server's clock, in epoch seconds.
     public func now() async throws -> Int64 {
         let text = try await client.readText("SELECT toInt64(toUnixTimestamp(now()))")
@@ -86,12 +89,35 @@ public struct SystemCatalog: Sendable {
         let names = candidates.flatMap { [$0.name, SystemLogTables.rotatedBase(of: $0.name)!] }
         let columns = try await columnTypes(where: "database = 'system' AND has({names:Array(String)}, table)",
                                             parameters: ["names": ClickHouseLiteral.stringArray(names)])
-        return candidates.compactMap { row in
+        let copies = candidates.compactMap { row -> TableSize? in
             guard let base = SystemLogTables.rotatedBase(of: row.name), let table = QualifiedTableName(database: "system", table: row.name),
                   let live = QualifiedTableName(database: "system", table: base),
                   SystemLogTables.isCopy(columns[table] ?? [:], of: base, liveColumns: columns[live] ?? [:]) else { return nil }
             return TableSize(table: table, totalBytes: max(0, row.total_bytes))
         }
+        return try await withNewestDay(copies)
+    }
+
+    /// The newest day each rotated log holds, on its date column; a log whose day cannot be read is left out.
+    private func withNewestDay(_ logs: [TableSize]) async throws -> [TableSize] {
+        let columns = logs.map { log in
+            SystemLogTables.dateColumns.first { $0.table == SystemLogTables.rotatedBase(of: log.table.table.name) }
+                .flatMap { TimeColumn(name: SQLIdentifier($0.column)!, type: "Date") }!
+        }
+        guard !logs.isEmpty else { return [] }
+        struct Row: Decodable {
+            let source: Int
+            let newest: Int64
+        }
+        let rows = try await client.read(logs.indices.map { index in
+            "SELECT toUInt32(\(index)) AS source, \(columns[index].maximumSQL) AS newest FROM \(logs[index].table.quoted)"
+        }.joined(separator: "\nUNION ALL\n"), as: Row.self)
+        return rows.compactMap { row in
+            guard logs.indices.contains(row.source), columns[row.source].holds(row.newest) else { return nil }
+            var log = logs[row.source]
+            log.newest = (columns[row.source], row.newest)
+            return log
+        }.sorted { $0.table.description < $1.table.description }
     }
 
     /// Tables with a mutation still running or failing.

@@ -28,6 +28,11 @@ public struct TimeColumn: Sendable, Equatable {
 
     public var isDate: Bool { kind == .date || kind == .date32 }
 
+    /// Whether a value from the server is one the type can hold (Date32 and DateTime64 run 1900–2299).
+    public func holds(_ value: Int64) -> Bool {
+        isDate ? (ColumnBound.firstDate32Day...120_529).contains(value) : (-2_208_988_800...10_413_791_999).contains(value)
+    }
+
     /// An instant every row holding `value` is older than. A date is taken to end as late as it does
     /// anywhere on Earth, so that a day is never thought over while it still runs in some timezone.
     public func rowsEnd(newest value: Int64) -> Int64 {
@@ -112,5 +117,43 @@ extension Int64 {
     func dividedRoundingDown(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}
+
+/// What a partition's ID proves about every row it holds now or will ever hold, for a key that is a
+/// calendar function of the rule's column alone: `toYYYYMM(col)` (IDs like `202611`), `toDate(col)` or
+/// `toYYYYMMDD(col)` (`20261130`). Inserts cannot put a newer row into such a partition, whichever
+/// replica they reach; on a cluster only such a partition is dropped whole.
+public enum PartitionKeyBound {
+    /// An instant every row of the partition is older than (its last local day over everywhere), or nil.
+    public static func end(key: String, column: SQLIdentifier, id: PartitionName) -> Int64? {
+        let compact = key.filter { $0 != " " && $0 != "`" }
+        let digits = id.text
+        guard digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let number = Int64(digits) else { return nil }
+        let next: Int64?
+        if compact == "toYYYYMM(\(column.name))", digits.count == 6 {
+            let (year, month) = (number / 100, number % 100)
+            guard (1...12).contains(month) else { return nil }
+            next = month == 12 ? CivilDate.dayNumber(year: year + 1, month: 1, day: 1) : CivilDate.dayNumber(year: year, month: month + 1, day: 1)
+        } else if compact == "toDate(\(column.name))" || compact == "toYYYYMMDD(\(column.name))", digits.count == 8 {
+            let (year, month, day) = (number / 10_000, number / 100 % 100, number % 100)
+            guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+            next = CivilDate.dayNumber(year: year, month: month, day: day) + 1
+        } else {
+            next = nil
+        }
+        return next.map { $0 * 86_400 + ColumnBound.latestDayEnd }
+    }
+}
+
+extension CivilDate {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days-from-civil).
+    static func dayNumber(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shifted = month <= 2 ? year - 1 : year
+        let era = shifted.dividedRoundingDown(by: 400)
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }

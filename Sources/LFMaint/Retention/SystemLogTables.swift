@@ -28,6 +28,11 @@ public enum SystemLogTables {
         table.database.name == "system" && (names.contains(table.table.name) || rotatedBase(of: table.table.name) != nil)
     }
 
+    /// A system log lfmaint may drop whole when nothing else can run: never query_log, which Langfuse reads.
+    public static func isExpendable(_ table: QualifiedTableName) -> Bool {
+        isSystemLog(table) && table.table.name != "query_log"
+    }
+
     /// A rotated copy of a system log (`system.query_log_0`): the only tables lfmaint ever drops while
     /// the disk has headroom. Both planners ask this, whatever their reader gave them.
     public static func isRotated(_ table: QualifiedTableName) -> Bool {

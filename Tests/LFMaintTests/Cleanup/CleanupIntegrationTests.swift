@@ -65,7 +65,7 @@ struct CleanupIntegrationTests {
         try await fixture.client.execute("SYSTEM FLUSH LOGS")
         let rotated = "query_log_\(UInt16.random(in: 100...9999))"
         try await fixture.client.execute("CREATE TABLE system.\(rotated) AS system.query_log")
-        try await fixture.client.execute("INSERT INTO system.\(rotated) (event_date, query) SELECT today(), randomPrintableASCII(200) FROM numbers(5000)")
+        try await fixture.client.execute("INSERT INTO system.\(rotated) (event_date, query) SELECT today() - 3, randomPrintableASCII(200) FROM numbers(5000)")
         defer { Task { _ = try? await fixture.client.execute("DROP TABLE IF EXISTS system.\(rotated) SYNC") } }
         func steps(_ extra: [String]) throws -> [[String: Any]] {
             let result = try cli.run(["cleanup", "--threshold", "2", "--target", "1", "--output", "json"] + extra, environment: fixture.environment)

@@ -85,7 +85,9 @@ struct CleanupPlannerTests {
     @Test func clusterModeRunsOnTheCluster() {
         var planner = planner()
         planner.cluster = .onCluster(SQLIdentifier("default")!)
-        let steps = planner.plan(CleanupState(now: Self.now, partitions: [partition(traces, "202607", from: 140, to: 110)])).steps
+        var july = partition(traces, "202607", from: 140, to: 110)
+        july.keyEnd = Self.now - 109 * Self.day
+        let steps = planner.plan(CleanupState(now: Self.now, partitions: [july])).steps
         #expect(steps.first?.statementText == "ALTER TABLE `default`.`traces` ON CLUSTER `default` DROP PARTITION ID '202607'")
     }
 
@@ -118,6 +120,31 @@ struct CleanupPlannerTests {
         let traceLog = QualifiedTableName("system.trace_log", defaultDatabase: "system")!
         #expect(!check(CleanupStep(table: traceLog, action: .dropTable, estimatedBytes: 1, reason: "")), "a live log only without headroom")
         #expect(check(CleanupStep(table: traceLog, action: .dropTable, estimatedBytes: 1, reason: "", onlyWithoutHeadroom: true)))
+    }
+
+    @Test func onAClusterOnlyAPartitionWhoseKeyProvesItsAgeGoesWhole() throws {
+        var planner = planner()
+        planner.cluster = .onCluster(SQLIdentifier("default")!)
+        var unproven = partition(traces, "202607", from: 140, to: 110)
+        var proven = partition(traces, "202606", from: 170, to: 141)
+        proven.keyEnd = Self.now - 140 * Self.day
+        unproven.keyEnd = nil
+        let steps = planner.plan(CleanupState(now: Self.now, partitions: [unproven, proven])).steps
+        #expect(steps.first { $0.partitionID?.text == "202606" }?.action == .dropPartition)
+        #expect(steps.first { $0.partitionID?.text == "202607" }?.action == .deleteRows, "its old rows go by a DELETE whose bound holds everywhere")
+        var forced = try #require(steps.first { $0.partitionID?.text == "202606" })
+        forced.keyEnd = nil
+        #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(forced, floor: CleanupFloor(days: 7), now: Self.now) }
+    }
+
+    @Test func aRotatedLogHoldingRowsUnderADayOldWaits() {
+        let rotated = QualifiedTableName("system.query_log_3", defaultDatabase: "system")!
+        let eventDate = Self.eventDate
+        let today = CleanupStep(table: rotated, action: .dropTable, column: eventDate, newestValue: Self.now / Self.day, estimatedBytes: 1, reason: "")
+        #expect(throws: CleanupGuard.Refusal.self) { try CleanupGuard.check(today, floor: CleanupFloor(days: 7), now: Self.now) }
+        var older = today
+        older.newestValue = Self.now / Self.day - 3
+        #expect(throws: Never.self) { try CleanupGuard.check(older, floor: CleanupFloor(days: 7), now: Self.now) }
     }
 
     @Test func liveSystemLogsAreDroppedWholeOnlyWithoutHeadroomAndNeverQueryLog() {

@@ -45,6 +45,17 @@ struct TimeColumnAndStatementTests {
         #expect(ColumnBound.day(day).literal == "toDate32('\(text)')")
     }
 
+    @Test func aCalendarKeyProvesItsPartitionsEnd() {
+        let ts = SQLIdentifier("timestamp")!
+        // November 2026 ends at 2026-12-01 00:00 local time: over everywhere by 14:00 UTC.
+        #expect(PartitionKeyBound.end(key: "toYYYYMM(timestamp)", column: ts, id: PartitionName("202611")!) == Int64(1_796_083_200 + 14 * 3600))
+        #expect(PartitionKeyBound.end(key: "toYYYYMM(timestamp)", column: ts, id: PartitionName("202612")!) == Int64(1_798_761_600 + 14 * 3600))
+        #expect(PartitionKeyBound.end(key: "toDate(timestamp)", column: ts, id: PartitionName("20261130")!) == Int64(1_796_083_200 + 14 * 3600))
+        #expect(PartitionKeyBound.end(key: "(toYYYYMM(timestamp), project_id)", column: ts, id: PartitionName("202611")!) == nil)
+        #expect(PartitionKeyBound.end(key: "toYYYYMM(created_at)", column: ts, id: PartitionName("202611")!) == nil)
+        #expect(PartitionKeyBound.end(key: "toYYYYMM(timestamp)", column: ts, id: PartitionName("202613")!) == nil)
+    }
+
     @Test func everyStatementIsWrittenFromTypedValues() {
         let cluster = ClusterClause.onCluster(SQLIdentifier("default")!)
         let part = PartitionName("202611_1_9_2")!
