@@ -73,7 +73,8 @@ public struct CleanupExecutor: Sendable {
         var pending = PendingRelief()
         let runID = String(UUID().uuidString.prefix(8).lowercased())
         for (index, planned) in plan.steps.enumerated() {
-            let step = await counted(planned)
+            // Counted only while a step can still be needed: once the target is reached, no estimate matters.
+            let step = budget.reachedTarget ? planned : await counted(planned)
             var outcome = CleanupOutcome(step: step, status: .skipped, usageBefore: budget.usage)
             if Task.isCancelled {
                 run.conclusion = "stopped before step \(index + 1) of \(plan.steps.count): lfmaint is shutting down"

@@ -50,7 +50,7 @@ struct CleanupStepRunner: Sendable {
             outcome.reason = Self.describe(error, step: step, queryID: queryID, timeout: options.statementTimeoutSeconds)
                 + (executed.isEmpty ? "" : " (after \(executed.count) statement(s) had run)")
         }
-        if !executed.isEmpty || outcome.status == .failed { outcome.statements = executed.isEmpty ? outcome.statements : executed }
+        if !executed.isEmpty { outcome.statements = executed }
         return outcome
     }
 

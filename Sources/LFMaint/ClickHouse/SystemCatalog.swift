@@ -115,7 +115,7 @@ public struct SystemCatalog: Sendable {
         return rows.compactMap { row in
             guard logs.indices.contains(row.source), columns[row.source].holds(row.newest) else { return nil }
             var log = logs[row.source]
-            log.newest = (columns[row.source], row.newest)
+            log.newest = TableSize.NewestDay(column: columns[row.source], day: row.newest)
             return log
         }.sorted { $0.table.description < $1.table.description }
     }

@@ -28,15 +28,16 @@ public struct TableSize: Sendable, Equatable {
     public var table: QualifiedTableName
     public var totalBytes: Int64
     /// A rotated log: its date column and the newest day it holds (a log rotated today holds today's rows).
-    public var newest: (column: TimeColumn, day: Int64)?
+    public var newest: NewestDay?
 
-    public init(table: QualifiedTableName, totalBytes: Int64, newest: (column: TimeColumn, day: Int64)? = nil) {
+    public init(table: QualifiedTableName, totalBytes: Int64, newest: NewestDay? = nil) {
         self.table = table
         self.totalBytes = totalBytes
         self.newest = newest
     }
 
-    public static func == (lhs: TableSize, rhs: TableSize) -> Bool {
-        lhs.table == rhs.table && lhs.totalBytes == rhs.totalBytes && lhs.newest?.column == rhs.newest?.column && lhs.newest?.day == rhs.newest?.day
+    public struct NewestDay: Sendable, Equatable {
+        public var column: TimeColumn
+        public var day: Int64
     }
 }
