@@ -34,7 +34,7 @@ struct CleanupCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for unfinished mutations instead of skipping their tables.")
     var waitMutations = false
 
-    @Option(name: .long, help: "Give each statement at most this many seconds (DELETE and OPTIMIZE can be slow; default 1800).")
+    @Option(name: .long, help: "Give each statement at most this many seconds (DELETE and its rewrite can be slow; default 1800).")
     var statementTimeout: Double?
 
     @Flag(name: .long, help: "Lift the server's 50 GB drop guard (max_partition_size_to_drop) for lfmaint's own statements.")

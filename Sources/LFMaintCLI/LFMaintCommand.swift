@@ -22,7 +22,7 @@ public struct LFMaintCommand: AsyncParsableCommand {
     /// with one line on stderr.
     public static func runMain(_ arguments: [String]? = nil) async -> Int32 {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(GlobalOptionPlacement.normalized(arguments ?? Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -22,7 +22,7 @@ public struct CleanupStep: Sendable, Equatable {
         /// when the disk lacks the 1 MiB every ALTER, TRUNCATE or OPTIMIZE must reserve.
         case dropTable = "drop table"
         /// The rows past the cutoff in one partition that straddles it: a DELETE limited to that
-        /// partition, then (only if it succeeded) OPTIMIZE of that partition, which frees the space.
+        /// partition, then (only if it succeeded) APPLY DELETED MASK in that partition, which frees the space.
         case deleteRows = "delete rows"
 
         /// Rewrites parts as a mutation or a merge: waits for (or skips) tables with unfinished mutations.
@@ -80,7 +80,7 @@ public struct CleanupStep: Sendable, Equatable {
         case .deleteRows:
             guard let partitionID, let column, let bound else { return [] }
             return [.deleteInPartition(table, partitionID, column: column.name, before: bound, cluster),
-                    .optimizePartitionFinal(table, partitionID, cluster)]
+                    .applyDeletedMask(table, partitionID, cluster)]
         }
     }
 

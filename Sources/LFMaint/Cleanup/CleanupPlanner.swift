@@ -80,7 +80,7 @@ public struct CleanupPlanner: Sendable {
                 var step = CleanupStep(
                     table: rule.table, action: .deleteRows, cluster: cluster, partitionID: partition.partitionID, column: partition.column,
                     bound: bound, estimatedBytes: estimate, requiredFreeBytes: 2 * partition.bytes,
-                    reason: "rows older than \(days) days in partition \(partition.partition), then OPTIMIZE of that partition frees them")
+                    reason: "rows older than \(days) days in partition \(partition.partition), then APPLY DELETED MASK in that partition frees them")
                 step.partitionBytes = partition.bytes
                 steps.append(step)
             }

@@ -2,7 +2,7 @@ import Logging
 
 /// Runs one step that the budget and the guard let through, and says what came of it. Partitions go
 /// part by part, each part's newest row read again and checked just before its DROP PART; a DELETE's
-/// OPTIMIZE runs only after the DELETE succeeded; the space a rewrite frees is claimed (`LateSpace`).
+/// APPLY DELETED MASK runs only after the DELETE succeeded; the space a rewrite frees is claimed (`LateSpace`).
 struct CleanupStepRunner: Sendable {
     let client: ClickHouseClient
     let floor: CleanupFloor
@@ -88,7 +88,7 @@ struct CleanupStepRunner: Sendable {
         return "\(step.reason); dropped part by part (\(parts.count)), each checked first"
     }
 
-    /// DELETE in the partition, then OPTIMIZE of it only if the DELETE succeeded, then the space claimed.
+    /// DELETE in the partition, then APPLY DELETED MASK in it only if the DELETE succeeded, then the space claimed.
     private func deleteRows(_ step: CleanupStep, queryID: String, _ executed: inout [String]) async throws -> (Int64, String) {
         guard step.statements.count == 2, let partition = step.partitionID else {
             throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition or bound")
@@ -106,7 +106,7 @@ struct CleanupStepRunner: Sendable {
                 try await send(.deleteWherePartitionID(table, id, column: column, before: bound, cluster), queryID: "\(queryID)-delete", &executed)
             }
             if let lock, await !lock.keepAlive() { throw LockLost() }
-            try await send(step.statements[1], queryID: "\(queryID)-optimize", &executed)
+            try await send(step.statements[1], queryID: "\(queryID)-apply-mask", &executed)
         } catch {
             _ = await late.reclaim(step.table, partition: partition, released: 0, hastened: hastened)
             throw error

@@ -33,13 +33,15 @@ public struct CleanupWorkflow: Sendable {
     public func run() async throws -> CleanupRun {
         guard !volumes.isEmpty else { throw CleanupError.noVolume }
         try await client.require(.lightweightDelete)
+        try await client.requireClusterReady()
         let sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 0, clickhouse: client)
         let first = await sampling.run().samples
         guard let reading = VolumeReading(fullestOf: first) else {
             throw CleanupError.unknownUsage(first.compactMap(\.error).joined(separator: "; "))
         }
         let usage = reading.usage
-        let rules = RetentionPolicy.rules(for: config)
+        let tables = try await SystemCatalog(client: client).tableEngines(in: SQLIdentifier(config.clickhouse.database)!)
+        let rules = RetentionPolicy.scope(for: config, serverTables: tables).rules
         let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules, volume: reading.volume), cluster: client.cluster)
         if usage < Double(planner.policy.thresholdPercent), !options.dryRun {
             return CleanupRun(thresholdPercent: planner.policy.thresholdPercent, targetPercent: planner.policy.targetPercent, before: usage,

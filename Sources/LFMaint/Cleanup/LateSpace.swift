@@ -2,7 +2,7 @@ import Logging
 
 /// Space a rewrite frees comes back late: the parts it replaced stay on disk, outdated, for the table's
 /// `old_parts_lifetime` (480 s by default), which guards against losing a merged part that was not yet
-/// on disk when the server crashed. For the OPTIMIZE of one partition lfmaint keeps that promise
+/// on disk when the server crashed. For the rewrite of one partition lfmaint keeps that promise
 /// another way and claims the space at once:
 /// - before the DELETE that precedes it, the table's merged and mutated parts are fsynced (`min_compressed_bytes_to_fsync_after_merge = 1`)
 ///   and its outdated parts may go at once (`old_parts_lifetime = 0`);
@@ -48,7 +48,7 @@ struct LateSpace: Sendable {
         return Hastened(table: table, originals: originals)
     }
 
-    /// After the OPTIMIZE (or its failure): waits for the partition's outdated parts when hastened, puts the
+    /// After the rewrite (or its failure): waits for the partition's outdated parts when hastened, puts the
     /// settings back, and says what is left: the bytes the rewrite released (`released`) that outdated
     /// parts still hold, with a note for the outcome.
     func reclaim(_ table: QualifiedTableName, partition: PartitionName, released: Int64, hastened: Hastened?) async -> (pending: Int64, note: String) {

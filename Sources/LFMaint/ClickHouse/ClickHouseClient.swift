@@ -10,6 +10,8 @@ public final class ClickHouseClient: Sendable {
     public let host: String
     private let http: HTTPClient
     private let version = Mutex<ServerVersion?>(nil)
+    /// `requireClusterReady` passed once: cluster mode works on this server.
+    let clusterReadyChecked = Mutex(false)
     private let logger = Logger(label: "lfmaint.clickhouse")
     static let readAttempts = 3
 

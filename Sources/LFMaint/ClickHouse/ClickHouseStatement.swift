@@ -8,7 +8,9 @@ public enum ClickHouseStatement: Sendable, Equatable, CustomStringConvertible {
     case deleteInPartition(QualifiedTableName, PartitionName, column: SQLIdentifier, before: ColumnBound, ClusterClause)
     /// The same DELETE for a server that does not know `IN PARTITION`: the partition as a filter.
     case deleteWherePartitionID(QualifiedTableName, PartitionName, column: SQLIdentifier, before: ColumnBound, ClusterClause)
-    case optimizePartitionFinal(QualifiedTableName, PartitionName, ClusterClause)
+    /// Rewrites the partition's parts without the rows a lightweight DELETE masked, one part at a time and
+    /// without merging: unlike `OPTIMIZE … FINAL`, it keeps every version of a ReplacingMergeTree row.
+    case applyDeletedMask(QualifiedTableName, PartitionName, ClusterClause)
     /// `MODIFY TTL <expression>` without rewriting existing parts.
     case modifyTTL(QualifiedTableName, TTLExpression, ClusterClause)
     case materializeTTL(QualifiedTableName, ClusterClause)
@@ -35,8 +37,8 @@ public enum ClickHouseStatement: Sendable, Equatable, CustomStringConvertible {
             "DELETE FROM \(table.quoted)\(cluster.sql) IN PARTITION ID \(id.literal) WHERE \(column.quoted) < \(bound.literal)"
         case let .deleteWherePartitionID(table, id, column, bound, cluster):
             "DELETE FROM \(table.quoted)\(cluster.sql) WHERE _partition_id = \(id.literal) AND \(column.quoted) < \(bound.literal)"
-        case let .optimizePartitionFinal(table, id, cluster):
-            "OPTIMIZE TABLE \(table.quoted)\(cluster.sql) PARTITION ID \(id.literal) FINAL"
+        case let .applyDeletedMask(table, id, cluster):
+            "ALTER TABLE \(table.quoted)\(cluster.sql) APPLY DELETED MASK IN PARTITION ID \(id.literal) SETTINGS mutations_sync = 2"
         case let .modifyTTL(table, expression, cluster):
             "ALTER TABLE \(table.quoted)\(cluster.sql) MODIFY TTL \(expression.sql) SETTINGS materialize_ttl_after_modify = 0"
         case let .materializeTTL(table, cluster):

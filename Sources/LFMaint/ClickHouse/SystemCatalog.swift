@@ -48,6 +48,17 @@ public struct SystemCatalog: Sendable {
         return facts
     }
 
+    /// Every table of one database, by name, with its engine.
+    public func tableEngines(in database: SQLIdentifier) async throws -> [String: String] {
+        struct Row: Decodable {
+            let name: String
+            let engine: String
+        }
+        let rows = try await client.read("SELECT name, engine FROM system.tables WHERE database = {database:String}",
+                                         parameters: ["database": database.name], as: Row.self)
+        return Dictionary(rows.map { ($0.name, $0.engine) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Every column's type, by table, for the tables `condition` selects from `system.columns`.
     private func columnTypes(where condition: String, parameters: [String: String]) async throws -> [QualifiedTableName: [String: String]] {
         struct Row: Decodable {

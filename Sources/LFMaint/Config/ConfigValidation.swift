@@ -18,6 +18,9 @@ enum ConfigValidation {
         if config.clickhouse.clusterEnabled, SQLIdentifier(config.clickhouse.clusterName) == nil {
             throw ConfigError(key: "clickhouse.cluster.name (CLICKHOUSE_CLUSTER_NAME)", "\"\(config.clickhouse.clusterName)\" is not a valid cluster name")
         }
+        if let release = config.release, !LangfuseDeployment.isReleaseName(release) {
+            throw ConfigError(key: "langfuse.release", "\"\(release)\" is not a Helm release name (lower-case letters, digits and -, at most 53)")
+        }
         guard config.clickhouse.timeoutSeconds > 0 else {
             throw ConfigError(key: "clickhouse.timeoutSeconds", "must be greater than 0")
         }
@@ -59,6 +62,11 @@ enum ConfigValidation {
         try days(config.retention.appDays, key: "retention.appDays")
         try days(config.retention.systemLogDays, key: "retention.systemLogDays")
         for (index, entry) in config.retention.tables.enumerated() { try days(entry.days, key: "retention.tables[\(index)].days") }
+        for (index, entry) in config.retention.tables.enumerated() {
+            if let reason = RetentionPolicy.refusal(for: entry, database: config.clickhouse.database) {
+                throw ConfigError(key: "retention.tables[\(index)]", "\(entry.table.name) is never expired by lfmaint: \(reason)")
+            }
+        }
         for (index, entry) in config.retention.tables.enumerated() where entry.column == nil {
             guard RetentionPolicy.hasBuiltInRule(entry, database: config.clickhouse.database) else {
                 throw ConfigError(key: "retention.tables[\(index)].column", "is required for \(entry.table.name), which has no built-in rule")
@@ -88,10 +96,9 @@ enum ConfigValidation {
         let floor = config.cleanup.floorDays
         if config.retention.appDays < floor { throw belowFloor("retention.appDays", config.retention.appDays, floor) }
         let database = SQLIdentifier(config.clickhouse.database)!
-        let rules = RetentionPolicy.rules(for: config)
         for (index, entry) in config.retention.tables.enumerated() where entry.days < floor {
             let table = entry.qualified(defaultDatabase: database)
-            if rules.first(where: { $0.table == table })?.kind != .systemLog {
+            if !(table.database.name == "system" && SystemLogTables.names.contains(table.table.name)) {
                 throw belowFloor("retention.tables[\(index)].days", entry.days, floor)
             }
         }

@@ -16,6 +16,15 @@ public struct Configuration: Sendable, Equatable {
     public var cleanup = CleanupSettings()
     public var agent = AgentSettings()
     public var volumes: [VolumeSettings] = []
+    /// `langfuse.chart` and `langfuse.release`; unset, both are read off the ClickHouse URL.
+    public var chart: LangfuseDeployment.Chart?
+    public var release: String?
+
+    /// The installation the default volume names follow.
+    public var deployment: LangfuseDeployment {
+        let inferred = LangfuseDeployment.inferred(fromClickHouseURL: clickhouse.url)
+        return LangfuseDeployment(chart: chart ?? inferred.chart, release: release ?? inferred.release)
+    }
 
     public init() {}
 }

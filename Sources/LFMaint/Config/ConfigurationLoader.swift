@@ -35,6 +35,7 @@ public enum ConfigurationLoader {
         var top = try YAMLSection(node, path: "")
         if let value = try top.string("clusterName") { config.clusterName = value }
         if let value = try top.string("namespace") { config.namespace = value }
+        if var section = try top.section("langfuse") { try readDeployment(&section, into: &config) }
         if var section = try top.section("clickhouse") { try readClickHouse(&section, into: &config.clickhouse) }
         if var section = try top.section("postgres") {
             if let url = try section.string("url") { config.postgres = PostgresSettings(url: Secret(url)) }
@@ -61,6 +62,17 @@ public enum ConfigurationLoader {
             return try readVolume(&section)
         }
         try top.finish()
+    }
+
+    private static func readDeployment(_ section: inout YAMLSection, into config: inout Configuration) throws {
+        if let value = try section.string("chart") {
+            guard let chart = LangfuseDeployment.Chart(rawValue: value) else {
+                throw ConfigError(key: section.keyPath("chart"), "unknown chart \"\(value)\" (known: v1, v2, compose)")
+            }
+            config.chart = chart
+        }
+        config.release = try section.string("release")
+        try section.finish()
     }
 
     private static func readClickHouse(_ section: inout YAMLSection, into settings: inout ClickHouseSettings) throws {

@@ -3,10 +3,10 @@ import Foundation
 /// `ttl plan` and `ttl apply` output: an aligned table for people, a JSON array for programs.
 public enum TTLReport {
     public static func text(_ rows: [TTLPlanRow]) -> String {
-        var table = TextTable(header: ["TABLE", "CURRENT", "DESIRED", "ACTION"])
+        var table = TextTable(header: ["TABLE", "CURRENT", "DESIRED", "ACTION", "WHY"])
         var statements: [String] = []
         for row in rows {
-            table.add([row.table.description, row.current ?? "-", row.desired ?? "-", row.action.description])
+            table.add([row.table.description, row.current ?? "-", row.desired ?? "-", row.action.description, row.reason ?? "-"])
             statements += row.statements.map { "\($0);" }
         }
         let pending = rows.filter(\.action.changesSomething).count
@@ -45,6 +45,7 @@ public enum TTLReport {
             "current": row.current ?? NSNull(),
             "desired": row.desired ?? NSNull(),
             "action": row.action.description,
+            "reason": row.reason ?? NSNull(),
             "statement": row.statements.isEmpty ? NSNull() : row.statements.map(\.sql).joined(separator: ";\n") as Any,
         ]
     }

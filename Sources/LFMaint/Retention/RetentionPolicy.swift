@@ -1,40 +1,101 @@
-/// The retention rules lfmaint keeps: Langfuse's app tables and ClickHouse's system logs by default,
-/// with the operator's `retention.tables` entries replacing or adding rules.
+/// The retention rules lfmaint keeps, from the tables the server has: Langfuse's own (`LangfuseTables`)
+/// in the configured database and ClickHouse's system logs, with `retention.tables` replacing or adding rules.
 public enum RetentionPolicy {
-    /// Langfuse v3's time-partitioned tables and their time column.
-    public static let appTables: [(table: String, column: String)] = [
-        ("traces", "timestamp"),
-        ("observations", "start_time"),
-        ("scores", "timestamp"),
-    ]
+    /// What the policy does with one server's tables.
+    public struct Scope: Sendable, Equatable {
+        public var rules: [RetentionRule]
+        /// Tables in Langfuse's database that get no rule, and why.
+        public var untouched: [Untouched]
 
-    public static func rules(for config: Configuration) -> [RetentionRule] {
-        let database = SQLIdentifier(config.clickhouse.database)!
-        let system = SQLIdentifier("system")!
-        var rules = appTables.map { entry in
-            RetentionRule(table: QualifiedTableName(database: database, table: SQLIdentifier(entry.table)!),
-                          column: SQLIdentifier(entry.column)!, days: config.retention.appDays, kind: .app)
+        public init(rules: [RetentionRule], untouched: [Untouched] = []) {
+            self.rules = rules
+            self.untouched = untouched
         }
-        rules += SystemLogTables.dateColumns.map { entry in
-            RetentionRule(table: QualifiedTableName(database: system, table: SQLIdentifier(entry.table)!),
-                          column: SQLIdentifier(entry.column)!, days: config.retention.systemLogDays, kind: .systemLog)
-        }
-        for override in config.retention.tables {
-            let table = override.qualified(defaultDatabase: database)
-            if let index = rules.firstIndex(where: { $0.table == table }) {
-                rules[index].days = override.days
-                if let column = override.column { rules[index].column = column }
-            } else if let column = override.column {
-                rules.append(RetentionRule(table: table, column: column, days: override.days, kind: .configured))
-            }
-        }
-        return rules
     }
 
-    /// Whether lfmaint has a built-in rule for this table (so an override may leave out the column).
+    public struct Untouched: Sendable, Equatable {
+        public var table: QualifiedTableName
+        public var reason: String
+    }
+
+    /// `serverTables`: each table in the configured database, by name, with its engine.
+    public static func scope(for config: Configuration, serverTables: [String: String]) -> Scope {
+        let database = SQLIdentifier(config.clickhouse.database)!
+        var overrides: [QualifiedTableName: TableRetention] = [:]
+        for entry in config.retention.tables { overrides[entry.qualified(defaultDatabase: database)] = entry }
+        var scope = Scope(rules: [])
+        for (name, engine) in serverTables.sorted(by: { $0.key < $1.key }) {
+            guard let identifier = SQLIdentifier(name) else { continue }
+            let table = QualifiedTableName(database: database, table: identifier)
+            let override = overrides.removeValue(forKey: table)
+            if let rule = rule(for: table, engine: engine, override: override, config: config, untouched: &scope.untouched) {
+                scope.rules.append(rule)
+            }
+        }
+        let system = SQLIdentifier("system")!
+        scope.rules += SystemLogTables.dateColumns.map { entry in
+            let table = QualifiedTableName(database: system, table: SQLIdentifier(entry.table)!)
+            let override = overrides.removeValue(forKey: table)
+            return RetentionRule(table: table, column: override?.column ?? SQLIdentifier(entry.column)!,
+                                 days: override?.days ?? config.retention.systemLogDays, kind: .systemLog,
+                                 reason: override == nil ? "ClickHouse's own log (retention.systemLogDays)" : "ClickHouse's own log (retention.tables)")
+        }
+        // Named in retention.tables but not on the server (or in another database): the plan says so.
+        for entry in config.retention.tables {
+            let table = entry.qualified(defaultDatabase: database)
+            guard overrides.removeValue(forKey: table) != nil,
+                  let column = entry.column ?? LangfuseTables.timeColumn(of: table.table.name).flatMap(SQLIdentifier.init) else { continue }
+            scope.rules.append(RetentionRule(table: table, column: column, days: entry.days, kind: .configured, reason: "retention.tables"))
+        }
+        return scope
+    }
+
+    private static func rule(for table: QualifiedTableName, engine: String, override: TableRetention?, config: Configuration,
+                             untouched: inout [Untouched]) -> RetentionRule? {
+        let entry = LangfuseTables.entry(named: table.table.name)
+        switch entry?.role {
+        case .expire(let column):
+            return RetentionRule(table: table, column: override?.column ?? SQLIdentifier(column)!, days: override?.days ?? config.retention.appDays,
+                                 kind: .app, reason: "\(entry!.holds) (\(override == nil ? "retention.appDays" : "retention.tables"))")
+        case .expireWhenConfigured(let column, let reason):
+            guard let override else {
+                untouched.append(Untouched(table: table, reason: reason))
+                return nil
+            }
+            return RetentionRule(table: table, column: override.column ?? SQLIdentifier(column)!, days: override.days, kind: .configured,
+                                 reason: "\(entry!.holds) (retention.tables)")
+        case .keep(let reason):
+            untouched.append(Untouched(table: table, reason: reason))
+            return nil
+        case nil:
+            if let override, let column = override.column {
+                return RetentionRule(table: table, column: column, days: override.days, kind: .configured, reason: "retention.tables")
+            }
+            untouched.append(Untouched(table: table, reason: engine.hasSuffix("MergeTree")
+                ? "not one of Langfuse's tables: left alone (name it in retention.tables to expire it)"
+                : "\(engine): holds no rows of its own"))
+            return nil
+        }
+    }
+
+    /// The rules for a server holding every table Langfuse v3 and v4 expire (the script in `sql/`).
+    public static func defaultRules(for config: Configuration) -> [RetentionRule] {
+        scope(for: config, serverTables: Dictionary(uniqueKeysWithValues: LangfuseTables.expiring.map { ($0.table, "ReplacingMergeTree") })).rules
+    }
+
+    /// Whether lfmaint knows this table's time column (so an override may leave out the column).
     public static func hasBuiltInRule(_ override: TableRetention, database: String) -> Bool {
         let qualified = override.qualified(defaultDatabase: SQLIdentifier(database)!)
         if qualified.database.name == "system" { return SystemLogTables.names.contains(qualified.table.name) }
-        return qualified.database.name == database && appTables.contains { $0.table == qualified.table.name }
+        return qualified.database.name == database && LangfuseTables.timeColumn(of: qualified.table.name) != nil
+    }
+
+    /// Why `retention.tables` may not name this table: it holds data lfmaint never deletes.
+    public static func refusal(for override: TableRetention, database: String) -> String? {
+        let qualified = override.qualified(defaultDatabase: SQLIdentifier(database)!)
+        guard qualified.database.name == database, case .keep(let reason)? = LangfuseTables.entry(named: qualified.table.name)?.role else {
+            return nil
+        }
+        return reason
     }
 }

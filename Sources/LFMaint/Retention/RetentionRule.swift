@@ -1,7 +1,7 @@
 /// How long one table keeps its rows: expire rows once `column` is older than `days`.
 public struct RetentionRule: Sendable, Equatable {
     public enum Kind: String, Sendable {
-        /// Langfuse's time-partitioned tables (traces, observations, scores).
+        /// Langfuse's event tables (`LangfuseTables`: traces, observations, scores, events_full, events_core).
         case app
         /// ClickHouse's own `system.*_log` tables.
         case systemLog
@@ -16,11 +16,14 @@ public struct RetentionRule: Sendable, Equatable {
     public var column: SQLIdentifier
     public var days: Int
     public var kind: Kind
+    /// Why the table has this rule, for `ttl plan`: what it holds and the setting its days come from.
+    public var reason: String
 
-    public init(table: QualifiedTableName, column: SQLIdentifier, days: Int, kind: Kind) {
+    public init(table: QualifiedTableName, column: SQLIdentifier, days: Int, kind: Kind, reason: String = "") {
         self.table = table
         self.column = column
         self.days = days
         self.kind = kind
+        self.reason = reason
     }
 }

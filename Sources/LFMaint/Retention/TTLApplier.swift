@@ -103,7 +103,7 @@ public struct TTLApplier: Sendable {
                 if let rule = rules.first(where: { $0.table == outcome.row.table }), let table = facts[rule.table] {
                     outcome.verified = planner.plan(rules: [rule], facts: [rule.table: table]).first?.action == TTLPlanRow.Action.none
                 }
-            case .none, .skip:
+            case .none, .skip, .leave:
                 break
             }
             if outcome.status == .applied, !outcome.verified {

@@ -5,6 +5,8 @@ public struct TTLPlanRow: Sendable, Equatable {
         case modify
         case drop
         case skip(String)
+        /// A table lfmaint leaves alone by design (`RetentionPolicy.Untouched`), and why.
+        case leave(String)
 
         public var description: String {
             switch self {
@@ -12,6 +14,7 @@ public struct TTLPlanRow: Sendable, Equatable {
             case .modify: "modify"
             case .drop: "drop"
             case .skip(let reason): "skip: \(reason)"
+            case .leave(let reason): "leave: \(reason)"
             }
         }
 
@@ -25,14 +28,18 @@ public struct TTLPlanRow: Sendable, Equatable {
     /// The exact statements `apply` runs for this row, in order.
     public var statements: [ClickHouseStatement]
     public var totalBytes: Int64?
+    /// Why the table has its rule (`RetentionRule.reason`); nil for tables without one.
+    public var reason: String?
 
-    public init(table: QualifiedTableName, current: String?, desired: String?, action: Action, statements: [ClickHouseStatement] = [], totalBytes: Int64? = nil) {
+    public init(table: QualifiedTableName, current: String?, desired: String?, action: Action, statements: [ClickHouseStatement] = [],
+                totalBytes: Int64? = nil, reason: String? = nil) {
         self.table = table
         self.current = current
         self.desired = desired
         self.action = action
         self.statements = statements
         self.totalBytes = totalBytes
+        self.reason = reason
     }
 }
 

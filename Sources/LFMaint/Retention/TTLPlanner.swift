@@ -13,13 +13,21 @@ public struct TTLPlanner: Sendable {
         self.maxQuerySize = maxQuerySize
     }
 
-    public func plan(rules: [RetentionRule], facts: [QualifiedTableName: TableFacts], rotatedLogs: [TableSize] = []) -> [TTLPlanRow] {
-        rules.map { rule in
+    public func plan(rules: [RetentionRule], facts: [QualifiedTableName: TableFacts], rotatedLogs: [TableSize] = [],
+                     untouched: [RetentionPolicy.Untouched] = []) -> [TTLPlanRow] {
+        let ruled = rules.map { rule in
             guard let table = facts[rule.table] else {
-                return TTLPlanRow(table: rule.table, current: nil, desired: nil, action: .skip("table missing"))
+                return TTLPlanRow(table: rule.table, current: nil, desired: nil, action: .skip("table missing"), reason: rule.reason)
             }
-            return plan(rule, table)
-        } + rotatedLogs.map(plan)
+            var row = plan(rule, table)
+            row.reason = rule.reason
+            return row
+        }
+        let left = untouched.map { entry in
+            TTLPlanRow(table: entry.table, current: facts[entry.table].flatMap { EngineClauses(engineFull: $0.engineFull).ttl }, desired: nil,
+                       action: .leave(entry.reason), totalBytes: facts[entry.table]?.totalBytes)
+        }
+        return ruled + left + rotatedLogs.map(plan)
     }
 
     func plan(_ rule: RetentionRule, _ table: TableFacts) -> TTLPlanRow {

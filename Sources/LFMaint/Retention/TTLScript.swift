@@ -3,16 +3,16 @@
 /// cannot disagree; a test compares the file with this rendering.
 public enum TTLScript {
     public static func render(config: Configuration = Configuration()) -> String {
-        let rules = RetentionPolicy.rules(for: config)
+        let rules = RetentionPolicy.defaultRules(for: config)
         var facts: [QualifiedTableName: TableFacts] = [:]
         for rule in rules {
-            let type = rule.kind == .app ? "DateTime64(3)" : "Date"
+            let type = rule.kind == .systemLog ? "Date" : rule.table.table.name.hasPrefix("events_") ? "DateTime64(6)" : "DateTime64(3)"
             facts[rule.table] = TableFacts(table: rule.table, engine: "MergeTree", engineFull: "MergeTree",
                                            partitionKey: "toYYYYMM(\(rule.column.name))", columnTypes: [rule.column.name: type], totalBytes: 0)
         }
         let rows = TTLPlanner().plan(rules: rules, facts: facts)
         var lines = [
-            "-- lfmaint's default retention for a self-hosted Langfuse v3 ClickHouse (generated from the",
+            "-- lfmaint's default retention for a self-hosted Langfuse v3 or v4 ClickHouse (generated from the",
             "-- built-in policy; `lfmaint ttl apply` runs the same statements, only where they are needed).",
             "--",
             "-- App tables keep \(config.retention.appDays) days, system logs \(config.retention.systemLogDays) days. Nothing is rewritten now:",
@@ -20,8 +20,9 @@ public enum TTLScript {
             "-- expiry drop whole parts instead of rewriting them (so a part lives until its newest row expires).",
             "--",
             "-- Run by hand: clickhouse-client --multiquery --ignore-error < sql/clickhouse-ttl.sql",
-            "-- (--ignore-error: system logs that are not enabled on your server do not exist, and metric_log's",
-            "-- definition can be too large to ALTER; set its TTL in the server config instead).",
+            "-- (--ignore-error: tables your Langfuse version lacks, events_* before v4, and system logs your server",
+            "-- does not enable do not exist, and metric_log's definition can be too large to ALTER; set its TTL in",
+            "-- the server config instead). blob_storage_file_log is left out: it indexes the S3 files Langfuse deletes.",
             "-- Clustered installs (CLICKHOUSE_CLUSTER_ENABLED=true): add ON CLUSTER default after each table name.",
         ]
         var kind: RetentionRule.Kind?

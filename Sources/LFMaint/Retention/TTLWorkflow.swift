@@ -1,13 +1,13 @@
 /// `ttl plan` and `ttl apply` from configuration to outcome: rules from config, facts from the
 /// server, a plan, and (for apply) the changes and their verification.
 public struct TTLWorkflow: Sendable {
+    public let config: Configuration
     public let client: ClickHouseClient
-    public let rules: [RetentionRule]
     public let dropRotatedLogs: Bool
 
     public init(config: Configuration, client: ClickHouseClient, dropRotatedLogs: Bool) {
+        self.config = config
         self.client = client
-        self.rules = RetentionPolicy.rules(for: config)
         self.dropRotatedLogs = dropRotatedLogs
     }
 
@@ -16,15 +16,17 @@ public struct TTLWorkflow: Sendable {
     }
 
     public func apply(materialize: Bool, log: StatementLog = StatementLog()) async throws -> [TTLApplyOutcome] {
-        let (planner, rows) = try await planWithPlanner()
-        return try await TTLApplier(client: client, planner: planner, log: log).apply(rows, rules: rules, materialize: materialize)
+        let (planner, scope, rows) = try await planWithPlanner()
+        return try await TTLApplier(client: client, planner: planner, log: log).apply(rows, rules: scope.rules, materialize: materialize)
     }
 
-    private func planWithPlanner() async throws -> (planner: TTLPlanner, rows: [TTLPlanRow]) {
+    private func planWithPlanner() async throws -> (planner: TTLPlanner, scope: RetentionPolicy.Scope, rows: [TTLPlanRow]) {
         try await client.require(.ttl)
+        try await client.requireClusterReady()
         let reader = SystemCatalog(client: client)
         let planner = TTLPlanner(cluster: client.cluster, dropRotatedLogs: dropRotatedLogs, maxQuerySize: try await reader.maxQuerySize())
-        let facts = try await reader.facts(for: rules.map(\.table))
-        return (planner, planner.plan(rules: rules, facts: facts, rotatedLogs: try await reader.rotatedLogs()))
+        let scope = RetentionPolicy.scope(for: config, serverTables: try await reader.tableEngines(in: SQLIdentifier(config.clickhouse.database)!))
+        let facts = try await reader.facts(for: scope.rules.map(\.table) + scope.untouched.map(\.table))
+        return (planner, scope, planner.plan(rules: scope.rules, facts: facts, rotatedLogs: try await reader.rotatedLogs(), untouched: scope.untouched))
     }
 }

@@ -1,18 +1,15 @@
 /// Which volumes to sample: the configured ones, else one per configured component with the names
-/// Langfuse's Helm chart gives them; plus any `--statfs NAME=PATH`.
+/// Langfuse's installation gives them (`LangfuseDeployment`); plus any `--statfs NAME=PATH`.
 public enum SampleTargets {
     public static func volumes(config: Configuration, statfs: [String] = []) throws -> [VolumeSettings] {
         var volumes = config.volumes
         if volumes.isEmpty {
-            volumes.append(VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse,
-                                          pvc: "data-langfuse-clickhouse-shard0-0", pod: "langfuse-clickhouse-shard0-0"))
-            if config.postgres != nil {
-                volumes.append(VolumeSettings(name: "postgres", component: .postgres, source: .postgres,
-                                              pvc: "data-langfuse-postgresql-0", pod: "langfuse-postgresql-0"))
-            }
-            if config.redis != nil {
-                volumes.append(VolumeSettings(name: "redis", component: .redis, source: .redis,
-                                              pvc: "redis-data-langfuse-redis-primary-0", pod: "langfuse-redis-primary-0"))
+            let components: [VolumeSettings.Component] = [.clickhouse] + (config.postgres == nil ? [] : [.postgres])
+                + (config.redis == nil ? [] : [.redis])
+            volumes = components.map { component in
+                let names = config.deployment.names(of: component)
+                return VolumeSettings(name: component.rawValue, component: component, source: VolumeSettings.Source(rawValue: component.rawValue)!,
+                                      pvc: names.pvc, pod: names.pod)
             }
         }
         for flag in statfs {

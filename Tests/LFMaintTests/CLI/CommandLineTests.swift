@@ -106,4 +106,13 @@ struct CommandLineTests {
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String]
         #expect(object?["version"]?.isEmpty == false)
     }
+
+    @Test(arguments: [["--config", "/nonexistent/lfmaint.yaml", "ttl", "plan"], ["ttl", "--config=/nonexistent/lfmaint.yaml", "plan"],
+                      ["ttl", "plan", "--config", "/nonexistent/lfmaint.yaml"], ["--log-level", "debug", "--config", "/nonexistent/lfmaint.yaml", "cleanup"]])
+    func globalOptionsWorkBeforeAndAfterTheSubcommand(arguments: [String]) throws {
+        let result = try run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/nonexistent/lfmaint.yaml: cannot read the config file"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Unknown option"))
+    }
 }

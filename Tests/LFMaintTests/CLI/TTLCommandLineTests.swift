@@ -14,7 +14,7 @@ struct TTLCommandLineTests {
         #expect(plan.status == 4, "\(plan.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [[String: Any]])
         let traces = try #require(rows.first { $0["table"] as? String == "\(fixture.database).traces" })
-        #expect(Set(traces.keys) == ["table", "current", "desired", "action", "statement"])
+        #expect(Set(traces.keys) == ["table", "current", "desired", "action", "reason", "statement"])
         #expect(traces["action"] as? String == "modify")
         #expect((traces["statement"] as? String)?.contains("MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY") == true)
 
@@ -34,5 +34,24 @@ struct TTLCommandLineTests {
         let lastLine = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
         #expect(lastLine.hasPrefix("lfmaint: cannot connect to http://127.0.0.1:"), "\(result.stderr)")
         #expect(!result.stderr.contains("hunter2"))
+    }
+
+    /// Langfuse's default (CLICKHOUSE_CLUSTER_ENABLED unset is true) against a single server.
+    @Test(arguments: [["ttl", "plan"], ["ttl", "apply"], ["cleanup", "--threshold", "1"]])
+    func clusterModeOnASingleServerIsExit2InOneLineBeforeAnyStatement(arguments: [String]) async throws {
+        let fixture = try await LangfuseFixture.make("clusteroff", rows: 10)
+        defer { Task { await fixture.drop() } }
+        var environment = fixture.environment
+        environment.removeValue(forKey: "CLICKHOUSE_CLUSTER_ENABLED")
+        let before = try await fixture.scalar("SELECT groupArray((name, engine_full)) FROM system.tables WHERE database = '\(fixture.database)'")
+        let start = ContinuousClock.now
+        let result = try cli.run(arguments, environment: environment)
+        #expect(ContinuousClock.now - start < .seconds(1))
+        #expect(result.status == 2, "\(result.stdout)\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n").filter { !$0.contains("\"level\"") && !$0.hasPrefix("20") }
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("CLICKHOUSE_CLUSTER_ENABLED") && result.stderr.contains("cluster \"default\" is not in system.clusters"))
+        #expect(!result.stderr.contains("\"event\":\"statement\""))
+        #expect(try await fixture.scalar("SELECT groupArray((name, engine_full)) FROM system.tables WHERE database = '\(fixture.database)'") == before)
     }
 }

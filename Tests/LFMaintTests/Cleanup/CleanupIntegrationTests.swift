@@ -17,7 +17,7 @@ struct CleanupIntegrationTests {
         var config = fixture.config
         config.cleanup.thresholdPercent = 2
         config.cleanup.targetPercent = 1
-        let rules = RetentionPolicy.rules(for: config)
+        let rules = RetentionPolicy.defaultRules(for: config)
         let volume = VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse)
         return (CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules)),
                 try await CleanupStateReader(client: fixture.client).state(rules: rules),

@@ -16,7 +16,7 @@ struct CleanupPlannerTests {
         config.clickhouse.clusterEnabled = false
         config.cleanup.floorDays = floor
         config.retention.appDays = appDays
-        return CleanupPlanner(policy: CleanupPolicy(config: config, rules: RetentionPolicy.rules(for: config)))
+        return CleanupPlanner(policy: CleanupPolicy(config: config, rules: RetentionPolicy.defaultRules(for: config)))
     }
 
     /// A partition whose rows span from `from` to `to` days ago (system logs by day, app tables by second).
@@ -43,7 +43,7 @@ struct CleanupPlannerTests {
         #expect(steps[0].statementText == "DROP TABLE IF EXISTS `system`.`query_log_0` SYNC")
         #expect(steps[1].statementText == "ALTER TABLE `system`.`query_log` DROP PARTITION ID '202607'")
         #expect(steps[3].statementText == "DELETE FROM `default`.`traces` IN PARTITION ID '202610' WHERE `timestamp` < toDateTime(\(Self.now - 30 * Self.day)); "
-            + "OPTIMIZE TABLE `default`.`traces` PARTITION ID '202610' FINAL")
+            + "ALTER TABLE `default`.`traces` APPLY DELETED MASK IN PARTITION ID '202610' SETTINGS mutations_sync = 2")
         #expect(steps[3].requiredFreeBytes == 2000)
         // The later tier's delete in the same partition is estimated for what it adds, not again from the start.
         #expect(steps[3].estimatedBytes + steps[4].estimatedBytes <= 1000)

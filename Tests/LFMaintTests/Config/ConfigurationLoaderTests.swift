@@ -180,7 +180,7 @@ struct ConfigurationLoaderTests {
         ("retention: {tables: [{table: 'traces; DROP TABLE x', days: 3}]}", "config error: retention.tables[0].table: \"traces; DROP TABLE x\" is not a valid"),
         ("retention: {tables: [{table: traces, column: 'ts`', days: 3}]}", "config error: retention.tables[0].column:"),
         ("retention: {tables: [{table: traces, days: 0}]}", "config error: retention.tables[0].days: must be at least 1, got 0"),
-        ("retention: {tables: [{table: event_log, days: 3}]}", "config error: retention.tables[0].column: is required for event_log"),
+        ("retention: {tables: [{table: audit_log, days: 3}]}", "config error: retention.tables[0].column: is required for audit_log"),
         ("retention: {appDays: 5}", "config error: retention.appDays: keeps 5 days, under cleanup.floorDays (7), the age the cleanup never deletes under"),
         ("retention: {tables: [{table: traces, days: 3}]}", "config error: retention.tables[0].days: keeps 3 days, under cleanup.floorDays (7)"),
         ("retention: {tables: [{table: system.custom_log, column: event_date, days: 3}]}",

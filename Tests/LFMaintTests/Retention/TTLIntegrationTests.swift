@@ -24,7 +24,7 @@ struct TTLIntegrationTests {
         let workflow = TTLWorkflow(config: fixture.config, client: fixture.client, dropRotatedLogs: false)
 
         let plan = try await workflow.plan().filter { $0.table.database.name == fixture.database }
-        #expect(plan.map(\.table.table.name) == ["traces", "observations", "scores", "event_log"])
+        #expect(plan.map(\.table.table.name) == ["event_log", "observations", "scores", "traces"])
         #expect(plan.allSatisfy { $0.action == .modify })
 
         let lines = Mutex<[String]>([])

@@ -1,0 +1,59 @@
+import Foundation
+
+/// How Langfuse was installed, which decides the names its volumes and pods have: Helm chart v1
+/// (bitnami subcharts), chart v2 (the ClickHouse operator) or the single-node docker compose file.
+/// The names label the default volumes (`PVCName`, `PodName`), so they match what `kubectl get pvc` shows.
+public struct LangfuseDeployment: Sendable, Equatable {
+    public enum Chart: String, Sendable, CaseIterable {
+        case v1, v2, compose
+    }
+
+    public var chart: Chart
+    /// The Helm release name every chart name starts with (`helm install <release> langfuse/langfuse`).
+    public var release: String
+
+    public static let defaultRelease = "langfuse"
+
+    public init(chart: Chart, release: String = LangfuseDeployment.defaultRelease) {
+        self.chart = chart
+        self.release = release
+    }
+
+    /// Helm's rule for release names: a DNS label of at most 53 characters.
+    public static func isReleaseName(_ name: String) -> Bool {
+        let allowed = name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        return (1...53).contains(name.count) && allowed && name.first != "-" && name.last != "-"
+    }
+
+    /// Read off the ClickHouse URL each chart gives Langfuse: `<release>-clickhouse-headless` is chart v2,
+    /// `<release>-clickhouse` chart v1, `localhost` or `clickhouse` docker compose; anything else chart v1.
+    public static func inferred(fromClickHouseURL url: String) -> LangfuseDeployment {
+        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        if host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "clickhouse" {
+            return LangfuseDeployment(chart: .compose)
+        }
+        let service = String(host.prefix { $0 != "." })
+        for (suffix, chart) in [("-clickhouse-headless", Chart.v2), ("-clickhouse", Chart.v1)] where service.hasSuffix(suffix) {
+            let release = String(service.dropLast(suffix.count))
+            if isReleaseName(release) { return LangfuseDeployment(chart: chart, release: release) }
+        }
+        return LangfuseDeployment(chart: .v1)
+    }
+
+    /// The first replica's volume of each component: (PVC, pod). Compose has docker volumes and
+    /// services, and Redis keeps no volume there.
+    public func names(of component: VolumeSettings.Component) -> (pvc: String?, pod: String) {
+        let r = release
+        switch (chart, component) {
+        case (.v1, .clickhouse): return ("data-\(r)-clickhouse-shard0-0", "\(r)-clickhouse-shard0-0")
+        case (.v1, .postgres): return ("data-\(r)-postgresql-0", "\(r)-postgresql-0")
+        case (.v1, .redis): return ("valkey-data-\(r)-redis-primary-0", "\(r)-redis-primary-0")
+        case (.v2, .clickhouse): return ("clickhouse-storage-volume-\(r)-clickhouse-0-0-0", "\(r)-clickhouse-0-0-0")
+        case (.v2, .postgres): return ("postgres-data-\(r)-postgresql-0", "\(r)-postgresql-0")
+        case (.v2, .redis): return ("\(r)-redis", "\(r)-redis")
+        case (.compose, .clickhouse): return ("langfuse_clickhouse_data", "clickhouse")
+        case (.compose, .postgres): return ("langfuse_postgres_data", "postgres")
+        case (.compose, .redis): return (nil, "redis")
+        }
+    }
+}
