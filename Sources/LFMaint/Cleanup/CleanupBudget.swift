@@ -6,8 +6,11 @@ public struct CleanupBudget: Sendable, Equatable {
         case run
         /// Not needed now; left out of the report unless asked for.
         case notNeeded(String)
-        /// Needed but not allowed: a cap, the free space, a busy table.
+        /// Needed but not allowed: the free space, a busy table.
         case refused(String)
+        /// A cap would be passed: this step and every one after it are refused, so that a younger or
+        /// smaller step never goes in place of an older one that did not fit.
+        case capReached(String)
     }
 
     /// Every ALTER, TRUNCATE or OPTIMIZE reserves 1 MiB first; under this much free, only DROP TABLE works.
@@ -25,6 +28,8 @@ public struct CleanupBudget: Sendable, Equatable {
     /// Estimated bytes of every step that reached the server (failed ones too: a timed-out statement may still run).
     public private(set) var removedBytes: Int64 = 0
     public private(set) var droppedPartitions = 0
+    /// Set once a cap refused a step; every later step is refused with it.
+    public private(set) var capReachedReason: String?
 
     public init(used: Int64, free: Int64, total: Int64, policy: CleanupPolicy) {
         self.used = used
@@ -40,7 +45,16 @@ public struct CleanupBudget: Sendable, Equatable {
     public var expectedUsage: Double { Double(used - pendingRelief) / Double(total) * 100 }
     public var reachedTarget: Bool { expectedUsage < Double(targetPercent) }
 
-    public func verdict(for step: CleanupStep, busy: Bool, waitMutations: Bool) -> Verdict {
+    /// Whether the step may run now. A cap that refuses a step stays reached for the rest of the run.
+    public mutating func verdict(for step: CleanupStep, busy: Bool, waitMutations: Bool) -> Verdict {
+        let verdict = uncappedVerdict(for: step, busy: busy, waitMutations: waitMutations)
+        if case .capReached(let reason) = verdict, capReachedReason == nil {
+            capReachedReason = reason.components(separatedBy: ",").first ?? reason
+        }
+        return verdict
+    }
+
+    private func uncappedVerdict(for step: CleanupStep, busy: Bool, waitMutations: Bool) -> Verdict {
         if reachedTarget {
             let pending = pendingRelief > 0 ? ", counting \(ByteCount.readable(pendingRelief)) of outdated parts still to be removed" : ""
             return .notNeeded("not needed: usage is \(Percent.text(expectedUsage)) before it\(pending), under the target \(targetPercent)%")
@@ -48,12 +62,15 @@ public struct CleanupBudget: Sendable, Equatable {
         if step.onlyWithoutHeadroom, free >= Self.minimumHeadroomBytes {
             return .notNeeded("not needed: the disk has \(ByteCount.readable(free)) free, enough headroom for the steps below")
         }
+        if let capReachedReason {
+            return .capReached("\(capReachedReason) at an earlier step")
+        }
         if step.action == .dropPartition, droppedPartitions >= maxPartitions {
-            return .refused("cap reached: \(maxPartitions) partitions per run")
+            return .capReached("cap reached: \(maxPartitions) partitions per run")
         }
         // A step estimated at nothing may still remove rows: it counts as a byte at least.
         if let cap = maxDropBytes, removedBytes + max(step.estimatedBytes, 1) > cap {
-            return .refused("cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run, \(ByteCount.readable(removedBytes)) used, "
+            return .capReached("cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run, \(ByteCount.readable(removedBytes)) used, "
                 + "this step \(ByteCount.readable(step.estimatedBytes))")
         }
         if step.action.rewritesParts, busy, !waitMutations {

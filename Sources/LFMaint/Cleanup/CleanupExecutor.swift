@@ -86,7 +86,7 @@ public struct CleanupExecutor: Sendable {
                 outcome.reason = reason
                 run.outcomes.append(outcome)
                 continue
-            case .refused(let reason):
+            case .refused(let reason), .capReached(let reason):
                 outcome.reason = reason
                 run.outcomes.append(outcome)
                 continue

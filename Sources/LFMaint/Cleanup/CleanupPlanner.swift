@@ -1,8 +1,8 @@
 /// Orders every step that could free space, cheapest and least valuable first:
 /// rotated logs, live system logs (only without headroom), system log partitions past their retention
 /// and then down to their 1-day floor, then for each app retention tier (30 → 21 → 14 → 7 days, never
-/// under the floor) whole expired partitions and the expired rows of each partition straddling the
-/// cutoff. Pure: the same state always gives the same plan.
+/// under the floor) whole expired partitions, oldest first, and the expired rows of each partition
+/// straddling the cutoff. Pure: the same state always gives the same plan.
 public struct CleanupPlanner: Sendable {
     public static let day: Int64 = 86_400
     public var policy: CleanupPolicy
@@ -62,7 +62,11 @@ public struct CleanupPlanner: Sendable {
                     reason: "partition \(partition.partition): every row older than \(days) days"))
             }
         }
-        return steps
+        // Oldest rows first, whatever table holds them; then the larger partition.
+        func order(_ step: CleanupStep) -> (Int64, Int64, String, String) {
+            (step.column?.rowsEnd(newest: step.newestValue ?? 0) ?? 0, -step.estimatedBytes, step.table.description, step.partitionID?.description ?? "")
+        }
+        return steps.sorted { order($0) < order($1) }
     }
 
     /// The rows past the cutoff in each partition that straddles it, one partition at a time.
@@ -74,7 +78,7 @@ public struct CleanupPlanner: Sendable {
             for partition in state.partitions where partition.table == rule.table && partition.column.name == rule.column
                 && !dropped.contains("\(rule.table)#\(partition.partitionID)") {
                 guard let bound = partition.column.bound(before: cutoff), let older = Self.share(of: partition, before: bound) else { continue }
-                    let key = "\(rule.table)#\(partition.partitionID)"
+                let key = "\(rule.table)#\(partition.partitionID)"
                 let estimate = Int64(Double(partition.bytes) * max(0, older - deletedShare[key, default: 0]))
                 deletedShare[key] = older
                 var step = CleanupStep(

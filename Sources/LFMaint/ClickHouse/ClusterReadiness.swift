@@ -12,6 +12,12 @@ public struct ClusterReadiness: Sendable, Equatable {
     /// the server's refusal when it cannot.
     public var ddlQueueError: String?
 
+    public init(clusters: [String], databaseEngine: String?, ddlQueueError: String?) {
+        self.clusters = clusters
+        self.databaseEngine = databaseEngine
+        self.ddlQueueError = ddlQueueError
+    }
+
     /// nil when `ON CLUSTER name` can run; otherwise why not, as one line naming the variables to fix.
     public func refusal(cluster name: String) -> ConfigError? {
         let problem: String

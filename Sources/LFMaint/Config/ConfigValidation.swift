@@ -61,15 +61,14 @@ enum ConfigValidation {
         }
         try days(config.retention.appDays, key: "retention.appDays")
         try days(config.retention.systemLogDays, key: "retention.systemLogDays")
-        for (index, entry) in config.retention.tables.enumerated() { try days(entry.days, key: "retention.tables[\(index)].days") }
         for (index, entry) in config.retention.tables.enumerated() {
+            let key = "retention.tables[\(index)]"
+            try days(entry.days, key: key + ".days")
             if let reason = RetentionPolicy.refusal(for: entry, database: config.clickhouse.database) {
-                throw ConfigError(key: "retention.tables[\(index)]", "\(entry.table.name) is never expired by lfmaint: \(reason)")
+                throw ConfigError(key: key, "\(entry.table.name) is never expired by lfmaint: \(reason)")
             }
-        }
-        for (index, entry) in config.retention.tables.enumerated() where entry.column == nil {
-            guard RetentionPolicy.hasBuiltInRule(entry, database: config.clickhouse.database) else {
-                throw ConfigError(key: "retention.tables[\(index)].column", "is required for \(entry.table.name), which has no built-in rule")
+            if entry.column == nil, !RetentionPolicy.hasBuiltInRule(entry, database: config.clickhouse.database) {
+                throw ConfigError(key: key + ".column", "is required for \(entry.table.name), which has no built-in rule")
             }
         }
         try percent(config.cleanup.thresholdPercent, key: "cleanup.threshold")

@@ -15,14 +15,18 @@ public enum LangfuseTables {
         public let role: Role
         /// What the table holds, for `ttl plan`.
         public let holds: String
+        /// The time column's type in Langfuse's schema.
+        public var timeType = "DateTime64(3)"
     }
 
     public static let entries: [Entry] = [
         Entry(name: "traces", role: .expire(column: "timestamp"), holds: "traces (v3, v4)"),
         Entry(name: "observations", role: .expire(column: "start_time"), holds: "observations (v3; v4 writes events_* instead)"),
         Entry(name: "scores", role: .expire(column: "timestamp"), holds: "scores (v3, v4)"),
-        Entry(name: "events_full", role: .expire(column: "start_time"), holds: "spans with their input and output (v4)"),
-        Entry(name: "events_core", role: .expire(column: "start_time"), holds: "spans without input and output (v4)"),
+        Entry(name: "events_full", role: .expire(column: "start_time"), holds: "spans with their input and output (v4)",
+              timeType: "DateTime64(6)"),
+        Entry(name: "events_core", role: .expire(column: "start_time"), holds: "spans without input and output (v4)",
+              timeType: "DateTime64(6)"),
         Entry(name: "blob_storage_file_log", role: .expireWhenConfigured(column: "created_at", reason:
             "indexes the S3 files Langfuse deletes with a project or trace; expired, those files stay in the bucket for ever; "
             + "name it in retention.tables to expire it"), holds: "an index of S3 files"),
@@ -49,10 +53,10 @@ public enum LangfuseTables {
     }
 
     /// The tables expired by default, for the script in `sql/` and for tests.
-    public static var expiring: [(table: String, column: String)] {
+    public static var expiring: [(table: String, column: String, type: String)] {
         entries.compactMap { entry in
             guard case .expire(let column) = entry.role else { return nil }
-            return (entry.name, column)
+            return (entry.name, column, entry.timeType)
         }
     }
 }

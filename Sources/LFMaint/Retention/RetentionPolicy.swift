@@ -28,8 +28,9 @@ public enum RetentionPolicy {
             guard let identifier = SQLIdentifier(name) else { continue }
             let table = QualifiedTableName(database: database, table: identifier)
             let override = overrides.removeValue(forKey: table)
-            if let rule = rule(for: table, engine: engine, override: override, config: config, untouched: &scope.untouched) {
-                scope.rules.append(rule)
+            switch decision(for: table, engine: engine, override: override, config: config) {
+            case .expire(let rule): scope.rules.append(rule)
+            case .leave(let reason): scope.untouched.append(Untouched(table: table, reason: reason))
             }
         }
         let system = SQLIdentifier("system")!
@@ -50,31 +51,30 @@ public enum RetentionPolicy {
         return scope
     }
 
-    private static func rule(for table: QualifiedTableName, engine: String, override: TableRetention?, config: Configuration,
-                             untouched: inout [Untouched]) -> RetentionRule? {
+    private enum Decision {
+        case expire(RetentionRule)
+        case leave(reason: String)
+    }
+
+    private static func decision(for table: QualifiedTableName, engine: String, override: TableRetention?, config: Configuration) -> Decision {
         let entry = LangfuseTables.entry(named: table.table.name)
         switch entry?.role {
         case .expire(let column):
-            return RetentionRule(table: table, column: override?.column ?? SQLIdentifier(column)!, days: override?.days ?? config.retention.appDays,
-                                 kind: .app, reason: "\(entry!.holds) (\(override == nil ? "retention.appDays" : "retention.tables"))")
+            return .expire(RetentionRule(table: table, column: override?.column ?? SQLIdentifier(column)!, days: override?.days ?? config.retention.appDays,
+                                         kind: .app, reason: "\(entry!.holds) (\(override == nil ? "retention.appDays" : "retention.tables"))"))
         case .expireWhenConfigured(let column, let reason):
-            guard let override else {
-                untouched.append(Untouched(table: table, reason: reason))
-                return nil
-            }
-            return RetentionRule(table: table, column: override.column ?? SQLIdentifier(column)!, days: override.days, kind: .configured,
-                                 reason: "\(entry!.holds) (retention.tables)")
+            guard let override else { return .leave(reason: reason) }
+            return .expire(RetentionRule(table: table, column: override.column ?? SQLIdentifier(column)!, days: override.days, kind: .configured,
+                                         reason: "\(entry!.holds) (retention.tables)"))
         case .keep(let reason):
-            untouched.append(Untouched(table: table, reason: reason))
-            return nil
+            return .leave(reason: reason)
         case nil:
             if let override, let column = override.column {
-                return RetentionRule(table: table, column: column, days: override.days, kind: .configured, reason: "retention.tables")
+                return .expire(RetentionRule(table: table, column: column, days: override.days, kind: .configured, reason: "retention.tables"))
             }
-            untouched.append(Untouched(table: table, reason: engine.hasSuffix("MergeTree")
+            return .leave(reason: engine.hasSuffix("MergeTree")
                 ? "not one of Langfuse's tables: left alone (name it in retention.tables to expire it)"
-                : "\(engine): holds no rows of its own"))
-            return nil
+                : "\(engine): holds no rows of its own")
         }
     }
 

@@ -6,7 +6,7 @@ public enum TTLScript {
         let rules = RetentionPolicy.defaultRules(for: config)
         var facts: [QualifiedTableName: TableFacts] = [:]
         for rule in rules {
-            let type = rule.kind == .systemLog ? "Date" : rule.table.table.name.hasPrefix("events_") ? "DateTime64(6)" : "DateTime64(3)"
+            let type = rule.kind == .systemLog ? "Date" : LangfuseTables.entry(named: rule.table.table.name)?.timeType ?? "DateTime64(3)"
             facts[rule.table] = TableFacts(table: rule.table, engine: "MergeTree", engineFull: "MergeTree",
                                            partitionKey: "toYYYYMM(\(rule.column.name))", columnTypes: [rule.column.name: type], totalBytes: 0)
         }

@@ -6,9 +6,11 @@ import Testing
 struct TTLCommandLineTests {
     let cli = CommandLineTests()
 
-    @Test func planExits4OnDriftApplyFixesItAndPlanThenExits0() async throws {
-        let fixture = try await LangfuseFixture.make("cli", rows: 100)
+    @Test(arguments: LangfuseFixture.Version.allCases)
+    func planExits4OnDriftApplyFixesItAndPlanThenExits0(version: LangfuseFixture.Version) async throws {
+        let fixture = try await LangfuseFixture.make("cli\(version)", rows: 100, version: version)
         defer { Task { await fixture.drop() } }
+        let datasetRuns = try await fixture.fingerprint(of: "dataset_run_items_rmt")
 
         let plan = try cli.run(["ttl", "plan", "--output", "json"], environment: fixture.environment)
         #expect(plan.status == 4, "\(plan.stderr)")
@@ -17,6 +19,12 @@ struct TTLCommandLineTests {
         #expect(Set(traces.keys) == ["table", "current", "desired", "action", "reason", "statement"])
         #expect(traces["action"] as? String == "modify")
         #expect((traces["statement"] as? String)?.contains("MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY") == true)
+        func row(_ table: String) -> [String: Any]? { rows.first { $0["table"] as? String == "\(fixture.database).\(table)" } }
+        for (table, column, _) in version.expiringTables {
+            #expect(row(table)?["desired"] as? String == "toDateTime(`\(column)`) + INTERVAL 30 DAY", "\(table)")
+        }
+        #expect((row("dataset_run_items_rmt")?["action"] as? String)?.hasPrefix("leave: user-curated") == true)
+        #expect((row("events_full") == nil) == (version == .v3))
 
         let apply = try cli.run(["ttl", "apply"], environment: fixture.environment)
         #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
@@ -26,6 +34,7 @@ struct TTLCommandLineTests {
         let after = try cli.run(["ttl", "plan"], environment: fixture.environment)
         #expect(after.status == 0, "\(after.stdout)")
         #expect(after.stdout.contains("Nothing to change."))
+        #expect(try await fixture.fingerprint(of: "dataset_run_items_rmt") == datasetRuns)
     }
 
     @Test func anUnreachableServerIsExit1WithAClearLine() throws {

@@ -34,20 +34,37 @@ struct CleanupBudgetTests {
         #expect(!budget.reachedTarget, "85% even then: the next step is needed")
     }
 
-    @Test func theDropCapCountsDeletesAndDropsThatReachedTheServer() {
+    @Test func theDropCapCountsDeletesAndDropsThatReachedTheServerAndStopsEveryStepAfterIt() {
         var budget = budget(maxDropGB: 10)
         #expect(budget.verdict(for: step(.dropPartition, gib: 6), busy: false, waitMutations: false) == .run)
         budget.charge(step(.dropPartition, gib: 6))
-        guard case .refused(let reason) = budget.verdict(for: step(.deleteRows, gib: 5), busy: false, waitMutations: false) else {
+        guard case .capReached(let reason) = budget.verdict(for: step(.deleteRows, gib: 5), busy: false, waitMutations: false) else {
             Issue.record("a delete past the cap was allowed")
             return
         }
         #expect(reason.hasPrefix("cap reached: --max-drop-gb 10.00 GiB per run"))
-        #expect(budget.verdict(for: step(.dropPartition, gib: 4), busy: false, waitMutations: false) == .run)
+        guard case .capReached(let later) = budget.verdict(for: step(.dropPartition, gib: 3), busy: false, waitMutations: false) else {
+            Issue.record("a smaller, younger drop went in place of the one the cap refused")
+            return
+        }
+        #expect(later == "cap reached: --max-drop-gb 10.00 GiB per run at an earlier step")
+    }
+
+    @Test func thePartitionCapStopsEveryStepAfterIt() {
+        var policy = CleanupPolicy(config: Configuration(), rules: [])
+        policy.maxPartitions = 1
+        var budget = CleanupBudget(used: 95 * Self.gib, free: 5 * Self.gib, total: 100 * Self.gib, policy: policy)
+        #expect(budget.verdict(for: step(.dropPartition, gib: 1), busy: false, waitMutations: false) == .run)
+        budget.charge(step(.dropPartition, gib: 1))
+        guard case .capReached = budget.verdict(for: step(.dropPartition, gib: 1), busy: false, waitMutations: false),
+              case .capReached = budget.verdict(for: step(.deleteRows, gib: 1), busy: false, waitMutations: false) else {
+            Issue.record("a step ran past the partition cap")
+            return
+        }
     }
 
     @Test func aRewriteNeedsItsFreeSpaceAndAnIdleTable() {
-        let budget = budget()
+        var budget = budget()
         #expect(budget.verdict(for: step(.deleteRows, gib: 1, needs: 6), busy: false, waitMutations: false)
             == .refused("needs 6.00 GiB free to rewrite its partition, the disk has 5.00 GiB"))
         guard case .refused = budget.verdict(for: step(.deleteRows, gib: 1, needs: 1), busy: true, waitMutations: false) else {
@@ -58,7 +75,8 @@ struct CleanupBudgetTests {
     }
 
     @Test func aLiveLogIsDroppedOnlyWhenThereIsNoHeadroom() {
-        guard case .notNeeded = budget().verdict(for: step(.dropTable, gib: 1, onlyWithoutHeadroom: true), busy: false, waitMutations: false) else {
+        var roomy = budget()
+        guard case .notNeeded = roomy.verdict(for: step(.dropTable, gib: 1, onlyWithoutHeadroom: true), busy: false, waitMutations: false) else {
             Issue.record("dropped with headroom")
             return
         }

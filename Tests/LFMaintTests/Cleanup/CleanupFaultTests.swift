@@ -90,7 +90,7 @@ struct CleanupFaultTests {
     func aDiskTooFullForAnyAlterFailsClearlyKeepsEveryRowAndTheNextRunConverges() async throws {
         let volume = try SmallVolume(megabytes: 64)
         let environment = ["CLICKHOUSE_URL": volume.url, "CLICKHOUSE_CLUSTER_ENABLED": "false"]
-        let fixture = try await LangfuseFixture.onEngine(url: volume.url, rows: 20000)
+        let fixture = try await LangfuseFixture.onEngine(url: volume.url, rows: 5000)
         let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
         let before = try await fixture.rowsPerDay(since: bound)
 
@@ -113,7 +113,9 @@ struct CleanupFaultTests {
         #expect(try await fixture.rowsPerDay(since: bound) == before)
 
         // Eight megabytes come free (the operator deleted something, or the volume grew): the next run converges.
-        try handle.truncate(atOffset: try handle.offset() - (8 << 20))
+        let filled = try handle.offset()
+        try #require(filled > 8 << 20, "the filler holds only \(filled) bytes: the fixture left too little room")
+        try handle.truncate(atOffset: filled - (8 << 20))
         try handle.close()
         let floor = try await fixture.bound("INTERVAL 7 DAY")
         let again = try CommandLineTests().run(["cleanup", "--threshold", "50", "--target", "1", "--floor-days", "7"], environment: environment)

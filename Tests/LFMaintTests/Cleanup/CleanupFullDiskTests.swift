@@ -3,16 +3,20 @@ import LFMaint
 import Synchronization
 import Testing
 
-/// The end-to-end case: Langfuse's tables with 120 days of rows fill a small real filesystem past
-/// 92%, and `lfmaint cleanup --threshold 90` brings it under the target without ever raising usage
-/// and without touching a row newer than the floor.
+/// The end-to-end case: Langfuse's tables (v4, most bytes in events_full; and a v3 database) with 120
+/// days of rows fill a small real filesystem past 92%, and `lfmaint cleanup --threshold 90` brings it
+/// under the target without ever raising usage, without touching a row (or a version of one) newer than
+/// the floor, and without touching the dataset runs.
 @Suite("Cleanup on a nearly full filesystem", .serialized,
        .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs scripts/stack.sh up and root (to mount a tmpfs)"))
 struct CleanupFullDiskTests {
-    @Test func cleanupEndsUnderTargetNeverRaisesUsageAndKeepsEveryNewerRow() async throws {
+    @Test(arguments: LangfuseFixture.Version.allCases)
+    func cleanupEndsUnderTargetNeverRaisesUsageAndKeepsEveryNewerRow(version: LangfuseFixture.Version) async throws {
         let volume = try SmallVolume(megabytes: 256)
-        let fixture = try await LangfuseFixture.onEngine(url: volume.url, rows: 0)
+        // Every table with a few rows of every kind (versions, deletes, dataset runs), then the bulk.
+        let fixture = try await LangfuseFixture.onEngine(url: volume.url, rows: 300, version: version)
         let client = fixture.client
+        let datasetTables = ["dataset_run_items_rmt"] + (version == .v3 ? ["dataset_run_items"] : [])
         // The engine's own logs, as on a real server: they hold the megabyte a full disk lacks.
         try await Task.sleep(for: .seconds(1))
         try await client.execute("SYSTEM FLUSH LOGS")
@@ -22,15 +26,7 @@ struct CleanupFullDiskTests {
         // own, and the test measures what lfmaint does to the filesystem.
         try await client.execute("SYSTEM STOP MERGES")
         while volume.usagePercent < 92, batches < 1000 {
-            for (table, column, extra) in [("traces", "timestamp", "name, project_id, event_ts, is_deleted"),
-                                           ("observations", "start_time", "trace_id, project_id, type, name, event_ts, is_deleted")] {
-                let values = extra == "name, project_id, event_ts, is_deleted" ? "'t', 'p', now64(3), 0" : "'x', 'p', 'GENERATION', 'o', now64(3), 0"
-                try await client.execute("""
-                    INSERT INTO default.\(table) (id, \(column), input, \(extra))
-                    SELECT toString(rand64()), now64(3) - toIntervalSecond(rand() % (120 * 86400)), randomPrintableASCII(400), \(values)
-                    FROM numbers(2000)
-                    """)
-            }
+            for statement in Self.fill(version) { try await client.execute(statement) }
             batches += 1
         }
         // What the engine logged about the fill is written now, not during the cleanup.
@@ -41,6 +37,8 @@ struct CleanupFullDiskTests {
         // A fixed bound an hour inside the floor, so the window does not slide while the test runs.
         let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
         let before = try await fixture.rowsPerDay(since: bound)
+        var datasetRuns: [String] = []
+        for table in datasetTables { datasetRuns.append(try await fixture.fingerprint(of: table)) }
 
         // Watch the filesystem every 5 ms while cleanup runs (the run itself takes a few hundred).
         let peak = Mutex(start)
@@ -73,6 +71,18 @@ struct CleanupFullDiskTests {
         #expect(samples.count >= 20, "only \(samples.count) samples: the watch saw too little of the run")
         #expect(peakSeen <= start + 0.05, "usage peaked at \(peakSeen)% from \(start)%: \(samples)")
         #expect(try await fixture.rowsPerDay(since: bound) == before)
+        var datasetRunsAfter: [String] = []
+        for table in datasetTables { datasetRunsAfter.append(try await fixture.fingerprint(of: table)) }
+        #expect(datasetRunsAfter == datasetRuns)
+        // On v4 the space comes mostly from whole partitions of the events tables.
+        if version == .v4 {
+            let done = (report["steps"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "done" }
+            let freed = done.compactMap { $0["freedBytes"] as? Double }.reduce(0, +)
+            let fromEvents = done.filter {
+                ($0["table"] as? String)?.hasPrefix("default.events_") == true && $0["action"] as? String == "drop partition"
+            }.compactMap { $0["freedBytes"] as? Double }.reduce(0, +)
+            #expect(freed > 0 && fromEvents > freed / 2, "events_* partitions freed \(fromEvents) of \(freed) bytes: \(result.stdout)")
+        }
         // What ran is what is reported: the DROP PART statements, not the DROP PARTITION they replaced.
         let steps = try #require(report["steps"] as? [[String: Any]])
         let partByPart = steps.filter { $0["action"] as? String == "drop partition" && $0["status"] as? String == "done" }
@@ -81,5 +91,32 @@ struct CleanupFullDiskTests {
             let statement = $0["statement"] as? String ?? ""
             return statement.contains(" DROP PART '") && !statement.contains("DROP PARTITION")
         })
+    }
+
+    /// One batch of incompressible rows over the last 120 days, as each version of Langfuse writes them:
+    /// v4 spans into events_full (and through the view into events_core) beside a few traces; v3 traces
+    /// and observations.
+    static func fill(_ version: LangfuseFixture.Version) -> [String] {
+        let traces = """
+            INSERT INTO default.traces (id, timestamp, input, name, project_id, event_ts, is_deleted)
+            SELECT toString(rand64()), now64(3) - toIntervalSecond(rand() % (120 * 86400)), randomPrintableASCII(400), 't', 'p', now64(3), 0
+            FROM numbers(\(version == .v4 ? 200 : 2000))
+            """
+        switch version {
+        case .v3:
+            return [traces, """
+                INSERT INTO default.observations (id, start_time, input, trace_id, project_id, type, name, event_ts, is_deleted)
+                SELECT toString(rand64()), now64(3) - toIntervalSecond(rand() % (120 * 86400)), randomPrintableASCII(400), 'x', 'p',
+                       'GENERATION', 'o', now64(3), 0
+                FROM numbers(2000)
+                """]
+        case .v4:
+            return [traces, """
+                INSERT INTO default.events_full (project_id, trace_id, span_id, start_time, name, type, input, output, event_ts, is_deleted)
+                SELECT 'p', toString(rand64() % 100000), toString(rand64()), now64(6) - toIntervalMicrosecond(rand64() % (120 * 86400000000)),
+                       'llm-call', 'GENERATION', hex(randomString(256)), hex(randomString(256)), now64(6), 0
+                FROM numbers(1000)
+                """]
+        }
     }
 }

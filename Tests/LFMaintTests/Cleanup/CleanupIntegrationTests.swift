@@ -39,9 +39,17 @@ struct CleanupIntegrationTests {
         #expect(try await everything(fixture) == before)
     }
 
-    @Test func aRunDownToTheFloorKeepsEveryNewerRowAndExits3() async throws {
-        let fixture = try await LangfuseFixture.make("floor")
+    /// Down to the floor on Langfuse's final schema (v4) and on a v3 database: every version of every newer
+    /// row stays, and the tables lfmaint never expires (dataset runs, the staging table, the S3 file index,
+    /// v3's event_log) are exactly as they were.
+    @Test(arguments: LangfuseFixture.Version.allCases)
+    func aRunDownToTheFloorKeepsEveryNewerRowAndExits3(version: LangfuseFixture.Version) async throws {
+        let fixture = try await LangfuseFixture.make("floor\(version)", version: version)
         defer { Task { await fixture.drop() } }
+        let untouched = ["dataset_run_items_rmt", "blob_storage_file_log"]
+            + (version == .v4 ? ["observations_batch_staging"] : ["dataset_run_items", "event_log", "project_environments"])
+        var fingerprints: [String] = []
+        for table in untouched { fingerprints.append(try await fixture.fingerprint(of: table)) }
         // A fixed bound an hour inside the floor, so the window does not slide while the test runs.
         let bound = try await fixture.bound("INTERVAL 7 DAY + INTERVAL 1 HOUR")
         let before = try await fixture.rowsPerDay(since: bound)
@@ -53,9 +61,15 @@ struct CleanupIntegrationTests {
         try await fixture.settle()
         #expect(try await fixture.rows(before: floorBound) == 0)
         #expect(try await fixture.rowsPerDay(since: bound) == before)
+        var fingerprintsAfter: [String] = []
+        for table in untouched { fingerprintsAfter.append(try await fixture.fingerprint(of: table)) }
+        #expect(fingerprintsAfter == fingerprints, "\(untouched)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let steps = try #require(report["steps"] as? [[String: Any]])
         #expect(steps.contains { $0["action"] as? String == "drop partition" && $0["status"] as? String == "done" })
+        let touched = Set(steps.filter { $0["status"] as? String == "done" }.compactMap { $0["table"] as? String }
+            .filter { $0.hasPrefix(fixture.database + ".") })
+        #expect(touched == Set(version.expiringTables.map { "\(fixture.database).\($0.table)" }))
         #expect(Set(report.keys).isSuperset(of: ["before", "after", "target", "threshold", "steps"]))
     }
 

@@ -50,6 +50,25 @@ struct CleanupPlannerTests {
         #expect(steps[7].bound == .second(Self.now - 7 * Self.day))
     }
 
+    /// Within a tier the oldest rows go first, whichever table holds them (v4's events_* beside traces).
+    @Test func wholePartitionsGoOldestFirstAcrossTables() {
+        let events = QualifiedTableName("default.events_full", defaultDatabase: "default")!
+        let startTime = TimeColumn(name: SQLIdentifier("start_time")!, type: "DateTime64(6)")!
+        func eventsPartition(_ id: String, from: Int64, to: Int64, bytes: Int64) -> PartitionFacts {
+            PartitionFacts(table: events, partition: id, partitionID: PartitionName(id)!, column: startTime,
+                           oldest: Self.now - from * Self.day, newest: Self.now - to * Self.day, bytes: bytes)
+        }
+        let state = CleanupState(now: Self.now, partitions: [
+            partition(traces, "202609", from: 80, to: 50, bytes: 10),
+            partition(traces, "202607", from: 140, to: 110, bytes: 10),
+            eventsPartition("202608", from: 110, to: 80, bytes: 5000),
+            eventsPartition("202607", from: 140, to: 110, bytes: 5000),
+        ])
+        let drops = planner().plan(state).steps.filter { $0.action == .dropPartition }
+        #expect(drops.map { "\($0.table.table.name) \($0.partitionID?.text ?? "-")" }
+            == ["events_full 202607", "traces 202607", "events_full 202608", "traces 202609"])
+    }
+
     @Test func aDateColumnIsCutOnADayThatIsOverEverywhere() throws {
         let daily = QualifiedTableName("default.daily", defaultDatabase: "default")!
         var planner = planner()

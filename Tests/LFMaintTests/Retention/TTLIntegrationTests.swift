@@ -18,33 +18,63 @@ struct TTLIntegrationTests {
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.name, EngineClauses(engineFull: $0.engine_full)) })
     }
 
-    @Test func applySetsExactlyThePlannedTTLsAndASecondApplyChangesNothing() async throws {
-        let fixture = try await LangfuseFixture.make("ttl", configYAML: "retention: {tables: [{table: event_log, column: created_at, days: 14}]}")
+    /// Langfuse's final schema, v4 and a v3 database that stopped before it: every table on the server is
+    /// in the plan, the ones lfmaint expires get exactly their TTL, the others keep what they had.
+    @Test(arguments: LangfuseFixture.Version.allCases)
+    func applySetsExactlyThePlannedTTLsAndASecondApplyChangesNothing(version: LangfuseFixture.Version) async throws {
+        let indexTable = version == .v4 ? "blob_storage_file_log" : "event_log"
+        let fixture = try await LangfuseFixture.make("ttl\(version)", rows: 500,
+                                                     configYAML: "retention: {tables: [{table: \(indexTable), days: 14}]}", version: version)
         defer { Task { await fixture.drop() } }
         let workflow = TTLWorkflow(config: fixture.config, client: fixture.client, dropRotatedLogs: false)
+        let kept = ["dataset_run_items_rmt", "observations_batch_staging"] + (version == .v3 ? ["dataset_run_items"] : [])
+        var untouchedBefore: [String: String] = [:]
+        for table in kept where version == .v4 || table != "observations_batch_staging" {
+            untouchedBefore[table] = try await fixture.scalar("SHOW CREATE TABLE `\(fixture.database)`.\(table)") + (try await fixture.fingerprint(of: table))
+        }
 
         let plan = try await workflow.plan().filter { $0.table.database.name == fixture.database }
-        #expect(plan.map(\.table.table.name) == ["event_log", "observations", "scores", "traces"])
-        #expect(plan.allSatisfy { $0.action == .modify })
+        let expiring = version.expiringTables.map(\.table) + [indexTable]
+        #expect(Set(plan.filter { $0.action == .modify }.map(\.table.table.name)) == Set(expiring))
+        let serverTables = try await fixture.scalar("SELECT groupArray(name) FROM (SELECT name FROM system.tables WHERE database = '\(fixture.database)' ORDER BY name)")
+        #expect("[" + plan.map { "'\($0.table.table.name)'" }.sorted().joined(separator: ",") + "]" == serverTables, "every table the server has")
+        for row in plan where !expiring.contains(row.table.table.name) {
+            guard case .leave(let reason) = row.action, !reason.isEmpty else {
+                Issue.record("\(row.table) should be left alone with a reason, got \(row.action)")
+                continue
+            }
+        }
+        if version == .v4 {
+            let staging = try #require(plan.first { $0.table.table.name == "observations_batch_staging" })
+            #expect(staging.action == .leave("Langfuse's own TTL (48 hours) expires it"))
+        }
 
         let lines = Mutex<[String]>([])
         let outcomes = try await workflow.apply(materialize: false, log: StatementLog { line in lines.withLock { $0.append(line) } })
             .filter { $0.row.table.database.name == fixture.database }
-        #expect(outcomes.count == 4)
+        #expect(Set(outcomes.map(\.row.table.table.name)) == Set(expiring))
         #expect(outcomes.allSatisfy { $0.status == .applied && $0.verified })
         #expect(lines.withLock { $0 }.contains { $0.contains("\"table\":\"\(fixture.database).traces\"") && $0.contains("\"result\":\"ok\"") })
 
         let clauses = try await engineClauses(fixture)
-        #expect(clauses["traces"]?.ttl == "toDateTime(timestamp) + toIntervalDay(30)")
-        #expect(clauses["observations"]?.ttl == "toDateTime(start_time) + toIntervalDay(30)")
-        #expect(clauses["scores"]?.ttl == "toDateTime(timestamp) + toIntervalDay(30)")
-        #expect(clauses["event_log"]?.ttl == "toDateTime(created_at) + toIntervalDay(14)")
-        for table in ["traces", "observations", "scores"] { #expect(clauses[table]?.settings["ttl_only_drop_parts"] == "1") }
-        #expect(clauses["event_log"]?.settings["ttl_only_drop_parts"] == nil, "event_log is not partitioned by time")
+        for (table, column, _) in version.expiringTables {
+            #expect(clauses[table]?.ttl == "toDateTime(\(column)) + toIntervalDay(30)", "\(table)")
+            #expect(clauses[table]?.settings["ttl_only_drop_parts"] == "1", "\(table)")
+        }
+        #expect(clauses[indexTable]?.ttl == "toDateTime(created_at) + toIntervalDay(14)")
+        #expect(clauses[indexTable]?.settings["ttl_only_drop_parts"] == nil, "\(indexTable) is not partitioned by time")
+        if version == .v4 {
+            // Langfuse's own settings on events_full are still there beside lfmaint's.
+            #expect(clauses["events_full"]?.settings["index_granularity_bytes"] != nil)
+            #expect(clauses["observations_batch_staging"]?.ttl == "toDateTime(s3_first_seen_timestamp) + toIntervalHour(48)")
+        }
+        for (table, before) in untouchedBefore {
+            #expect(try await fixture.scalar("SHOW CREATE TABLE `\(fixture.database)`.\(table)") + (try await fixture.fingerprint(of: table)) == before, "\(table)")
+        }
 
         let again = try await workflow.apply(materialize: false).filter { $0.row.table.database.name == fixture.database }
         #expect(again.isEmpty)
-        #expect(try await workflow.plan().filter { $0.table.database.name == fixture.database }.allSatisfy { $0.action == .none })
+        #expect(try await workflow.plan().filter { $0.table.database.name == fixture.database }.allSatisfy { !$0.action.changesSomething })
     }
 
     @Test func materializeRewritesWithinTheFreeSpaceAndKeepsEveryNewerRow() async throws {
@@ -54,9 +84,10 @@ struct TTLIntegrationTests {
         let before = try await fixture.rowsPerDay(since: bound)
         let outcomes = try await TTLWorkflow(config: fixture.config, client: fixture.client, dropRotatedLogs: false).apply(materialize: true)
             .filter { $0.row.table.database.name == fixture.database }
-        #expect(outcomes.count == 3 && outcomes.allSatisfy { $0.status == .applied && $0.verified }, "\(outcomes.map { $0.message ?? "" })")
+        let expiring = fixture.version.expiringTables.count
+        #expect(outcomes.count == expiring && outcomes.allSatisfy { $0.status == .applied && $0.verified }, "\(outcomes.map { $0.message ?? "" })")
         try await fixture.settle()
-        #expect(try await fixture.scalar("SELECT count() FROM system.mutations WHERE database = '\(fixture.database)' AND command LIKE '%MATERIALIZE TTL%'") == "3")
+        #expect(try await fixture.scalar("SELECT count() FROM system.mutations WHERE database = '\(fixture.database)' AND command LIKE '%MATERIALIZE TTL%'") == String(expiring))
         #expect(try await fixture.rowsPerDay(since: bound) == before)
     }
 
@@ -67,16 +98,17 @@ struct TTLIntegrationTests {
         // Rows newer than the cutoff plus a margin, counted per day: the margin keeps rows that cross
         // the cutoff while the test runs out of the comparison.
         let bound = try await fixture.bound("INTERVAL 30 DAY + INTERVAL 1 HOUR")
-        let before = try await fixture.rowsPerDay(since: bound)
-        for (table, column) in LangfuseFixture.appTables {
+        // OPTIMIZE FINAL keeps only the newest version of each row: compared is what Langfuse reads.
+        let before = try await fixture.rowsPerDay(since: bound, final: true)
+        for (table, column, _) in fixture.version.expiringTables {
             #expect(try await fixture.scalar("SELECT countIf(\(column) < now() - INTERVAL 30 DAY) > 0 FROM \(db).\(table)") == "1")
         }
         _ = try await TTLWorkflow(config: fixture.config, client: fixture.client, dropRotatedLogs: false).apply(materialize: false)
-        for (table, column) in LangfuseFixture.appTables {
+        for (table, column, _) in fixture.version.expiringTables {
             try await fixture.client.execute("OPTIMIZE TABLE \(db).\(table) FINAL")
             #expect(try await fixture.scalar("SELECT countIf(\(column) < now() - INTERVAL 30 DAY) FROM \(db).\(table)") == "0")
         }
-        #expect(try await fixture.rowsPerDay(since: bound) == before, "rows newer than the TTL changed")
+        #expect(try await fixture.rowsPerDay(since: bound, final: true) == before, "rows newer than the TTL changed")
     }
 
     @Test func rotatedLogsAreOnlyDroppedWhenAskedAndNothingElseIs() async throws {
