@@ -11,7 +11,7 @@ public enum AgentService {
 
     public static func run(_ work: AgentWork, listen: ListenAddress) async throws {
         let (runs, runsInput) = AsyncStream.makeStream(of: SampleRun.self, bufferingPolicy: .bufferingNewest(1))
-        let endpoints = try await EndpointsService(status: work.status, listen: listen, intervalSeconds: work.config.agent.intervalSeconds)
+        let endpoints = try EndpointsService(status: work.status, listen: listen, intervalSeconds: work.config.agent.intervalSeconds)
         var configuration = ServiceGroupConfiguration(
             services: [endpoints, SamplerService(work: work, runs: runsInput), GuardService(work: work, runs: runs), RetentionService(work: work)],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// Watches the sampler's runs and starts a ClickHouse cleanup when a volume's guard says so. On
 /// SIGTERM a running cleanup is cancelled: it stops between steps (a statement already sent is left
 /// to the server, which runs it atomically or not at all) and releases its lock.
-struct GuardService: Service {
+struct GuardService: Service, CustomStringConvertible {
+    var description: String { "guard" }
     let work: AgentWork
     let runs: AsyncStream<SampleRun>
 

@@ -3,7 +3,8 @@ import LFMaint
 import ServiceLifecycle
 
 /// Every `ttlIntervalSeconds`: plan the TTLs, apply drift with `autoApplyTTL`, report it otherwise.
-struct RetentionService: Service {
+struct RetentionService: Service, CustomStringConvertible {
+    var description: String { "retention" }
     let work: AgentWork
     private let logger = Logger(label: "lfmaint.agent")
 

@@ -3,7 +3,8 @@ import LFMaint
 import ServiceLifecycle
 
 /// Every `intervalSeconds`: sample every volume, forecast, publish, and hand the run to the guard.
-struct SamplerService: Service {
+struct SamplerService: Service, CustomStringConvertible {
+    var description: String { "sampler" }
     let work: AgentWork
     let runs: AsyncStream<SampleRun>.Continuation
 

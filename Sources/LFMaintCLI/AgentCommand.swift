@@ -40,7 +40,7 @@ struct AgentCommand: AsyncParsableCommand {
             return
         }
         let result = await AgentOnce.run(work)
-        print(global.output == .json ? AgentReport.json(result) : AgentReport.text(result), terminator: "")
+        Console.output(global.output == .json ? AgentReport.json(result) : AgentReport.text(result))
         if !result.failures.isEmpty { throw ExitStatus.failure }
         if result.stillAboveThreshold { throw ExitStatus.stillAboveThreshold }
         if !result.cycle.run.allKnown { throw ExitStatus.someUnknown }

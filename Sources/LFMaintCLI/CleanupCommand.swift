@@ -13,16 +13,16 @@ struct CleanupCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "Act only when usage is at or above this percentage (1-99).")
+    @Option(name: .long, parsing: .unconditional, help: "Act only when usage is at or above this percentage (1-99).")
     var threshold: Int?
 
-    @Option(name: .long, help: "Stop once usage is below this percentage (default: threshold - 10).")
+    @Option(name: .long, parsing: .unconditional, help: "Stop once usage is below this percentage (default: threshold - 10).")
     var target: Int?
 
-    @Option(name: .long, help: "Never delete rows newer than this many days.")
+    @Option(name: .long, parsing: .unconditional, help: "Never delete rows newer than this many days.")
     var floorDays: Int?
 
-    @Option(name: .long, help: "Stop after dropping this many GB in one run.")
+    @Option(name: .long, parsing: .unconditional, help: "Stop after dropping this many GB in one run.")
     var maxDropGB: Double?
 
     @Flag(name: .long, help: "Print the plan with estimates and touch nothing.")
@@ -34,7 +34,7 @@ struct CleanupCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Wait for unfinished mutations instead of skipping their tables.")
     var waitMutations = false
 
-    @Option(name: .long, help: "Give each statement at most this many seconds (DELETE and its rewrite can be slow; default 1800).")
+    @Option(name: .long, parsing: .unconditional, help: "Give each statement at most this many seconds (DELETE and its rewrite can be slow; default 1800).")
     var statementTimeout: Double?
 
     @Flag(name: .long, help: "Lift the server's 50 GB drop guard (max_partition_size_to_drop) for lfmaint's own statements.")
@@ -50,14 +50,14 @@ struct CleanupCommand: AsyncParsableCommand {
         if let target, !(1...99).contains(target) {
             throw ValidationError("--target must be a percentage from 1 to 99, got \(target)")
         }
-        if let floorDays, floorDays < 1 {
-            throw ValidationError("--floor-days must be at least 1, got \(floorDays)")
+        if let floorDays, !(1...RetentionRule.maximumDays).contains(floorDays) {
+            throw ValidationError("--floor-days must be 1 to \(RetentionRule.maximumDays) days, got \(floorDays)")
         }
-        if let statementTimeout, !(statementTimeout > 0) {
-            throw ValidationError("--statement-timeout must be greater than 0, got \(statementTimeout)")
+        if let statementTimeout, !(statementTimeout.isFinite && statementTimeout > 0 && statementTimeout <= 86_400) {
+            throw ValidationError("--statement-timeout must be a number of seconds greater than 0 and at most 86400 (a day), got \(statementTimeout)")
         }
-        if let maxDropGB, !(maxDropGB > 0) {
-            throw ValidationError("--max-drop-gb must be greater than 0, got \(maxDropGB)")
+        if let maxDropGB, !(maxDropGB.isFinite && maxDropGB > 0 && maxDropGB <= 1_000_000) {
+            throw ValidationError("--max-drop-gb must be a number greater than 0 and at most 1000000 (a petabyte), got \(maxDropGB)")
         }
     }
 
@@ -81,8 +81,8 @@ struct CleanupCommand: AsyncParsableCommand {
         let options = CleanupExecutor.Options(config.cleanup, dryRun: dryRun)
         let workflow = try CleanupWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), options: options, statfs: statfs)
         let run = try await workflow.run()
-        print(global.output == .json ? CleanupReport.json(run, showSkipped: showSkipped) : CleanupReport.text(run, showSkipped: showSkipped),
-              terminator: "")
+        Console.output(global.output == .json ? CleanupReport.json(run, showSkipped: showSkipped)
+            : CleanupReport.text(run, showSkipped: showSkipped))
         if run.dryRun { return }
         if run.hasFailures { throw ExitStatus.failure }
         if run.stillAboveThreshold { throw ExitStatus.stillAboveThreshold }

@@ -40,17 +40,22 @@ public struct LFMaintCommand: AsyncParsableCommand {
             return ExitStatus.failure.rawValue
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
             if code == .success {
-                print(message)
+                Console.output(fullMessage(for: error) + "\n")
                 return code.rawValue
             }
-            printError(message)
-            return code == .validationFailure ? ExitStatus.badInput.rawValue : code.rawValue
+            guard code == .validationFailure else {
+                printError(fullMessage(for: error))
+                return code.rawValue
+            }
+            // One line, without the usage block: a CronJob's log shows it whole.
+            let line = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            printError("lfmaint: \(line) (see lfmaint --help)")
+            return ExitStatus.badInput.rawValue
         }
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Console.error(message)
     }
 }

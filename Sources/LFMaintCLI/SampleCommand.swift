@@ -25,7 +25,7 @@ struct SampleCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Pushgateway to push to (implies --publish pushgateway).", valueName: "url"))
     var pushGateway: String?
 
-    @Option(name: .long, help: "How many of the largest tables, databases or memory figures to list per volume (0: none).")
+    @Option(name: .long, parsing: .unconditional, help: "How many of the largest tables, databases or memory figures to list per volume (0: none).")
     var top = 10
 
     func validate() throws {
@@ -49,9 +49,9 @@ struct SampleCommand: AsyncParsableCommand {
 
         let run = await SampleWorkflow(config: config, volumes: volumes, topLimit: top).run()
         switch global.output {
-        case .text: print(SampleReport.text(run), terminator: "")
-        case .json: print(SampleReport.json(run), terminator: "")
-        case .prom: print(PrometheusExposition.render(run, cluster: config.clusterName), terminator: "")
+        case .text: Console.output(SampleReport.text(run))
+        case .json: Console.output(SampleReport.json(run))
+        case .prom: Console.output(PrometheusExposition.render(run, cluster: config.clusterName))
         }
         let failures = await SamplePublisher(config: config).publish(run)
         for failure in failures { LFMaintCommand.printError("lfmaint: \(failure)") }

@@ -25,7 +25,7 @@ struct TTLPlanCommand: AsyncParsableCommand {
         let config = try global.start()
         let workflow = TTLWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), dropRotatedLogs: dropRotatedLogs)
         let rows = try await workflow.plan()
-        print(global.output == .json ? TTLReport.json(rows) : TTLReport.text(rows), terminator: "")
+        Console.output(global.output == .json ? TTLReport.json(rows) : TTLReport.text(rows))
         if rows.hasPendingChanges { throw ExitStatus.changesPending }
     }
 }
@@ -53,7 +53,7 @@ struct TTLApplyCommand: AsyncParsableCommand {
         let config = try global.start()
         let workflow = TTLWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), dropRotatedLogs: dropRotatedLogs)
         let outcomes = try await workflow.apply(materialize: materialize)
-        print(global.output == .json ? TTLReport.json(outcomes) : TTLReport.text(outcomes), terminator: "")
+        Console.output(global.output == .json ? TTLReport.json(outcomes) : TTLReport.text(outcomes))
         if outcomes.contains(where: { $0.status != .applied || !$0.verified }) { throw ExitStatus.failure }
     }
 }

@@ -9,9 +9,9 @@ struct VersionCommand: ParsableCommand {
     /// Needs no configuration: it prints the version even when the config is broken.
     func run() throws {
         if global.output == .json {
-            print("{\"version\":\"\(LFMaintVersion.current)\"}")
+            Console.output("{\"version\":\"\(LFMaintVersion.current)\"}\n")
         } else {
-            print("lfmaint \(LFMaintVersion.current)")
+            Console.output("lfmaint \(LFMaintVersion.current)\n")
         }
     }
 }

@@ -131,12 +131,14 @@ public struct AgentWork: Sendable {
         let failures = result.run?.outcomes.filter { $0.status == .failed }.compactMap(\.reason) ?? []
         logger.log(level: result.verdict.worked ? .notice : .error, "cleanup finished",
                    metadata: ["volume": "\(volume.name)", "outcome": "\(result.verdict.rawValue)", "freed_bytes": "\(freed)", "detail": "\(result.message)"])
-        // Sent even when lfmaint is stopping (a cleanup abandoned on the way out is worth telling).
+        // Sent even when lfmaint is stopping (a cleanup abandoned on the way out is worth telling), then
+        // within 2 s: the shutdown has a budget, and a slow receiver must not spend it.
         let notifier = self.notifier
+        let stopping = Task.isCancelled
         await Task {
             await notifier.notify(result.verdict.worked ? "cleanup-finished" : "cleanup-failed", volume: volume.name,
                                   text: "cleanup \(result.verdict.words): \(([result.message] + failures).joined(separator: "; "))",
-                                  details: ["outcome": result.verdict.rawValue, "freedBytes": String(freed)])
+                                  details: ["outcome": result.verdict.rawValue, "freedBytes": String(freed)], timeoutSeconds: stopping ? 2 : 10)
         }.value
         return result
     }

@@ -16,7 +16,7 @@ public struct WebhookNotifier: Sendable {
     }
 
     /// `event`: cleanup-started, cleanup-finished, cleanup-failed, forecast, threshold.
-    public func notify(_ event: String, volume: String, text: String, details: [String: String] = [:]) async {
+    public func notify(_ event: String, volume: String, text: String, details: [String: String] = [:], timeoutSeconds: Double = 10) async {
         guard let url else { return }
         var body: [String: String] = details
         body["event"] = event
@@ -27,7 +27,7 @@ public struct WebhookNotifier: Sendable {
             let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
             let response = try await http.send(HTTPClientRequest(
                 method: .post, url: url.reveal(), headers: [("Content-Type", "application/json")], body: data,
-                printableURL: "the webhook at \(URLComponents(string: url.reveal())?.host ?? "?")"))
+                printableURL: "the webhook at \(URLComponents(string: url.reveal())?.host ?? "?")"), timeoutSeconds: timeoutSeconds)
             if !(200..<300).contains(response.status) {
                 logger.warning("webhook refused the notification", metadata: ["event": "\(event)", "status": "\(response.status)"])
             }

@@ -11,10 +11,12 @@ import Logging
 /// Renewal fails, and the run stops, when either cannot be renewed or verified.
 public final class CleanupLock: Sendable {
     public enum LockError: Error, Equatable, CustomStringConvertible {
-        case held(key: String, by: String)
+        case held(key: String, by: String, until: String? = nil)
         public var description: String {
             switch self {
-            case let .held(key, by): "another lfmaint cleanup is running (\(by) \"\(key)\" is held); nothing was done"
+            case let .held(key, by, until):
+                "another lfmaint cleanup is running (\(by) \"\(key)\" is held"
+                    + (until.map { "; a holder that died lets it go at \($0)" } ?? "") + "); nothing was done"
             }
         }
     }
@@ -31,7 +33,7 @@ public final class CleanupLock: Sendable {
     static let settleDelay: Duration = .milliseconds(300)
     private static let logger = Logger(label: "lfmaint.cleanup")
 
-    private init(_ holds: [Hold]) {
+    init(_ holds: [Hold]) {
         self.holds = holds
     }
 
@@ -75,7 +77,10 @@ public final class CleanupLock: Sendable {
             try await client.execute(.claimLock(table, name: clickHouseKey, holder: holder, expirySeconds: expirySeconds))
             for look in 0..<2 {
                 if look > 0 { try await Task.sleep(for: settleDelay) }
-                guard try await earliestHolder(client, table) == holder else { throw LockError.held(key: clickHouseKey, by: "ClickHouse lock in \(table)") }
+                guard try await earliestHolder(client, table) == holder else {
+                    let until = try? await earliestExpiry(client, table)
+                    throw LockError.held(key: clickHouseKey, by: "ClickHouse lock in \(table)", until: until)
+                }
             }
         } catch {
             await release(hold)
@@ -87,6 +92,14 @@ public final class CleanupLock: Sendable {
     private static func earliestHolder(_ client: ClickHouseClient, _ table: QualifiedTableName) async throws -> String {
         try await client.readText("""
             SELECT holder FROM \(table.quoted) WHERE name = {name:String}
+            GROUP BY holder HAVING max(expires) > now() ORDER BY min(acquired), holder LIMIT 1
+            """, parameters: ["name": clickHouseKey])
+    }
+
+    /// When the winning claim lapses unless renewed, in UTC.
+    private static func earliestExpiry(_ client: ClickHouseClient, _ table: QualifiedTableName) async throws -> String {
+        try await client.readText("""
+            SELECT formatDateTime(max(expires), '%FT%TZ', 'UTC') FROM \(table.quoted) WHERE name = {name:String}
             GROUP BY holder HAVING max(expires) > now() ORDER BY min(acquired), holder LIMIT 1
             """, parameters: ["name": clickHouseKey])
     }
@@ -127,22 +140,37 @@ public final class CleanupLock: Sendable {
         return true
     }
 
-    /// Releases every hold (and clears expired claims). A failure is logged: a claim expires on its own,
-    /// an advisory lock goes with its connection. Runs to the end even when the caller is being cancelled.
+    /// Each hold gets this long to be released: the agent's shutdown must fit in its budget even when
+    /// ClickHouse or Postgres has stopped answering.
+    public static let releaseSeconds = 2.0
+
+    /// Releases every hold (and clears expired claims). A failure is logged with when the claim expires
+    /// on its own; an advisory lock goes with its connection. Runs to the end (each hold within
+    /// `releaseSeconds`) even when the caller is being cancelled.
     public func release() async {
         for hold in holds { await Self.release(hold) }
     }
 
     private static func release(_ hold: Hold) async {
         await Task {
-            switch hold {
-            case let .postgres(connection, key):
-                _ = try? await BlockingIO.run { try connection.query("SELECT pg_advisory_unlock(hashtext($1))", [key]) }
-            case let .clickhouse(client, table, holder, _):
-                do {
-                    try await client.execute(.releaseLock(table, holder: holder), settings: ["mutations_sync": "1"])
-                } catch {
-                    logger.warning("cannot release the ClickHouse lock; it expires on its own", metadata: ["error": "\(error)"])
+            do {
+                try await withDeadline(seconds: releaseSeconds) {
+                    switch hold {
+                    case let .postgres(connection, key):
+                        _ = try await BlockingIO.run { try connection.query("SELECT pg_advisory_unlock(hashtext($1))", [key]) }
+                    case let .clickhouse(client, table, holder, _):
+                        try await client.execute(.releaseLock(table, holder: holder), settings: ["mutations_sync": "1"])
+                    }
+                }
+            } catch {
+                switch hold {
+                case .postgres:
+                    logger.warning("cannot release the Postgres advisory lock; it goes when lfmaint's connection closes",
+                                   metadata: ["error": "\(error)"])
+                case let .clickhouse(_, table, _, expirySeconds):
+                    let latest = Date().addingTimeInterval(Double(expirySeconds)).formatted(.iso8601)
+                    logger.warning("cannot release the ClickHouse lock; it expires on its own by \(latest) (\(expirySeconds) s), or delete its row from \(table) sooner",
+                                   metadata: ["error": "\(error)"])
                 }
             }
         }.value

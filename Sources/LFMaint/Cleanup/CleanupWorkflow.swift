@@ -37,7 +37,7 @@ public struct CleanupWorkflow: Sendable {
         let sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 0, clickhouse: client)
         let first = await sampling.run().samples
         guard let reading = VolumeReading(fullestOf: first) else {
-            throw CleanupError.unknownUsage(first.compactMap(\.error).joined(separator: "; "))
+            throw CleanupError.unknownUsage(Self.whyUnknown(first))
         }
         let usage = reading.usage
         let tables = try await SystemCatalog(client: client).tableEngines(in: SQLIdentifier(config.clickhouse.database)!)
@@ -76,10 +76,18 @@ public struct CleanupWorkflow: Sendable {
         return run
     }
 
+    /// The sources' own reasons, or, when each answered without a capacity, that.
+    static func whyUnknown(_ samples: [VolumeSample]) -> String {
+        let errors = samples.compactMap(\.error)
+        if !errors.isEmpty { return errors.joined(separator: "; ") }
+        let names = samples.map(\.volume.name).joined(separator: ", ")
+        return "\(names.isEmpty ? "no volume" : names) reported no capacity; a ClickHouse volume needs source clickhouse, kubelet or statfs"
+    }
+
     private func freshReading(_ sampling: SampleWorkflow) async throws -> VolumeReading {
         let samples = await sampling.run().samples
         guard let reading = VolumeReading(fullestOf: samples) else {
-            throw CleanupError.unknownUsage(samples.compactMap(\.error).joined(separator: "; "))
+            throw CleanupError.unknownUsage(Self.whyUnknown(samples))
         }
         return reading
     }

@@ -63,6 +63,8 @@ public enum ClickHouseError: Error, Equatable, CustomStringConvertible {
         }
         if let versionSuffix = message.range(of: " (version ", options: .backwards) { message = String(message[..<versionSuffix.lowerBound]) }
         if let whatSuffix = message.range(of: ", e.what() = ") { message = String(message[..<whatSuffix.lowerBound]) }
+        // Not ClickHouse's own words (a proxy's or ingress's error page): one short line of it.
+        if !body.hasPrefix("Code: ") { message = response.bodySummary() }
         if message.isEmpty { message = "HTTP \(response.status)" }
         return .server(host: host, code: code, message: message, statement: statement)
     }

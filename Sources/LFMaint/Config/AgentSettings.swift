@@ -46,11 +46,15 @@ public struct AgentSettings: Sendable, Equatable {
         guard ListenAddress(listen) != nil else {
             throw ConfigError(key: "agent.listen", "expected host:port with a port from 1 to 65535, got \"\(listen)\"")
         }
-        for (key, value) in [("intervalSeconds", intervalSeconds), ("ttlIntervalSeconds", ttlIntervalSeconds),
-                             ("forecastWindowSeconds", forecastWindowSeconds), ("forecastWarnDays", forecastWarnDays)] {
-            guard value > 0, value.isFinite else { throw ConfigError(key: "agent.\(key)", "must be greater than 0") }
+        let month = 30 * 86_400.0
+        for (key, value, limit) in [("intervalSeconds", intervalSeconds, 86_400), ("ttlIntervalSeconds", ttlIntervalSeconds, month),
+                                    ("forecastWindowSeconds", forecastWindowSeconds, month)] {
+            try ConfigValidation.seconds(value, key: "agent.\(key)", atMost: limit)
         }
-        guard cooldownSeconds >= 0, cooldownSeconds.isFinite else { throw ConfigError(key: "agent.cooldownSeconds", "must be 0 or more") }
+        try ConfigValidation.positive(forecastWarnDays, key: "agent.forecastWarnDays", atMost: 3650, unit: "days")
+        guard cooldownSeconds.isFinite, (0...month).contains(cooldownSeconds) else {
+            throw ConfigError(key: "agent.cooldownSeconds", "must be a number from 0 to \(Int(month)) s, got \(cooldownSeconds)")
+        }
         guard (1...100).contains(consecutiveSamples) else {
             throw ConfigError(key: "agent.consecutiveSamples", "must be 1–100, got \(consecutiveSamples)")
         }

@@ -11,6 +11,10 @@ extension Configuration {
 enum ConfigValidation {
     static func validate(_ config: Configuration) throws {
         try httpURL(config.clickhouse.url, key: "clickhouse.url (CLICKHOUSE_URL)")
+        if let components = URLComponents(string: config.clickhouse.url), components.user != nil || components.password != nil {
+            throw ConfigError(key: "clickhouse.url (CLICKHOUSE_URL)", "holds credentials (\(Redaction.url(config.clickhouse.url))), which lfmaint "
+                + "would not send: set clickhouse.user and clickhouse.password (CLICKHOUSE_USER, CLICKHOUSE_PASSWORD) instead")
+        }
         try config.agent.validate()
         guard SQLIdentifier(config.clickhouse.database) != nil else {
             throw ConfigError(key: "clickhouse.database (CLICKHOUSE_DB)", "\"\(config.clickhouse.database)\" is not a valid database name")
@@ -21,14 +25,13 @@ enum ConfigValidation {
         if let release = config.release, !LangfuseDeployment.isReleaseName(release) {
             throw ConfigError(key: "langfuse.release", "\"\(release)\" is not a Helm release name (lower-case letters, digits and -, at most 53)")
         }
-        guard config.clickhouse.timeoutSeconds > 0 else {
-            throw ConfigError(key: "clickhouse.timeoutSeconds", "must be greater than 0")
-        }
+        try seconds(config.clickhouse.timeoutSeconds, key: "clickhouse.timeoutSeconds", atMost: 86_400)
         if let postgres = config.postgres {
             let components = URLComponents(string: postgres.url.reveal())
             guard let scheme = components?.scheme, ["postgres", "postgresql"].contains(scheme), components?.host != nil else {
                 throw ConfigError(key: "postgres.url (DATABASE_URL)", "expected postgresql://user:password@host:port/db, got \(postgres.printableURL)")
             }
+            try URLPort.check(postgres.url.reveal(), key: "postgres.url (DATABASE_URL)")
             // libpq splits at the first "@", Foundation at the last: the rest of such a password would
             // become libpq's host name, and show in its error messages.
             let authority = postgres.url.reveal().split(separator: "://", maxSplits: 1).last?.split(separator: "/", maxSplits: 1).first ?? ""
@@ -52,7 +55,7 @@ enum ConfigValidation {
         guard (1...65535).contains(config.kubelet.kubeletPort) else {
             throw ConfigError(key: "kubelet.kubeletPort", "must be 1–65535, got \(config.kubelet.kubeletPort)")
         }
-        guard config.kubelet.timeoutSeconds > 0 else { throw ConfigError(key: "kubelet.timeoutSeconds", "must be greater than 0") }
+        try seconds(config.kubelet.timeoutSeconds, key: "kubelet.timeoutSeconds", atMost: 3600)
         guard (1...64).contains(config.kubelet.concurrency) else {
             throw ConfigError(key: "kubelet.concurrency", "must be 1–64, got \(config.kubelet.concurrency)")
         }
@@ -79,12 +82,10 @@ enum ConfigValidation {
             }
         }
         try days(config.cleanup.floorDays, key: "cleanup.floorDays")
-        if let cap = config.cleanup.maxDropGB, cap <= 0 {
-            throw ConfigError(key: "cleanup.maxDropGB", "must be greater than 0, got \(cap)")
+        if let cap = config.cleanup.maxDropGB {
+            try positive(cap, key: "cleanup.maxDropGB (--max-drop-gb)", atMost: maximumDropGB, unit: "GB")
         }
-        guard config.cleanup.statementTimeoutSeconds > 0, config.cleanup.statementTimeoutSeconds <= 86_400 else {
-            throw ConfigError(key: "cleanup.statementTimeoutSeconds", "must be greater than 0 and at most 86400 (a day)")
-        }
+        try seconds(config.cleanup.statementTimeoutSeconds, key: "cleanup.statementTimeoutSeconds (--statement-timeout)", atMost: 86_400)
         try validateVolumes(config.volumes)
     }
 
@@ -130,6 +131,7 @@ enum ConfigValidation {
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
             throw ConfigError(key: key, "expected an http:// or https:// URL, got \"\(Redaction.url(text))\"")
         }
+        try URLPort.check(text, key: key)
     }
 
     /// The pod's token goes only where the AWS SDKs send it: over https, or over http to loopback or
@@ -151,6 +153,21 @@ enum ConfigValidation {
         guard value <= RetentionRule.maximumDays else {
             throw ConfigError(key: key, "must be at most \(RetentionRule.maximumDays) days (50 years), got \(value): a TTL further out "
                 + "passes 2106, where ClickHouse's DateTime wraps and every row would expire at once")
+        }
+    }
+
+    /// A petabyte: more than any one volume holds, and small enough that bytes fit in 64 bits.
+    static let maximumDropGB = 1_000_000.0
+
+    /// Durations become milliseconds for libcurl and nanoseconds for `Task.sleep`: bounded here, they
+    /// cannot overflow there.
+    static func seconds(_ value: Double, key: String, atMost limit: Double) throws {
+        try positive(value, key: key, atMost: limit, unit: "s")
+    }
+
+    static func positive(_ value: Double, key: String, atMost limit: Double, unit: String) throws {
+        guard value.isFinite, value > 0, value <= limit else {
+            throw ConfigError(key: key, "must be a number greater than 0 and at most \(Int(limit)) \(unit), got \(value)")
         }
     }
 

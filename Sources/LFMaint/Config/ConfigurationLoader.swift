@@ -8,21 +8,37 @@ public enum ConfigurationLoader {
         var text = ""
         if let path {
             do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
+                text = try BoundedFile.read(path)
             } catch {
-                throw ConfigError(key: path, "cannot read the config file (\(describe(error)))")
+                throw ConfigError(key: path, "cannot read the config file (\(error.text))")
             }
         }
         return try load(yaml: text, environment: environment)
     }
 
     public static func load(yaml: String, environment: [String: String] = [:]) throws -> Configuration {
+        registerSecrets(in: environment)
         var config = Configuration()
         try apply(yaml: yaml, to: &config)
         try EnvironmentOverrides.apply(environment, to: &config)
+        for url in [config.clickhouse.url, config.pushgatewayURL, config.kubelet.apiServer, config.cloudwatch.endpoint].compactMap({ $0 }) {
+            SecretScrubber.register(passwordOf: url)
+        }
+        SecretScrubber.exempt([config.clusterName, config.namespace, config.clickhouse.database, config.clickhouse.user,
+                               config.clickhouse.clusterName] + config.volumes.flatMap { [$0.name, $0.pvc, $0.pod].compactMap { $0 } })
         try ConfigValidation.validate(config)
         try ConfigValidation.retentionAboveFloor(config)
         return config
+    }
+
+    /// Before anything can fail: an error about a bad value must not show a secret that came with it.
+    static func registerSecrets(in environment: [String: String]) {
+        for name in ["CLICKHOUSE_PASSWORD", "DATABASE_PASSWORD", "REDIS_PASSWORD", "REDIS_AUTH", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"] {
+            if let value = environment[name] { SecretScrubber.register(value) }
+        }
+        for name in ["CLICKHOUSE_URL", "DATABASE_URL", "REDIS_CONNECTION_STRING", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
+            if let value = environment[name] { SecretScrubber.register(passwordOf: value) }
+        }
     }
 
     static func apply(yaml text: String, to config: inout Configuration) throws {
@@ -188,10 +204,9 @@ public enum ConfigurationLoader {
 
     static func readSecretFile(_ path: String, key: String) throws -> Secret {
         do {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            return Secret(text.trimmingCharacters(in: .newlines))
+            return Secret(try BoundedFile.read(path).trimmingCharacters(in: .newlines))
         } catch {
-            throw ConfigError(key: key, "cannot read \(path) (\(describe(error)))")
+            throw ConfigError(key: key, "cannot read \(path) (\(error.text))")
         }
     }
 

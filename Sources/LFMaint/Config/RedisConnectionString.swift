@@ -9,6 +9,7 @@ extension RedisSettings {
               scheme == "redis" || scheme == "rediss", let host = components.host, !host.isEmpty else {
             throw ConfigError(key: key, "expected redis://[:password@]host[:port], got \(printable)")
         }
+        try URLPort.check(connectionString, key: key)
         self.init()
         // An IPv6 literal comes bracketed, as in the URL; getaddrinfo and libcurl want the bare address.
         self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host

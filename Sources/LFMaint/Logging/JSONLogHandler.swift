@@ -22,10 +22,7 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = metadata
-        metadataProvider?.get().forEach { merged[$0.key] = $0.value }
-        event.metadata?.forEach { merged[$0.key] = $0.value }
-        var object: [String: Any] = merged.mapValues(Self.jsonValue)
+        var object: [String: Any] = mergedMetadata(event).mapValues(Self.jsonValue)
         object["level"] = event.level.rawValue
         object["label"] = label
         object["message"] = event.message.description
@@ -51,11 +48,5 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    private static let standardErrorLock = Mutex(())
-
-    public static let writeToStandardError: @Sendable (String) -> Void = { line in
-        standardErrorLock.withLock { _ in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
-        }
-    }
+    public static let writeToStandardError: @Sendable (String) -> Void = { line in Console.error(line) }
 }

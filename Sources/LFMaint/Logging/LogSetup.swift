@@ -10,7 +10,7 @@ public enum LogSetup {
         LoggingSystem.bootstrap { label in
             var handler: any LogHandler = switch format {
             case .json: JSONLogHandler(label: label)
-            case .text: StreamLogHandler.standardError(label: label)
+            case .text: TextLogHandler(label: label)
             }
             handler.logLevel = level
             return handler

@@ -18,7 +18,7 @@ enum ContainerCredentials {
         }
         let response = try await http.send(HTTPClientRequest(method: .get, url: url, headers: headers))
         guard response.status == 200 else {
-            throw PublishError.rejected(target: "the container credentials endpoint \(url)", status: response.status, detail: String(response.bodyText.prefix(300)))
+            throw PublishError.rejected(target: "the container credentials endpoint \(url)", status: response.status, detail: response.bodySummary())
         }
         guard let body = try? JSONDecoder().decode(Response.self, from: response.body) else {
             throw PublishError.credentials("the container credentials endpoint \(url) answered without credentials")

@@ -21,7 +21,7 @@ public struct PushgatewayPublisher: Sendable {
         let response = try await http.send(HTTPClientRequest(
             method: .put, url: groupURL, headers: [("Content-Type", "text/plain; version=0.0.4")], body: Data(exposition.utf8)))
         guard (200..<300).contains(response.status) else {
-            throw PublishError.rejected(target: "Pushgateway at \(Redaction.url(url))", status: response.status, detail: String(response.bodyText.prefix(300)))
+            throw PublishError.rejected(target: "Pushgateway at \(Redaction.url(url))", status: response.status, detail: response.bodySummary())
         }
     }
 }

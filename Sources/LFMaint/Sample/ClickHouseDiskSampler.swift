@@ -26,8 +26,7 @@ public struct ClickHouseDiskSampler: VolumeSampler {
             guard let disk = disks.first(where: { $0.name == name }) else {
                 return .unknown(volume, "ClickHouse has no disk \"\(name)\" (it has: \(disks.map(\.name).joined(separator: ", ")))")
             }
-            return VolumeSample(volume: volume, usedBytes: disk.total_space - disk.free_space, totalBytes: disk.total_space,
-                                availableBytes: disk.free_space)
+            return .checked(volume, source: "ClickHouse's system.disks", used: nil, total: disk.total_space, available: disk.free_space)
         }
     }
 }

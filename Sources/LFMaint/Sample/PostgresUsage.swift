@@ -28,8 +28,12 @@ public struct PostgresUsage: UsageDetailSource, VolumeSampler {
     public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
         do {
             let items = try await top(limit: 1000)
-            let total = items.filter { $0.kind == "database" }.reduce(Int64(0)) { $0 + $1.bytes }
+            let sizes = items.filter { $0.kind == "database" }.map(\.bytes)
+            let total = sizes.reduce(Int64(0)) { sum, size in sum.addingReportingOverflow(size).overflow ? .max : sum + size }
             return volumes.map { volume in
+                guard sizes.allSatisfy({ $0 >= 0 }), total < .max else {
+                    return .unknown(volume, "Postgres reports impossible database sizes (\(sizes.map(String.init).joined(separator: ", "))); not trusted")
+                }
                 var sample = VolumeSample(volume: volume, usedBytes: total, totalBytes: nil, availableBytes: nil)
                 sample.top = items
                 return sample

@@ -43,6 +43,10 @@ public struct RedisUsage: UsageDetailSource, VolumeSampler {
             let maxmemory = fields["maxmemory"].flatMap { Int64($0) } ?? 0
             let items = Self.items(fields)
             return volumes.map { volume in
+                guard used >= 0, maxmemory >= 0 else {
+                    return .unknown(volume, "Redis reports impossible numbers (used_memory \(used), maxmemory \(maxmemory)); not trusted")
+                }
+                // Redis may exceed maxmemory for a while (it evicts after the write): that is 100 %, not more.
                 var sample = VolumeSample(volume: volume, usedBytes: used, totalBytes: maxmemory > 0 ? maxmemory : nil,
                                           availableBytes: maxmemory > 0 ? max(maxmemory - used, 0) : nil)
                 sample.top = items

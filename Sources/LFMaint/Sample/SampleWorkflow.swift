@@ -16,6 +16,8 @@ public struct SampleWorkflow: Sendable {
     public let config: Configuration
     public let volumes: [VolumeSettings]
     public let topLimit: Int
+    /// A source that has not answered by then (a stalled or dripping server) makes its volumes unknown.
+    public var sourceDeadlineSeconds = 30.0
 
     /// One ClickHouse client and one Kubernetes client for every run of this workflow: connections (and
     /// ClickHouse's `SELECT version()`) are reused when a caller samples again and again (the agent
@@ -49,6 +51,19 @@ public struct SampleWorkflow: Sendable {
         }
     }
 
+    static func sample(_ volumes: [VolumeSettings], with sampler: any VolumeSampler, within seconds: Double) async -> [VolumeSample] {
+        await withTaskGroup(of: [VolumeSample]?.self) { group in
+            group.addTask { await sampler.sample(volumes) }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? volumes.map { .unknown($0, "no answer within \(seconds.formatted()) s (the deadline of one sample run)") }
+        }
+    }
+
     public func run() async -> SampleRun {
         let start = ContinuousClock.now
         let bySource = Dictionary(grouping: volumes, by: \.source)
@@ -60,14 +75,17 @@ public struct SampleWorkflow: Sendable {
                     guard let sampler = sampler(for: source) else {
                         return members.map { .unknown($0, "source \(source.rawValue) is not configured (set \(source == .postgres ? "DATABASE_URL" : "REDIS_CONNECTION_STRING"))") }
                     }
-                    return await sampler.sample(members)
+                    return await Self.sample(members, with: sampler, within: sourceDeadlineSeconds)
                 }
             }
             return await group.reduce(into: []) { $0 += $1 }
         }
         async let details = withTaskGroup(of: (VolumeSettings.Component, [UsageItem]?).self) { group in
             for component in components {
-                group.addTask { (component, try? await detail(for: component)?.top(limit: topLimit)) }
+                group.addTask {
+                    let items = try? await withDeadline(seconds: sourceDeadlineSeconds) { try await detail(for: component)?.top(limit: topLimit) }
+                    return (component, items ?? nil)
+                }
             }
             return await group.reduce(into: [VolumeSettings.Component: [UsageItem]]()) { $0[$1.0] = $1.1 }
         }

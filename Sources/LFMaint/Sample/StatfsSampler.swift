@@ -4,8 +4,13 @@ import Foundation
 public struct StatfsSampler: VolumeSampler {
     public init() {}
 
+    /// Off the Swift pool: statvfs on a hung network mount blocks its thread.
     public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
-        volumes.map(sample)
+        do {
+            return try await BlockingIO.run { volumes.map(sample) }
+        } catch {
+            return volumes.map { .unknown($0, "statvfs was stopped: \(error)") }
+        }
     }
 
     public func sample(_ volume: VolumeSettings) -> VolumeSample {
@@ -14,12 +19,17 @@ public struct StatfsSampler: VolumeSampler {
         guard statvfs(path, &stats) == 0 else {
             return .unknown(volume, "statvfs \(path): \(String(cString: strerror(errno)))")
         }
-        let blockSize = Int64(stats.f_frsize)
-        let total = Int64(stats.f_blocks) * blockSize
-        let used = (Int64(stats.f_blocks) - Int64(stats.f_bfree)) * blockSize
-        let available = Int64(stats.f_bavail) * blockSize
-        let inodes = Int64(stats.f_files)
-        return VolumeSample(volume: volume, usedBytes: used, totalBytes: total, availableBytes: available,
-                            inodesUsed: inodes > 0 ? inodes - Int64(stats.f_ffree) : nil, inodesTotal: inodes > 0 ? inodes : nil)
+        // A FUSE or network file system answers what it likes: sizes that overflow 64 bits are unknown.
+        let block = UInt64(stats.f_frsize)
+        let (total, totalOverflow) = UInt64(stats.f_blocks).multipliedReportingOverflow(by: block)
+        let (free, freeOverflow) = UInt64(stats.f_bfree).multipliedReportingOverflow(by: block)
+        let (available, availableOverflow) = UInt64(stats.f_bavail).multipliedReportingOverflow(by: block)
+        guard !totalOverflow, !freeOverflow, !availableOverflow, let total = Int64(exactly: total), let free = Int64(exactly: free),
+              let available = Int64(exactly: available), free <= total,
+              let inodes = Int64(exactly: stats.f_files), let inodesFree = Int64(exactly: stats.f_ffree), inodesFree <= inodes else {
+            return .unknown(volume, "statvfs \(path) reports impossible numbers (\(stats.f_blocks) blocks of \(stats.f_frsize) bytes); not trusted")
+        }
+        return .checked(volume, source: "statvfs \(path)", used: total - free, total: total, available: available,
+                        inodesUsed: inodes - inodesFree, inodesTotal: inodes)
     }
 }

@@ -3,7 +3,11 @@
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     private let value: String
 
-    public init(_ value: String) { self.value = value }
+    public init(_ value: String) {
+        self.value = value
+        SecretScrubber.register(value)
+        SecretScrubber.register(passwordOf: value)
+    }
 
     public func reveal() -> String { value }
     public var isEmpty: Bool { value.isEmpty }

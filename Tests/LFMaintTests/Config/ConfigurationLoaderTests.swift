@@ -169,7 +169,7 @@ struct ConfigurationLoaderTests {
         ("retention: {systemLogDays: 29000}", "config error: retention.systemLogDays: must be at most 18250 days"),
         ("retention: {tables: [{table: traces, days: 49710}]}", "config error: retention.tables[0].days: must be at most 18250 days"),
         ("cleanup: {floorDays: 200000000000000}", "config error: cleanup.floorDays: must be at most 18250 days"),
-        ("cleanup: {statementTimeoutSeconds: 1500000000}", "config error: cleanup.statementTimeoutSeconds: must be greater than 0 and at most 86400"),
+        ("cleanup: {statementTimeoutSeconds: 1500000000}", "config error: cleanup.statementTimeoutSeconds (--statement-timeout): must be a number greater than 0 and at most 86400 s"),
         ("retention: {appDays: thirty}", "config error: retention.appDays: expected a whole number, got \"thirty\""),
         ("cleanup: {threshold: 100}", "config error: cleanup.threshold: must be a percentage from 1 to 99, got 100"),
         ("cleanup: {threshold: 0}", "config error: cleanup.threshold: must be a percentage from 1 to 99, got 0"),

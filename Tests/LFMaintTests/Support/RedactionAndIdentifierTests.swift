@@ -8,10 +8,23 @@ struct RedactionAndIdentifierTests {
         ("http://h:8123/?user=u&password=pa55&query=SELECT", "http://h:8123/?user=u&password=***&query=SELECT"),
         ("redis://:pa55@cache:6379", "redis://:***@cache:6379"),
         ("http://h/no-secret", "http://h/no-secret"),
-        ("weird://u:pa55@ not a url", "weird://u:***@ not a url"),
+        ("weird://u:pa55@ not a url", "weird://***@ not a url"),
+        ("postgresql:/u:SECRET@h/db", "postgresql:***@h/db"),
+        ("http:/u:SECRET@h", "http:***@h"),
+        ("redis:/:SECRET@h", "redis:***@h"),
+        ("not a url:SECRET@", "not a url:***@"),
+        ("SECRET@host", "***@host"),
+        ("http://u:%FF%FESECRET@h/", "http://u:***@h/"),
     ])
     func urlsAreRedacted(url: String, expected: String) {
         #expect(Redaction.url(url) == expected)
+    }
+
+    @Test func aLibrarysMessageLosesThePasswordInEveryForm() {
+        let url = "postgresql://lf:100%SECRET@db/langfuse"
+        #expect(Redaction.scrub(#"invalid percent-encoded token: "100%SECRET""#, passwordOf: url) == #"invalid percent-encoded token: "***""#)
+        #expect(Redaction.scrub("password p@ss word was wrong", passwordOf: "postgresql://u:p%40ss%20word@h/db") == "password *** was wrong")
+        #expect(Redaction.scrub("no password here", passwordOf: "postgresql://u@h/db") == "no password here")
     }
 
     @Test func endpointsDropTheQueryString() {

@@ -36,6 +36,8 @@ public struct BasicAuth: Sendable {
     public init(user: String, password: Secret) {
         self.user = user
         self.password = password
+        // A server that quotes the request quotes its Authorization header: that form is a secret too.
+        if !password.isEmpty { SecretScrubber.register(Data("\(user):\(password.reveal())".utf8).base64EncodedString()) }
     }
 }
 

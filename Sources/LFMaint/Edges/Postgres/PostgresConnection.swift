@@ -26,10 +26,12 @@ public final class PostgresConnection: Sendable {
         }
         guard let raw else { throw PostgresError.connectionFailed(url: printableURL, message: "out of memory") }
         guard PQstatus(raw) == CONNECTION_OK else {
-            let message = Self.errorMessage(raw)
+            let message = Redaction.scrub(Self.errorMessage(raw), passwordOf: url)
             PQfinish(raw)
             throw PostgresError.connectionFailed(url: printableURL, message: message)
         }
+        // libpq prints NOTICE lines to stderr by default, which would break --log-format json.
+        PQsetNoticeProcessor(raw, { _, _ in }, nil)
         connection = Mutex(ConnectionPointer(raw: raw))
     }
 

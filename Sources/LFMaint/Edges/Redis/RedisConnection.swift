@@ -16,10 +16,17 @@ public enum RedisError: Error, Equatable, CustomStringConvertible {
 
 /// A blocking RESP2 connection: enough for `AUTH` and `INFO`, over TCP or TLS (`rediss://`).
 public final class RedisConnection {
+    /// INFO answers a few kilobytes: a line or a bulk string longer than these is not Redis.
+    static let maximumLineBytes = 64 << 10
+    static let maximumBulkBytes = 4 << 20
+
     private let transport: RedisTransport
+    private let timeoutSeconds: Double
     private var buffer: [UInt8] = []
+    private var deadline = 0.0
 
     public init(settings: RedisSettings, timeoutSeconds: Double = 5) throws {
+        self.timeoutSeconds = timeoutSeconds
         transport = settings.tls
             ? try RedisTLSTransport(settings: settings, timeoutSeconds: timeoutSeconds)
             : try RedisSocketTransport(host: settings.host, port: settings.port, timeoutSeconds: timeoutSeconds)
@@ -28,8 +35,10 @@ public final class RedisConnection {
         }
     }
 
-    /// Sends one command and returns its reply: a string for simple and bulk strings, an integer as text.
+    /// Sends one command and returns its reply: a string for simple and bulk strings, an integer as
+    /// text. The whole reply must arrive within the connection's timeout, however the server paces it.
     public func command(_ arguments: [String]) throws -> String {
+        deadline = MonotonicClock.seconds() + timeoutSeconds
         var request = "*\(arguments.count)\r\n"
         for argument in arguments { request += "$\(argument.utf8.count)\r\n\(argument)\r\n" }
         try transport.send(Array(request.utf8))
@@ -44,7 +53,9 @@ public final class RedisConnection {
         case "+", ":": return rest
         case "-": throw RedisError.server(message: rest)
         case "$":
-            guard let length = Int(rest) else { throw RedisError.protocolError(detail: "bad bulk length \(rest)") }
+            guard let length = Int(rest), length <= Self.maximumBulkBytes else {
+                throw RedisError.protocolError(detail: "bulk length \(rest.prefix(40)) is not one Redis sends (at most \(Self.maximumBulkBytes) bytes)")
+            }
             if length < 0 { return "" }
             let data = try readBytes(length + 2)
             return String(decoding: data.prefix(length), as: UTF8.self)
@@ -60,12 +71,15 @@ public final class RedisConnection {
                 buffer.removeFirst(end + 1)
                 return line
             }
-            try transport.receive(into: &buffer)
+            guard buffer.count <= Self.maximumLineBytes else {
+                throw RedisError.protocolError(detail: "a line of more than \(Self.maximumLineBytes) bytes without CRLF")
+            }
+            try transport.receive(into: &buffer, before: deadline)
         }
     }
 
     private func readBytes(_ count: Int) throws -> [UInt8] {
-        while buffer.count < count { try transport.receive(into: &buffer) }
+        while buffer.count < count { try transport.receive(into: &buffer, before: deadline) }
         let bytes = Array(buffer.prefix(count))
         buffer.removeFirst(count)
         return bytes

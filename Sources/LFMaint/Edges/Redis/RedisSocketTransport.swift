@@ -38,10 +38,15 @@ final class RedisSocketTransport: RedisTransport {
         }
     }
 
-    func receive(into buffer: inout [UInt8]) throws {
+    func receive(into buffer: inout [UInt8], before deadline: Double) throws {
+        let remaining = deadline - MonotonicClock.seconds()
+        guard remaining > 0 else { throw RedisError.protocolError(detail: "no complete answer in time") }
+        var timeout = timeval(tv_sec: Int(remaining), tv_usec: max(1, Int((remaining - remaining.rounded(.down)) * 1_000_000)))
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var chunk = [UInt8](repeating: 0, count: 16384)
         let received = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
         guard received > 0 else {
+            if received < 0, errno == EAGAIN || errno == EWOULDBLOCK { throw RedisError.protocolError(detail: "no complete answer in time") }
             throw RedisError.protocolError(detail: received == 0 ? "connection closed" : "receive failed: \(String(cString: strerror(errno)))")
         }
         buffer += chunk.prefix(received)

@@ -64,13 +64,13 @@ final class RedisTLSTransport: RedisTransport {
         }
     }
 
-    func receive(into buffer: inout [UInt8]) throws {
+    func receive(into buffer: inout [UInt8], before deadline: Double) throws {
         var chunk = [UInt8](repeating: 0, count: 16384)
         while true {
             var received = 0
             let code = chunk.withUnsafeMutableBytes { curl_easy_recv(handle.raw, $0.baseAddress, $0.count, &received) }
             if code == CURLE_AGAIN {
-                try wait(for: Int16(POLLIN))
+                try wait(for: Int16(POLLIN), seconds: min(timeoutSeconds, deadline - MonotonicClock.seconds()))
                 continue
             }
             guard code == CURLE_OK else { throw RedisError.protocolError(detail: "receive failed: \(String(cString: curl_easy_strerror(code)))") }
@@ -80,14 +80,16 @@ final class RedisTLSTransport: RedisTransport {
         }
     }
 
-    private func wait(for events: Int16) throws {
+    private func wait(for events: Int16, seconds: Double? = nil) throws {
+        let seconds = seconds ?? timeoutSeconds
+        guard seconds > 0 else { throw RedisError.protocolError(detail: "no complete answer in time") }
         var descriptor = pollfd(fd: socket, events: events, revents: 0)
         var ready: Int32
         repeat {
-            ready = poll(&descriptor, 1, Int32(timeoutSeconds * 1000))
+            ready = poll(&descriptor, 1, Int32((seconds * 1000).rounded(.up)))
         } while ready < 0 && errno == EINTR
         guard ready > 0 else {
-            throw RedisError.protocolError(detail: ready == 0 ? "no answer within \(timeoutSeconds) s" : "poll failed: \(String(cString: strerror(errno)))")
+            throw RedisError.protocolError(detail: ready == 0 ? "no answer within \(seconds) s" : "poll failed: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -51,7 +51,7 @@ struct KubeAPI: Sendable {
         guard response.status == 200 else {
             let status = try? JSONDecoder().decode(KubeStatus.self, from: response.body)
             let reason = [status?.reason, status?.message].compactMap { $0 }.joined(separator: ": ")
-            throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: reason.isEmpty ? String(response.bodyText.prefix(200)) : reason)
+            throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: reason.isEmpty ? response.bodySummary(limit: 200) : reason)
         }
         do {
             return try JSONDecoder().decode(T.self, from: response.body)

@@ -37,21 +37,33 @@ public struct KubeletSampler: VolumeSampler {
         return volumes.map { sample($0, summaries: summaries, podNode: podNodes[podKey($0)]) }
     }
 
-    func sample(_ volume: VolumeSettings, summaries: [String: Result<[String: KubeletSummary.Volume], Error>], podNode: String?) -> VolumeSample {
+    func sample(_ volume: VolumeSettings, summaries: [String: Result<[String: [KubeletSummary.Mount]], Error>], podNode: String?) -> VolumeSample {
         let key = "\(volume.namespace ?? defaultNamespace)/\(volume.pvc ?? volume.name)"
         if let podNode, case .failure(let error)? = summaries[podNode] {
             return .unknown(volume, "node \(podNode): \(error)")
         }
-        let found = summaries.values.lazy.compactMap { try? $0.get()[key] }.first
-        guard let stats = found else {
+        let mounts = summaries.keys.sorted().flatMap { (try? summaries[$0]?.get()[key]) ?? [] }
+        guard let stats = Self.mount(of: volume, among: mounts) else {
             let failed = summaries.filter { if case .failure = $0.value { true } else { false } }.keys.sorted()
             return .unknown(volume, "PVC \(key) is in no node's Summary" + (failed.isEmpty ? "" : " (nodes that did not answer: \(failed.joined(separator: ", ")))"))
         }
         guard let capacity = stats.capacityBytes, let available = stats.availableBytes else {
             return .unknown(volume, "the kubelet reports no capacityBytes/availableBytes for PVC \(key)")
         }
-        return VolumeSample(volume: volume, usedBytes: stats.usedBytes ?? capacity - available, totalBytes: capacity, availableBytes: available,
-                            inodesUsed: stats.inodesUsed, inodesTotal: stats.inodes)
+        return .checked(volume, source: "the kubelet's Summary for PVC \(key)", used: stats.usedBytes, total: capacity, available: available,
+                        inodesUsed: stats.inodesUsed, inodesTotal: stats.inodes)
+    }
+
+    /// The configured pod's own entry; otherwise the fullest one, so that a stale or odd duplicate
+    /// never hides a filling volume.
+    static func mount(of volume: VolumeSettings, among mounts: [KubeletSummary.Mount]) -> KubeletSummary.Volume? {
+        if let pod = volume.pod, let own = mounts.first(where: { $0.pod == pod }) { return own.volume }
+        return mounts.max { fullness($0.volume) < fullness($1.volume) }?.volume
+    }
+
+    private static func fullness(_ stats: KubeletSummary.Volume) -> Double {
+        guard let capacity = stats.capacityBytes, capacity > 0, let available = stats.availableBytes else { return -1 }
+        return 1 - Double(available) / Double(capacity)
     }
 
     private func podKey(_ volume: VolumeSettings) -> String {
@@ -75,9 +87,9 @@ public struct KubeletSampler: VolumeSampler {
         return result
     }
 
-    private func fetchSummaries(_ api: KubeAPI, _ nodes: [Node]) async -> [String: Result<[String: KubeletSummary.Volume], Error>] {
-        await withTaskGroup(of: (String, Result<[String: KubeletSummary.Volume], Error>).self) { group in
-            var results: [String: Result<[String: KubeletSummary.Volume], Error>] = [:]
+    private func fetchSummaries(_ api: KubeAPI, _ nodes: [Node]) async -> [String: Result<[String: [KubeletSummary.Mount]], Error>] {
+        await withTaskGroup(of: (String, Result<[String: [KubeletSummary.Mount]], Error>).self) { group in
+            var results: [String: Result<[String: [KubeletSummary.Mount]], Error>] = [:]
             var pending = nodes[...]
             func start(_ node: Node) {
                 group.addTask {

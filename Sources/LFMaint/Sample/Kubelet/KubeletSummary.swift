@@ -29,13 +29,19 @@ struct KubeletSummary: Decodable {
     let node: Node?
     let pods: [Pod]?
 
-    /// Each PVC's volume stats, by `namespace/name`.
-    func volumesByPVC() -> [String: Volume] {
-        var result: [String: Volume] = [:]
+    /// A PVC's stats as one pod that mounts it reports them.
+    struct Mount {
+        let pod: String?
+        let volume: Volume
+    }
+
+    /// Each PVC's mounts, by `namespace/name`: a PVC two pods mount is listed under each of them.
+    func volumesByPVC() -> [String: [Mount]] {
+        var result: [String: [Mount]] = [:]
         for pod in pods ?? [] {
             for volume in pod.volume ?? [] {
                 guard let ref = volume.pvcRef, let name = ref.name else { continue }
-                result["\(ref.namespace ?? pod.podRef?.namespace ?? "")/\(name)"] = volume
+                result["\(ref.namespace ?? pod.podRef?.namespace ?? "")/\(name)", default: []].append(Mount(pod: pod.podRef?.name, volume: volume))
             }
         }
         return result

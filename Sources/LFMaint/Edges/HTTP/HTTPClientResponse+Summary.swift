@@ -1,0 +1,25 @@
+extension HTTPClientResponse {
+    /// The body as one short line for an error message: an HTML error page loses its markup, every run
+    /// of whitespace becomes one space, and at most `limit` characters are kept.
+    public func bodySummary(limit: Int = 300) -> String {
+        var text = bodyText
+        if header("Content-Type")?.lowercased().contains("html") == true || text.drop { $0.isWhitespace }.hasPrefix("<") {
+            text = Self.withoutMarkup(text)
+        }
+        let line = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return line.count > limit ? String(line.prefix(limit)) + "…" : line
+    }
+
+    private static func withoutMarkup(_ html: String) -> String {
+        var result = ""
+        var inTag = false
+        for character in html {
+            switch character {
+            case "<": inTag = true; result.append(" ")
+            case ">": inTag = false
+            default: if !inTag { result.append(character) }
+            }
+        }
+        return result
+    }
+}

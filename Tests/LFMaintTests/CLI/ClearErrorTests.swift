@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+
+/// Inputs that used to get an unclear answer ("Missing value", "NSCocoaErrorDomain error 256", a
+/// silent default): each now gets one line saying what is wrong, and exit 2.
+@Suite("Clear errors for odd input")
+struct ClearErrorTests {
+    static let directory = FileManager.default.temporaryDirectory.path
+
+    static func config(_ text: String) -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-clear-\(UUID().uuidString).yaml")
+        try? text.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    @Test(arguments: [
+        (["cleanup", "--threshold", "-5"], [:], "--threshold must be a percentage from 1 to 99, got -5"),
+        (["cleanup", "--statement-timeout", "inf"], [:], "at most 86400 (a day), got inf"),
+        (["sample", "--config", config("clickhouse: {passwordFile: \(directory)}")], [:], "(it is a directory, not a file)"),
+        (["sample", "--config", config("clickhouse: {passwordFile: /dev/zero}")], [:], "/dev/zero (it is not a regular file)"),
+        (["sample"], ["LFMAINT_CONFIG": directory], "cannot read the config file (it is a directory, not a file)"),
+        (["sample"], ["CLICKHOUSE_URL": "http://u:pw-in-url@h:8123"], "holds credentials (http://u:***@h:8123)"),
+        (["sample"], ["CLICKHOUSE_URL": "http://h:99999"], "names port \"99999\", not one from 1 to 65535"),
+    ] as [([String], [String: String], String)])
+    func oddInputGetsOneClearLine(arguments: [String], environment: [String: String], expected: String) throws {
+        let run = try CommandLineTests().run(arguments, environment: environment)
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
+        #expect(run.stderr.contains(expected), "\(run.stderr)")
+        #expect(!run.stderr.contains("pw-in-url"))
+    }
+}
