@@ -5,9 +5,15 @@ public struct SamplePublisher: Sendable {
     let http: HTTPClient
     let credentials: AWSCredentialProvider?
 
+    /// CloudWatch, STS and a Pushgateway answer in well under a second: a target that takes longer
+    /// is failing, and must not hold the agent's cycle for curl's default.
+    public static let timeoutSeconds = 10.0
+
     public init(config: Configuration) {
         self.config = config
-        let http = HTTPClient()
+        var options = HTTPClient.Options()
+        options.timeoutSeconds = Self.timeoutSeconds
+        let http = HTTPClient(options: options)
         self.http = http
         credentials = AWSCredentialSource(config.cloudwatch).map { AWSCredentialProvider(source: $0, http: http) }
     }

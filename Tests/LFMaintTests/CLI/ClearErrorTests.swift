@@ -1,4 +1,5 @@
 import Foundation
+@testable import LFMaint
 import Testing
 
 /// Inputs that used to get an unclear answer ("Missing value", "NSCocoaErrorDomain error 256", a
@@ -28,5 +29,12 @@ struct ClearErrorTests {
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
         #expect(run.stderr.contains(expected), "\(run.stderr)")
         #expect(!run.stderr.contains("pw-in-url"))
+    }
+
+    @Test func aCleanupOfAVolumeWithoutACapacitySaysSoInsteadOfEmptyParentheses() {
+        let volume = VolumeSettings(name: "ch", component: .clickhouse, source: .redis)
+        let sample = VolumeSample(volume: volume, usedBytes: 10, totalBytes: nil, availableBytes: nil)
+        #expect(CleanupWorkflow.whyUnknown([sample]) == "ch reported no capacity; a ClickHouse volume needs source clickhouse, kubelet or statfs")
+        #expect(CleanupWorkflow.whyUnknown([.unknown(volume, "Redis said no")]) == "Redis said no")
     }
 }

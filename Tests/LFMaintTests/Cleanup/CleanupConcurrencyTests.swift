@@ -75,4 +75,22 @@ struct CleanupConcurrencyTests {
         try await fixture.settle()
         #expect(try await fixture.rowsPerDay(since: bound) == before)
     }
+
+    /// A run killed mid-cleanup leaves its claim: the next run is refused, and told when the claim lapses.
+    @Test func aDeadHoldersClaimRefusesTheNextRunAndSaysWhenItLapses() async throws {
+        let fixture = try await LangfuseFixture.make("deadclaim", rows: 100)
+        defer { Task { await fixture.drop() } }
+        let table = "`\(fixture.database)`.\(CleanupLock.tableName)"
+        try await fixture.client.execute("""
+            CREATE TABLE IF NOT EXISTS \(table) (name String, holder String, acquired DateTime64(6), expires DateTime) ENGINE = Memory
+            """)
+        try await fixture.client.execute("""
+            INSERT INTO \(table) SELECT '\(CleanupLock.clickHouseKey)', 'killed-run', now64(6) - 60, now() + 3600
+            """)
+        let lapses = try await fixture.scalar("SELECT formatDateTime(now() + 3600, '%FT%H', 'UTC')")
+        let run = try CommandLineTests().run(["cleanup", "--threshold", "2", "--target", "1"], environment: fixture.environment)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("another lfmaint cleanup is running"), "\(run.stderr)")
+        #expect(run.stderr.contains("a holder that died lets it go at \(lapses)"), "\(run.stderr)")
+    }
 }

@@ -12,6 +12,24 @@ struct PostgresConnectionTests {
         #expect(rows.rows == [[hostile, "42", "t"]])
     }
 
+    /// Releasing an advisory lock that is not held makes the server send a WARNING notice, which libpq
+    /// would print on stderr by itself and break `--log-format json`.
+    @Test func aServerNoticeIsNotPrintedOnStandardError() throws {
+        let connection = try PostgresConnection(url: TestStack.databaseURL)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-notice-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let capture = open(file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let saved = dup(2)
+        dup2(capture, 2)
+        let rows = try? connection.query("SELECT pg_advisory_unlock(hashtext('lfmaint-never-held'))")
+        dup2(saved, 2)
+        close(capture)
+        close(saved)
+        #expect(rows?.rows == [["f"]])
+        let printed = try String(contentsOf: file, encoding: .utf8)
+        #expect(!printed.contains("you don't own a lock"), "\(printed)")
+    }
+
     @Test func aBadStatementCarriesItsSQLSTATE() throws {
         let connection = try PostgresConnection(url: TestStack.databaseURL)
         #expect {

@@ -39,4 +39,54 @@ struct HostileKubeletTests {
         let reversed = try summary([("backup-job", "100", "90"), ("clickhouse-0", "100", "40")])
         #expect(sampler.sample(volume(), summaries: reversed, podNode: nil).usagePercent == 60)
     }
+
+    /// The API server on a hostile peer, with a token file of its own.
+    func sampleThrough(_ behaviour: HostilePeer.Behaviour, timeout: Double = 1) async throws -> (sample: VolumeSample, seconds: Double) {
+        let peer = try HostilePeer(behaviour)
+        let token = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-token-\(UUID().uuidString)")
+        try "t".write(to: token, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: token) }
+        var settings = KubeletSettings()
+        settings.apiServer = peer.url
+        settings.tokenFile = token.path
+        settings.timeoutSeconds = timeout
+        let start = Date()
+        let samples = await KubeletSampler(settings: settings, defaultNamespace: "langfuse").sample([volume(pod: "clickhouse-0")])
+        return (try #require(samples.first), Date().timeIntervalSince(start))
+    }
+
+    @Test func aStalledAPIServerMakesTheVolumeUnknownAtItsTimeout() async throws {
+        let (sample, seconds) = try await sampleThrough(.stall)
+        #expect(sample.status == .unknown)
+        #expect(seconds < 4, "\(seconds) s")
+    }
+
+    @Test func anAPIServerThatDripsMakesTheVolumeUnknownAtItsTimeout() async throws {
+        let (sample, seconds) = try await sampleThrough(.drip(Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{".utf8), interval: 0.3))
+        #expect(sample.status == .unknown)
+        #expect(seconds < 4, "\(seconds) s")
+    }
+
+    @Test func anErrorPageIsOneShortLineWithoutMarkup() async throws {
+        let page = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>\n<center><h1>502 Bad Gateway</h1></center>\n</body>\n</html>\n"
+        let (sample, _) = try await sampleThrough(.http(502, page, contentType: "text/html"))
+        #expect(sample.status == .unknown)
+        let error = try #require(sample.error)
+        #expect(error.contains("502 Bad Gateway") && !error.contains("<") && !error.contains("\n"), "\(error)")
+    }
+
+    @Test func numbersPast64BitsInASummaryAreUnknownNotATrap() async throws {
+        let summary = #"{"node":{"nodeName":"n1"},"pods":[{"podRef":{"name":"clickhouse-0","namespace":"langfuse"},"volume":[{"name":"d","#
+            + #""capacityBytes":99999999999999999999999,"availableBytes":1,"pvcRef":{"name":"data-langfuse-clickhouse-shard0-0","namespace":"langfuse"}}]}]}"#
+        let (sample, _) = try await sampleThrough(.respond { request in
+            if request.hasPrefix("GET /api/v1/nodes ") || request.hasPrefix("GET /api/v1/nodes?") {
+                return HostilePeer.Behaviour.httpAnswer(200, #"{"items":[{"metadata":{"name":"n1"}}]}"#)
+            }
+            if request.contains("/pods") {
+                return HostilePeer.Behaviour.httpAnswer(200, #"{"items":[{"metadata":{"name":"clickhouse-0","namespace":"langfuse"},"spec":{"nodeName":"n1"}}]}"#)
+            }
+            return HostilePeer.Behaviour.httpAnswer(200, summary)
+        })
+        #expect(sample.status == .unknown, "\(sample)")
+    }
 }

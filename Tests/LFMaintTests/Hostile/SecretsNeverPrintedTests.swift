@@ -58,6 +58,23 @@ struct SecretsNeverPrintedTests {
         }
     }
 
+    @Test(.enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+    func theRunningAgentAtTraceLevelDumpsNoConfiguration() throws {
+        let agent = try AgentProcess(config: """
+            agent: {intervalSeconds: 0.3}
+            pushgateway: {url: "http://u:pgwpw-SECRET-6@127.0.0.1:\(TestStack.closedPort())/"}
+            """, environment: [
+            "CLICKHOUSE_URL": try TestStack.chdbURL, "CLICKHOUSE_PASSWORD": try TestStack.clickhousePassword.reveal(),
+            "CLICKHOUSE_CLUSTER_ENABLED": "false", "REDIS_CONNECTION_STRING": "redis://:rdpw-SECRET-3@127.0.0.1:\(TestStack.closedPort())",
+        ], arguments: ["--dry-run", "--log-level", "trace"])
+        let password = try TestStack.clickhousePassword.reveal()
+        #expect(agent.wait(upTo: 20) { (AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_cycles_total") ?? 0) >= 5 })
+        #expect(agent.terminate(limit: 10)?.status == 0)
+        let stderr = agent.stderr
+        #expect(stderr.contains("Starting service"), "trace lines were written")
+        for secret in ["pgwpw-SECRET-6", "rdpw-SECRET-3", password] { #expect(!stderr.contains(secret), "\(secret) in the agent's log") }
+    }
+
     @Test(arguments: [
         ["DATABASE_URL": "postgresql:/u:SECRET-pg-malformed@h/db"],
         ["CLICKHOUSE_URL": "http:/u:SECRET-ch-malformed@h"],

@@ -18,6 +18,9 @@ final class HostilePeer: @unchecked Sendable {
         case reply([UInt8])
         /// Reads a whole HTTP request (head and Content-Length body) and answers what this makes of it.
         case respond(@Sendable (String) -> [UInt8])
+        /// Passes each HTTP request to a server on this loopback port and its answer back, except the
+        /// requests `stallOn` picks: those are never answered.
+        case proxy(port: Int, stallOn: @Sendable (String) -> Bool)
         /// An HTTP/1.1 answer with this status and body.
         static func http(_ status: Int, _ body: String, contentType: String = "application/json") -> Behaviour {
             .reply(httpAnswer(status, body, contentType: contentType))
@@ -81,6 +84,17 @@ final class HostilePeer: @unchecked Sendable {
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 65536)
+        if case .proxy(let port, let stallOn) = behaviour {
+            let request = readRequest(fd, running: running)
+            if stallOn(request) {
+                while running() { Thread.sleep(forTimeInterval: 0.1) }
+                return
+            }
+            let answer = forward(request, to: port)
+            _ = send(fd, answer, answer.count, Int32(MSG_NOSIGNAL))
+            shutdown(fd, Int32(SHUT_WR))
+            return
+        }
         if case .respond(let answer) = behaviour {
             let request = readRequest(fd, running: running)
             let bytes = answer(request)
@@ -90,7 +104,7 @@ final class HostilePeer: @unchecked Sendable {
         }
         _ = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         switch behaviour {
-        case .respond: return
+        case .respond, .proxy: return
         case .stall:
             while running() {
                 let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -126,5 +140,14 @@ final class HostilePeer: @unchecked Sendable {
             if text.utf8.distance(from: headEnd.upperBound.samePosition(in: text.utf8)!, to: text.utf8.endIndex) >= length { return text }
         }
         return String(decoding: received, as: UTF8.self)
+    }
+
+    /// One request to the upstream, asked to close after it, and its whole answer.
+    private static func forward(_ request: String, to port: Int) -> [UInt8] {
+        guard let upstream = RawHTTPClient(port: port, timeoutSeconds: 30) else { return Behaviour.httpAnswer(502, "no upstream") }
+        var lines = request.components(separatedBy: "\r\n")
+        lines.insert("Connection: close", at: 1)
+        upstream.send(lines.joined(separator: "\r\n"))
+        return Array(upstream.receiveAll().utf8)
     }
 }
