@@ -9,12 +9,13 @@ public enum Console {
     /// `text` as it is (reports end in their own newline).
     public static func output(_ text: String) {
         let bytes = Data(SecretScrubber.scrub(text).utf8)
-        lock.withLock { _ in FileHandle.standardOutput.write(bytes) }
+        // A closed pipe (`| head`) or a full disk loses the text, never the process.
+        lock.withLock { _ in try? FileHandle.standardOutput.write(contentsOf: bytes) }
     }
 
     /// One line on standard error.
     public static func error(_ line: String) {
         let bytes = Data((SecretScrubber.scrub(line) + "\n").utf8)
-        lock.withLock { _ in FileHandle.standardError.write(bytes) }
+        lock.withLock { _ in try? FileHandle.standardError.write(contentsOf: bytes) }
     }
 }

@@ -60,7 +60,8 @@ public struct SampleWorkflow: Sendable {
             }
             let first = await group.next() ?? nil
             group.cancelAll()
-            return first ?? volumes.map { .unknown($0, "no answer within \(seconds.formatted()) s (the deadline of one sample run)") }
+            let reason = Task.isCancelled ? "sampling was stopped" : "no answer within \(seconds.formatted()) s (the deadline of one sample run)"
+            return first ?? volumes.map { .unknown($0, reason) }
         }
     }
 

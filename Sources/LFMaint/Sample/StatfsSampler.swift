@@ -1,8 +1,13 @@
 import Foundation
+import Synchronization
 
 /// `statvfs(2)` on a mounted path: for a sidecar beside the database, or a local install.
 public struct StatfsSampler: VolumeSampler {
     public init() {}
+
+    /// Paths whose statvfs has not returned yet, with when it was called: a hung mount keeps its
+    /// thread, and asking again every cycle would pile up one more blocked thread each time.
+    private static let pending = Mutex<[String: Double]>([:])
 
     /// Off the Swift pool: statvfs on a hung network mount blocks its thread.
     public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
@@ -15,8 +20,19 @@ public struct StatfsSampler: VolumeSampler {
 
     public func sample(_ volume: VolumeSettings) -> VolumeSample {
         guard let path = volume.path else { return .unknown(volume, "no path configured") }
+        let now = MonotonicClock.seconds()
+        let blockedSince = Self.pending.withLock { pending -> Double? in
+            if let since = pending[path] { return since }
+            pending[path] = now
+            return nil
+        }
+        if let blockedSince {
+            return .unknown(volume, "statvfs \(path) has not returned for \(Int(now - blockedSince)) s (a hung mount?); not asked again until it does")
+        }
         var stats = statvfs()
-        guard statvfs(path, &stats) == 0 else {
+        let result = statvfs(path, &stats)
+        _ = Self.pending.withLock { $0.removeValue(forKey: path) }
+        guard result == 0 else {
             return .unknown(volume, "statvfs \(path): \(String(cString: strerror(errno)))")
         }
         // A FUSE or network file system answers what it likes: sizes that overflow 64 bits are unknown.

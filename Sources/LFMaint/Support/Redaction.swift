@@ -35,8 +35,10 @@ public enum Redaction {
 
     static func passwords(in url: String) -> [String] {
         let afterScheme = url.range(of: "://").map { url[$0.upperBound...] } ?? url.firstIndex(of: ":").map { url[url.index(after: $0)...] } ?? url[...]
-        guard let at = afterScheme.lastIndex(of: "@") else { return [] }
-        let userInfo = afterScheme[..<at]
+        // The user part ends at the last "@" before the query (an "@" in `?x=a@b` is not a password's).
+        let authority = afterScheme.prefix { $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return [] }
+        let userInfo = authority[..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return [] }
         let raw = String(userInfo[userInfo.index(after: colon)...])
         // Too short to search for without blanking ordinary words.

@@ -22,10 +22,11 @@ public enum SecretScrubber {
     }
 
     /// Values shorter than this are too likely to be ordinary text to blank out everywhere.
-    static let minimumLength = 4
+    static let minimumLength = 6
 
     public static func register(_ value: String) {
-        let forms = [value, value.removingPercentEncodingSafely, value.addingPercentEncodingForUserInfo]
+        // Lines are scrubbed after JSON encoding, which escapes `"`, `\` and control characters.
+        let forms = [value, value.removingPercentEncodingSafely, value.addingPercentEncodingForUserInfo, value.jsonEscaped]
             .compactMap { $0 }.filter { $0.count >= minimumLength }
         guard !forms.isEmpty else { return }
         known.withLock { known in
@@ -48,6 +49,12 @@ public enum SecretScrubber {
 }
 
 private extension String {
+    var jsonEscaped: String? {
+        guard let data = try? JSONSerialization.data(withJSONObject: [self], options: [.withoutEscapingSlashes]),
+              let text = String(data: data, encoding: .utf8) else { return nil }
+        return String(text.dropFirst(2).dropLast(2))
+    }
+
     var removingPercentEncodingSafely: String? { removingPercentEncoding }
     var addingPercentEncodingForUserInfo: String? { addingPercentEncoding(withAllowedCharacters: .urlPasswordAllowed) }
 }

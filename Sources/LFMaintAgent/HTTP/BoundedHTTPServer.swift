@@ -41,6 +41,11 @@ final class BoundedHTTPServer: @unchecked Sendable {
         }
     }
 
+    deinit {
+        // Here, not when serving ends: `stop()` may still write to the pipe after that.
+        wake.forEach { close($0) }
+    }
+
     func stop() {
         var byte: UInt8 = 1
         _ = write(wake[1], &byte, 1)
@@ -48,15 +53,18 @@ final class BoundedHTTPServer: @unchecked Sendable {
 
     private func serve() {
         var connections: [HTTPConnection] = []
+        var acceptPausedUntil = 0.0
         defer {
             connections.forEach { close($0.fd) }
-            [listener, wake[0], wake[1]].forEach { close($0) }
+            close(listener)
         }
         while true {
-            var polled = [pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0), pollfd(fd: listener, events: Int16(POLLIN), revents: 0)]
-            polled += connections.map { pollfd(fd: $0.fd, events: Int16($0.wantsToWrite ? POLLOUT : POLLIN), revents: 0) }
+            // Out of descriptors, the listener stays readable: left out of the poll a moment, not spun on.
             let now = MonotonicClock.seconds()
-            let nextDeadline = connections.map(\.deadline).min() ?? now + 1
+            let listening: Int16 = now >= acceptPausedUntil ? Int16(POLLIN) : 0
+            var polled = [pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0), pollfd(fd: listener, events: listening, revents: 0)]
+            polled += connections.map { pollfd(fd: $0.fd, events: Int16($0.wantsToWrite ? POLLOUT : POLLIN), revents: 0) }
+            let nextDeadline = (connections.map(\.deadline) + [acceptPausedUntil > now ? acceptPausedUntil : now + 1]).min()!
             let waitMilliseconds = Int32(max(0, min(1000, (nextDeadline - now) * 1000)).rounded(.up))
             guard poll(&polled, nfds_t(polled.count), waitMilliseconds) >= 0 || errno == EINTR else { return }
             if polled[0].revents != 0 { return }
@@ -71,24 +79,26 @@ final class BoundedHTTPServer: @unchecked Sendable {
                 if connection.isDone { close(connection.fd) }
                 return connection.isDone
             }
-            if polled[1].revents != 0 { accept(into: &connections, now: after) }
+            if polled[1].revents != 0, !accept(into: &connections, now: after) { acceptPausedUntil = after + 0.1 }
         }
     }
 
-    /// Takes the connections waiting, at most a few per round so that open ones are served too.
-    private func accept(into connections: inout [HTTPConnection], now: Double) {
+    /// Takes the connections waiting, at most a few per round so that open ones are served too; false
+    /// when the process is out of descriptors.
+    private func accept(into connections: inout [HTTPConnection], now: Double) -> Bool {
         for _ in 0..<16 {
             let fd = Glibc.accept(listener, nil, nil)
-            guard fd >= 0 else { return }
+            guard fd >= 0 else { return errno != EMFILE && errno != ENFILE && errno != ENOBUFS && errno != ENOMEM }
             guard SocketListener.makeNonBlocking(fd) else {
                 close(fd)
                 continue
             }
-            if connections.count >= limits.connections {
+            if connections.count >= max(1, limits.connections) {
                 close(connections.remove(at: Self.leastValuable(connections)).fd)
             }
             connections.append(HTTPConnection(fd: fd, opened: now, limits: limits))
         }
+        return true
     }
 }
 

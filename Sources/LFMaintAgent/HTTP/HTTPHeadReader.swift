@@ -31,7 +31,8 @@ struct HTTPHeadReader {
                 return index + 1 > limits.headBytes ? .refused(.headersTooLarge) : head(lineEnd: lineEnd, headEnd: index - 1)
             }
         }
-        if lineEnd == nil, bytes.count > limits.requestLineBytes { return .refused(.uriTooLong) }
+        // + 1: the line's CR may have come without its LF yet.
+        if lineEnd == nil, bytes.count > limits.requestLineBytes + 1 { return .refused(.uriTooLong) }
         return bytes.count > limits.headBytes ? .refused(.headersTooLarge) : .incomplete
     }
 

@@ -31,6 +31,22 @@ struct ClearErrorTests {
         #expect(!run.stderr.contains("pw-in-url"))
     }
 
+    /// `lfmaint sample | head -1`: the reader is gone before the report is written.
+    @Test func aClosedStandardOutputLosesTheReportNotTheProcess() throws {
+        let process = Process()
+        process.executableURL = CommandLineTests.binary
+        process.arguments = ["sample", "--output", "json"]
+        process.environment = ["PATH": "/usr/bin:/bin", "CLICKHOUSE_URL": "http://127.0.0.1:\(TestStack.closedPort())"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try output.fileHandleForReading.close()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit || process.terminationStatus == SIGPIPE, "ended by signal \(process.terminationStatus)")
+        #expect(![132, 133, 134].contains(process.terminationStatus))
+    }
+
     @Test func aCleanupOfAVolumeWithoutACapacitySaysSoInsteadOfEmptyParentheses() {
         let volume = VolumeSettings(name: "ch", component: .clickhouse, source: .redis)
         let sample = VolumeSample(volume: volume, usedBytes: 10, totalBytes: nil, availableBytes: nil)

@@ -32,6 +32,13 @@ struct HTTPHeadReaderTests {
         #expect(read(["GET /" + String(repeating: "a", count: 2000) + " HTTP/1.1\r\n"]) == .incomplete)
     }
 
+    @Test func aRequestLineAtTheLimitIsAcceptedWhereverItsCRLFIsCut() {
+        let line = "GET /" + String(repeating: "a", count: limits.requestLineBytes - 14) + " HTTP/1.1"
+        #expect(line.utf8.count == limits.requestLineBytes)
+        #expect(read([line + "\r\n\r\n"]) != .refused(.uriTooLong))
+        #expect(read([line + "\r", "\n\r\n"]) != .refused(.uriTooLong))
+    }
+
     @Test func largeHeadersAreRefusedBeforeTheyEnd() {
         #expect(read(["GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 9000)]) == .refused(.headersTooLarge))
         let many = (0..<1000).map { "X-\($0): y\r\n" }.joined()

@@ -25,6 +25,7 @@ struct RedactionAndIdentifierTests {
         #expect(Redaction.scrub(#"invalid percent-encoded token: "100%SECRET""#, passwordOf: url) == #"invalid percent-encoded token: "***""#)
         #expect(Redaction.scrub("password p@ss word was wrong", passwordOf: "postgresql://u:p%40ss%20word@h/db") == "password *** was wrong")
         #expect(Redaction.scrub("no password here", passwordOf: "postgresql://u@h/db") == "no password here")
+        #expect(Redaction.scrub("pw-word and more", passwordOf: "postgresql://u:pw-word@h/db?x=a@b") == "*** and more")
     }
 
     @Test func endpointsDropTheQueryString() {

@@ -2,7 +2,8 @@ extension HTTPClientResponse {
     /// The body as one short line for an error message: an HTML error page loses its markup, every run
     /// of whitespace becomes one space, and at most `limit` characters are kept.
     public func bodySummary(limit: Int = 300) -> String {
-        var text = bodyText
+        // Before any cut or collapse: a secret the server quotes must not survive in part.
+        var text = SecretScrubber.scrub(bodyText)
         if header("Content-Type")?.lowercased().contains("html") == true || text.drop { $0.isWhitespace }.hasPrefix("<") {
             text = Self.withoutMarkup(text)
         }

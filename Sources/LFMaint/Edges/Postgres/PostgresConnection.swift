@@ -19,8 +19,9 @@ public final class PostgresConnection: Sendable {
         guard let scheme = URLComponents(string: url)?.scheme, ["postgres", "postgresql"].contains(scheme) else {
             throw PostgresError.invalidURL(url: printableURL, reason: "expected postgres:// or postgresql://")
         }
-        let keywords = ["dbname", "connect_timeout", "application_name"]
-        let values = [url, String(max(connectTimeoutSeconds, 2)), "lfmaint"]
+        // statement_timeout: a stalled server must not keep a connection and its thread for ever.
+        let keywords = ["dbname", "connect_timeout", "application_name", "options"]
+        let values = [url, String(max(connectTimeoutSeconds, 2)), "lfmaint", "-c statement_timeout=30000"]
         let raw = withCStringArray(keywords) { keys in
             withCStringArray(values) { vals in PQconnectdbParams(keys, vals, 1) }
         }
