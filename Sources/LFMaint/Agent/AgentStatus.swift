@@ -85,13 +85,15 @@ public final class AgentStatus: Sendable {
         var threshold = PrometheusExposition.Family(name: "lfmaint_volume_threshold_ratio", help: "The volume's cleanup threshold (0-1).")
         var forecast = PrometheusExposition.Family(name: "lfmaint_volume_full_in_seconds",
                                                    help: "Forecast seconds until the volume is full (least-squares slope of free space); absent when not filling.")
-        for volume in volumes {
+        // On several replicas the volumes are the replicas' own, as the last sample found them.
+        let shown = state.lastRun.map { $0.samples.map(\.volume) } ?? volumes
+        for volume in shown {
             let labels = PrometheusExposition.volumeLabels(volume, cluster: cluster)
-            threshold.add(labels, thresholds[volume.name].map { $0 / 100 })
+            threshold.add(labels, (thresholds[volume.name] ?? volume.replicaOf.flatMap { thresholds[$0] }).map { $0 / 100 })
             forecast.add(labels, state.forecasts[volume.name])
         }
         // Every ClickHouse volume's counters start at 0, so `increase()` sees the first run too.
-        let cleaned = volumes.filter { $0.component == .clickhouse }.map(\.name)
+        let cleaned = shown.filter { $0.component == .clickhouse }.map(\.name)
         var runs = counter("lfmaint_cleanup_runs_total", "Cleanup runs by outcome (\(Self.outcomes.joined(separator: ", "))).")
         for volume in cleaned {
             let seen = Set(state.cleanupRuns.keys.filter { $0.volume == volume }.map(\.value))

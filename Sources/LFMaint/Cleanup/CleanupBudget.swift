@@ -19,6 +19,8 @@ public struct CleanupBudget: Sendable, Equatable {
     public let total: Int64
     public private(set) var used: Int64
     public private(set) var free: Int64
+    /// On several replicas: each one's free space, by URL; a step needs its headroom on every replica it runs on.
+    public private(set) var freeByReplica: [String: Int64]
     /// What outdated parts left by finished rewrites still hold: it comes back on its own, late, and
     /// is counted rather than chased with deeper deletes.
     public private(set) var pendingRelief: Int64 = 0
@@ -31,9 +33,10 @@ public struct CleanupBudget: Sendable, Equatable {
     /// Set once a cap refused a step; every later step is refused with it.
     public private(set) var capReachedReason: String?
 
-    public init(used: Int64, free: Int64, total: Int64, policy: CleanupPolicy) {
+    public init(used: Int64, free: Int64, total: Int64, policy: CleanupPolicy, freeByReplica: [String: Int64] = [:]) {
         self.used = used
         self.free = free
+        self.freeByReplica = freeByReplica
         self.total = max(total, 1)
         targetPercent = policy.targetPercent
         maxDropBytes = policy.maxDropBytes
@@ -46,15 +49,22 @@ public struct CleanupBudget: Sendable, Equatable {
     public var reachedTarget: Bool { expectedUsage < Double(targetPercent) }
 
     /// Whether the step may run now. A cap that refuses a step stays reached for the rest of the run.
-    public mutating func verdict(for step: CleanupStep, busy: Bool, waitMutations: Bool) -> Verdict {
-        let verdict = uncappedVerdict(for: step, busy: busy, waitMutations: waitMutations)
+    /// `replicating`: why a replica has not caught up on the step's table, if one has not.
+    public mutating func verdict(for step: CleanupStep, busy: Bool, waitMutations: Bool, replicating: String? = nil) -> Verdict {
+        let verdict = uncappedVerdict(for: step, busy: busy, waitMutations: waitMutations, replicating: replicating)
         if case .capReached(let reason) = verdict, capReachedReason == nil {
             capReachedReason = reason.components(separatedBy: ",").first ?? reason
         }
         return verdict
     }
 
-    private func uncappedVerdict(for step: CleanupStep, busy: Bool, waitMutations: Bool) -> Verdict {
+    /// The least free space among the replicas the step runs on; the volume's on one server.
+    public func free(for step: CleanupStep) -> Int64 {
+        step.replicas.compactMap { freeByReplica[$0] }.min() ?? free
+    }
+
+    private func uncappedVerdict(for step: CleanupStep, busy: Bool, waitMutations: Bool, replicating: String?) -> Verdict {
+        let free = free(for: step)
         if reachedTarget {
             let pending = pendingRelief > 0 ? ", counting \(ByteCount.readable(pendingRelief)) of outdated parts still to be removed" : ""
             return .notNeeded("not needed: usage is \(Percent.text(expectedUsage)) before it\(pending), under the target \(targetPercent)%")
@@ -73,12 +83,15 @@ public struct CleanupBudget: Sendable, Equatable {
             return .capReached("cap reached: --max-drop-gb \(ByteCount.readable(cap)) per run, \(ByteCount.readable(removedBytes)) used, "
                 + "this step \(ByteCount.readable(step.estimatedBytes))")
         }
+        if let replicating {
+            return .refused("\(step.table) is still replicating (\(replicating)); it waits for the next run")
+        }
         if step.action.rewritesParts, busy, !waitMutations {
             return .refused("\(step.table) has unfinished mutations (system.mutations); --wait-mutations waits for them")
         }
         if step.requiredFreeBytes > free {
             return .refused("needs \(ByteCount.readable(step.requiredFreeBytes)) free to rewrite its partition, "
-                + "the disk has \(ByteCount.readable(free))")
+                + "the disk has \(ByteCount.readable(free))\(step.replicas.count > 1 ? " on the fullest replica that holds it" : "")")
         }
         return .run
     }
@@ -90,9 +103,10 @@ public struct CleanupBudget: Sendable, Equatable {
     }
 
     /// A fresh reading, and what outdated parts still hold beyond it.
-    public mutating func measured(used: Int64, free: Int64, pendingRelief: Int64) {
+    public mutating func measured(used: Int64, free: Int64, pendingRelief: Int64, freeByReplica: [String: Int64] = [:]) {
         self.used = used
         self.free = free
+        self.freeByReplica = freeByReplica
         self.pendingRelief = min(max(0, pendingRelief), used)
     }
 
@@ -101,5 +115,6 @@ public struct CleanupBudget: Sendable, Equatable {
         let freed = min(step.estimatedBytes, used)
         used -= freed
         free += freed
+        for replica in step.replicas where freeByReplica[replica] != nil { freeByReplica[replica]! += freed }
     }
 }

@@ -8,6 +8,9 @@ public struct VolumeReading: Sendable, Equatable {
     public var used: Int64
     public var total: Int64
 
+    /// On several replicas: each one's least available space, by URL.
+    public var availableByReplica: [String: Int64] = [:]
+
     /// The fullest of the samples; nil when any of them is unknown (an unknown sample never deletes).
     public init?(fullestOf samples: [VolumeSample]) {
         guard !samples.isEmpty, samples.allSatisfy({ $0.status == .ok }),
@@ -19,6 +22,10 @@ public struct VolumeReading: Sendable, Equatable {
         self.available = available
         self.used = total - available
         self.total = total
+        for sample in samples {
+            guard let replica = sample.volume.replica, let available = sample.availableBytes else { continue }
+            availableByReplica[replica] = min(available, availableByReplica[replica] ?? .max)
+        }
     }
 }
 
@@ -54,10 +61,13 @@ public struct CleanupExecutor: Sendable {
     public let measure: @Sendable () async -> VolumeReading?
     /// Renewed and verified before every step; a run that cannot keep it stops.
     public let lock: CleanupLock?
+    /// Several replicas: each step runs on the replicas it names. nil: the one server behind `client`.
+    public let replicas: ReplicaSet?
 
     public init(client: ClickHouseClient, policy: CleanupPolicy, options: Options, audit: CleanupAudit, lock: CleanupLock? = nil,
-                measure: @escaping @Sendable () async -> VolumeReading?) {
+                replicas: ReplicaSet? = nil, measure: @escaping @Sendable () async -> VolumeReading?) {
         self.client = client
+        self.replicas = replicas
         self.policy = policy
         self.options = options
         self.audit = audit
@@ -66,7 +76,8 @@ public struct CleanupExecutor: Sendable {
     }
 
     public func run(_ plan: CleanupPlan, before reading: VolumeReading) async -> CleanupRun {
-        var budget = CleanupBudget(used: reading.used, free: reading.available, total: reading.total, policy: policy)
+        var budget = CleanupBudget(used: reading.used, free: reading.available, total: reading.total, policy: policy,
+                                   freeByReplica: reading.availableByReplica)
         var run = CleanupRun(thresholdPercent: policy.thresholdPercent, targetPercent: policy.targetPercent, before: reading.usage,
                              after: reading.usage, dryRun: options.dryRun)
         let runner = CleanupStepRunner(client: client, floor: policy.floor, options: options, lock: lock)
@@ -80,7 +91,8 @@ public struct CleanupExecutor: Sendable {
                 run.conclusion = "stopped before step \(index + 1) of \(plan.steps.count): lfmaint is shutting down"
                 break
             }
-            switch budget.verdict(for: step, busy: plan.busyTables.contains(step.table), waitMutations: options.waitMutations) {
+            switch budget.verdict(for: step, busy: plan.busyTables.contains(step.table), waitMutations: options.waitMutations,
+                                  replicating: plan.replicating[step.table]) {
             case .notNeeded(let reason):
                 outcome.status = .notNeeded
                 outcome.reason = reason
@@ -116,7 +128,7 @@ public struct CleanupExecutor: Sendable {
                 break
             }
             let started = Date()
-            outcome = await runner.run(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)", now: plan.now)
+            outcome = await runner.run(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)", now: plan.now, replicas: replicas)
             outcome.started = started
             outcome.finished = Date()
             // Every step that reached the server counts against the caps, failed ones too (a timed-out
@@ -125,10 +137,10 @@ public struct CleanupExecutor: Sendable {
             if let partition = step.partitionID, outcome.pendingBytes > 0 { pending.add(step.table, partition, outcome.pendingBytes) }
             let measured = await measure()
             if let measured {
-                await pending.refresh(SystemCatalog(client: client))
+                await pending.refresh((replicas?.replicas.map(\.client) ?? [client]).map(SystemCatalog.init(client:)))
                 outcome.freedBytes = budget.used - measured.used
                 outcome.usageAfter = measured.usage
-                budget.measured(used: measured.used, free: measured.available, pendingRelief: pending.bytes)
+                budget.measured(used: measured.used, free: measured.available, pendingRelief: pending.bytes, freeByReplica: measured.availableByReplica)
             }
             await audit.record(outcome, runID: runID)
             run.outcomes.append(outcome)
@@ -157,7 +169,9 @@ public struct CleanupExecutor: Sendable {
         guard step.action == .deleteRows, !step.onlyWithoutHeadroom, let partition = step.partitionID, let column = step.column,
               let bound = step.bound else { return step }
         var counted = step
-        let share = try? await SystemCatalog(client: client).share(of: step.table, partition: partition, column: column, before: bound)
+        // On several replicas the first that holds the partition answers for it.
+        let answering = step.replicas.first.flatMap { replicas?.replica(url: $0)?.client } ?? client
+        let share = try? await SystemCatalog(client: answering).share(of: step.table, partition: partition, column: column, before: bound)
         counted.estimatedBytes = Int64(Double(step.partitionBytes) * (share ?? 1))
         return counted
     }
@@ -184,11 +198,21 @@ struct PendingRelief: Sendable {
     }
 
     /// What each partition's outdated parts still hold, never more than its rewrite released (the
-    /// measurement already shows what has left the disk); partitions with none left are forgotten.
-    mutating func refresh(_ catalog: SystemCatalog) async {
+    /// measurement already shows what has left the disk); partitions with none left are forgotten. On
+    /// several replicas, the most any one of them still holds.
+    mutating func refresh(_ catalogs: [SystemCatalog]) async {
         for (key, entry) in byPartition {
-            guard let outdated = try? await catalog.partitionBytes(of: entry.table, partition: entry.partition, active: false) else { continue }
-            byPartition[key] = outdated.parts == 0 ? nil : (entry.table, entry.partition, entry.released, min(entry.released, outdated.bytes))
+            var parts = 0
+            var bytes: Int64 = 0
+            var read = false
+            for catalog in catalogs {
+                guard let outdated = try? await catalog.partitionBytes(of: entry.table, partition: entry.partition, active: false) else { continue }
+                read = true
+                parts += outdated.parts
+                bytes = max(bytes, outdated.bytes)
+            }
+            guard read else { continue }
+            byPartition[key] = parts == 0 ? nil : (entry.table, entry.partition, entry.released, min(entry.released, bytes))
         }
     }
 }

@@ -11,6 +11,11 @@ public struct PartitionFacts: Sendable, Equatable {
     public var bytes: Int64
     /// What the partition key proves about every row the partition can hold (`PartitionKeyBound`), or nil.
     public var keyEnd: Int64?
+    /// On several replicas: the URLs of those that hold the partition (its span and size are theirs
+    /// together); empty on one server.
+    public var replicas: [String] = []
+    /// The table's engine replicates (`Replicated…MergeTree`): a rewrite sent to one replica reaches them all.
+    public var replicatedEngine = false
 
     public init(table: QualifiedTableName, partition: String, partitionID: PartitionName, column: TimeColumn, oldest: Int64, newest: Int64,
                 bytes: Int64, keyEnd: Int64? = nil) {
@@ -25,8 +30,8 @@ public struct PartitionFacts: Sendable, Equatable {
     }
 }
 
-/// What the planner knows when it plans: the server's clock, the tables' partitions, rotated logs and
-/// tables with unfinished mutations.
+/// What the planner knows when it plans: the server's clock, the tables' partitions, rotated logs,
+/// tables with unfinished mutations and tables still replicating.
 public struct CleanupState: Sendable, Equatable {
     public var now: Int64
     public var partitions: [PartitionFacts]
@@ -34,14 +39,18 @@ public struct CleanupState: Sendable, Equatable {
     /// The live system log tables and their sizes: dropped whole only when the disk has no headroom.
     public var systemLogs: [TableSize]
     public var busyTables: Set<QualifiedTableName>
+    /// Tables some replica has not caught up on (`system.replicas.queue_size`), with why: nothing
+    /// destructive touches them until the queue is empty.
+    public var replicating: [QualifiedTableName: String]
 
     public init(now: Int64, partitions: [PartitionFacts], rotatedLogs: [TableSize] = [], systemLogs: [TableSize] = [],
-                busyTables: Set<QualifiedTableName> = []) {
+                busyTables: Set<QualifiedTableName> = [], replicating: [QualifiedTableName: String] = [:]) {
         self.now = now
         self.partitions = partitions
         self.rotatedLogs = rotatedLogs
         self.systemLogs = systemLogs
         self.busyTables = busyTables
+        self.replicating = replicating
     }
 }
 

@@ -5,11 +5,14 @@ public struct CleanupPlan: Sendable, Equatable {
     public var steps: [CleanupStep]
     /// Tables with unfinished mutations when the state was read.
     public var busyTables: Set<QualifiedTableName>
+    /// Tables a replica had not caught up on, with why (`CleanupState.replicating`).
+    public var replicating: [QualifiedTableName: String]
 
-    public init(now: Int64, steps: [CleanupStep], busyTables: Set<QualifiedTableName> = []) {
+    public init(now: Int64, steps: [CleanupStep], busyTables: Set<QualifiedTableName> = [], replicating: [QualifiedTableName: String] = [:]) {
         self.now = now
         self.steps = steps
         self.busyTables = busyTables
+        self.replicating = replicating
     }
 }
 
@@ -50,6 +53,11 @@ public struct CleanupStep: Sendable, Equatable {
     public var reason: String
     /// Runs only when the disk has less free than `CleanupBudget.minimumHeadroomBytes`.
     public var onlyWithoutHeadroom = false
+    /// On several replicas: the URLs of the servers it runs on, each checked on its own (a system log is
+    /// one server's; a partition goes from every replica that holds it); empty on one server.
+    public var replicas: [String] = []
+    /// A rewrite sent to the first replica reaches the others by replication (`PartitionFacts.replicatedEngine`).
+    public var replicatedEngine = false
 
     public init(table: QualifiedTableName, action: Action, cluster: ClusterClause = .none, partitionID: PartitionName? = nil,
                 column: TimeColumn? = nil, newestValue: Int64? = nil, keyEnd: Int64? = nil, bound: ColumnBound? = nil, estimatedBytes: Int64,

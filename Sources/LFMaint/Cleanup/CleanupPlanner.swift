@@ -23,12 +23,12 @@ public struct CleanupPlanner: Sendable {
         // they are what frees the first megabyte.
         // System logs are each server's own: they are cleaned where they are measured, never ON CLUSTER.
         var steps = state.rotatedLogs.filter { SystemLogTables.isRotated($0.table) }.map {
-            CleanupStep(table: $0.table, action: .dropTable, column: $0.newest?.column, newestValue: $0.newest?.day, estimatedBytes: $0.totalBytes,
-                        reason: "rotated system log: nothing writes to it")
+            on($0.replica, CleanupStep(table: $0.table, action: .dropTable, column: $0.newest?.column, newestValue: $0.newest?.day,
+                                       estimatedBytes: $0.totalBytes, reason: "rotated system log: nothing writes to it"))
         }
         steps += state.systemLogs.filter { SystemLogTables.isExpendable($0.table) }.sorted { $0.totalBytes > $1.totalBytes }.map {
-            CleanupStep(table: $0.table, action: .dropTable, estimatedBytes: $0.totalBytes,
-                        reason: "no headroom: every ALTER needs 1 MiB free; ClickHouse recreates this log empty", onlyWithoutHeadroom: true)
+            on($0.replica, CleanupStep(table: $0.table, action: .dropTable, estimatedBytes: $0.totalBytes,
+                                       reason: "no headroom: every ALTER needs 1 MiB free; ClickHouse recreates this log empty", onlyWithoutHeadroom: true))
         }
         steps += drops(state, systemRules, days: max(policy.systemLogDays, policy.floor.systemLogDays), &dropped)
         steps += drops(state, systemRules, days: policy.floor.systemLogDays, &dropped)
@@ -38,7 +38,27 @@ public struct CleanupPlanner: Sendable {
             steps += drops(state, dataRules, days: days, &dropped)
             steps += deletes(state, dataRules, days: days, dropped: dropped, &deletedShare)
         }
-        return CleanupPlan(now: state.now, steps: steps, busyTables: state.busyTables)
+        return CleanupPlan(now: state.now, steps: steps, busyTables: state.busyTables, replicating: state.replicating)
+    }
+
+    /// A step on one replica's own table (a system log); nil: the one server.
+    private func on(_ replica: String?, _ step: CleanupStep) -> CleanupStep {
+        var step = step
+        step.replicas = replica.map { [$0] } ?? []
+        return step
+    }
+
+    /// A step on a partition runs where the partition is: on every replica that holds it.
+    private func on(_ partition: PartitionFacts, _ step: CleanupStep) -> CleanupStep {
+        var step = step
+        step.replicas = partition.replicas
+        step.replicatedEngine = partition.replicatedEngine
+        return step
+    }
+
+    /// One partition of one table, on the replicas that hold it (a system log's are each server's own).
+    static func key(_ partition: PartitionFacts) -> String {
+        "\(partition.table)#\(partition.partitionID)@\(partition.replicas.joined(separator: ","))"
     }
 
     private func cutoff(_ rule: RetentionRule, days: Int, now: Int64) -> Int64 {
@@ -55,11 +75,11 @@ public struct CleanupPlanner: Sendable {
             let clause = rule.kind == .systemLog ? ClusterClause.none : cluster
             for partition in state.partitions where partition.table == rule.table && partition.column.name == rule.column
                 && partition.column.rowsEnd(newest: partition.newest) <= cutoff && (clause == .none || (partition.keyEnd ?? .max) <= cutoff) {
-                guard dropped.insert("\(rule.table)#\(partition.partitionID)").inserted else { continue }
-                steps.append(CleanupStep(
+                guard dropped.insert(Self.key(partition)).inserted else { continue }
+                steps.append(on(partition, CleanupStep(
                     table: rule.table, action: .dropPartition, cluster: clause, partitionID: partition.partitionID, column: partition.column,
                     newestValue: partition.newest, keyEnd: partition.keyEnd, estimatedBytes: partition.bytes,
-                    reason: "partition \(partition.partition): every row older than \(days) days"))
+                    reason: "partition \(partition.partition): every row older than \(days) days\(Self.holders(partition))")))
             }
         }
         // Oldest rows first, whatever table holds them; then the larger partition.
@@ -76,20 +96,26 @@ public struct CleanupPlanner: Sendable {
         for rule in rules {
             let cutoff = cutoff(rule, days: days, now: state.now)
             for partition in state.partitions where partition.table == rule.table && partition.column.name == rule.column
-                && !dropped.contains("\(rule.table)#\(partition.partitionID)") {
+                && !dropped.contains(Self.key(partition)) {
                 guard let bound = partition.column.bound(before: cutoff), let older = Self.share(of: partition, before: bound) else { continue }
-                let key = "\(rule.table)#\(partition.partitionID)"
+                let key = Self.key(partition)
                 let estimate = Int64(Double(partition.bytes) * max(0, older - deletedShare[key, default: 0]))
                 deletedShare[key] = older
-                var step = CleanupStep(
+                var step = on(partition, CleanupStep(
                     table: rule.table, action: .deleteRows, cluster: cluster, partitionID: partition.partitionID, column: partition.column,
                     bound: bound, estimatedBytes: estimate, requiredFreeBytes: 2 * partition.bytes,
-                    reason: "rows older than \(days) days in partition \(partition.partition), then APPLY DELETED MASK in that partition frees them")
+                    reason: "rows older than \(days) days in partition \(partition.partition), then APPLY DELETED MASK in that partition "
+                        + "frees them\(Self.holders(partition))"))
                 step.partitionBytes = partition.bytes
                 steps.append(step)
             }
         }
         return steps
+    }
+
+    /// ", on 3 replicas": said when a partition's span is that of several servers together.
+    static func holders(_ partition: PartitionFacts) -> String {
+        partition.replicas.count > 1 ? ", on all \(partition.replicas.count) replicas that hold it" : ""
     }
 
     /// The share of a partition's span before `bound` (nil when none of it is): the estimate assumes rows

@@ -25,6 +25,7 @@ public struct CleanupStateReader: Sendable {
             .map { TableSize(table: $0.table, totalBytes: $0.totalBytes) }
         let partitions = try await catalog.partitions(columns).map { partition in
             var partition = partition
+            partition.replicatedEngine = facts[partition.table]?.engine.hasPrefix("Replicated") ?? false
             partition.keyEnd = facts[partition.table].flatMap {
                 PartitionKeyBound.end(key: $0.partitionKey, column: partition.column.name, id: partition.partitionID)
             }

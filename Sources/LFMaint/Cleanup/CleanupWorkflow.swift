@@ -23,33 +23,39 @@ public struct CleanupWorkflow: Sendable {
                   volumes: try SampleTargets.volumes(config: config, statfs: statfs).filter { $0.component == .clickhouse })
     }
 
+    /// A replica's volume stands for the volume it was made from: the run measures every replica.
     public init(config: Configuration, client: ClickHouseClient, options: CleanupExecutor.Options, volumes: [VolumeSettings]) {
         self.config = config
         self.client = client
         self.options = options
-        self.volumes = volumes
+        self.volumes = ReplicaVolumes.configured(volumes)
     }
 
     public func run() async throws -> CleanupRun {
         guard !volumes.isEmpty else { throw CleanupError.noVolume }
         try await client.require(.lightweightDelete)
-        try await client.requireClusterReady()
         let sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 0, clickhouse: client)
-        let first = await sampling.run().samples
+        let sampled = await sampling.run()
+        // Several replicas are each addressed on their own, with no ON CLUSTER: distributed DDL is not needed.
+        let replicas = sampled.replicas.flatMap { $0.isSingle ? nil : $0 }
+        if replicas == nil { try await client.requireClusterReady() }
+        let first = sampled.samples
         guard let reading = VolumeReading(fullestOf: first) else {
             throw CleanupError.unknownUsage(Self.whyUnknown(first))
         }
         let usage = reading.usage
         let tables = try await SystemCatalog(client: client).tableEngines(in: SQLIdentifier(config.clickhouse.database)!)
         let rules = RetentionPolicy.scope(for: config, serverTables: tables).rules
-        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules, volume: reading.volume), cluster: client.cluster)
+        let planner = CleanupPlanner(policy: CleanupPolicy(config: config, rules: rules, volume: reading.volume),
+                                     cluster: replicas == nil ? client.cluster : .none)
         if usage < Double(planner.policy.thresholdPercent), !options.dryRun {
             return CleanupRun(thresholdPercent: planner.policy.thresholdPercent, targetPercent: planner.policy.targetPercent, before: usage,
                               after: usage, dryRun: false,
                               conclusion: "usage \(Percent.text(usage)) is under the threshold \(planner.policy.thresholdPercent)%: nothing to do")
         }
+        // One lock for the cluster: on the replica the cluster lists first, whichever replica this run reached.
         let lock = options.dryRun ? nil : try await CleanupLock.acquire(
-            postgres: config.postgres, clickhouse: client, database: SQLIdentifier(config.clickhouse.database)!,
+            postgres: config.postgres, clickhouse: replicas?.lockHolder?.client ?? client, database: SQLIdentifier(config.clickhouse.database)!,
             cluster: config.clusterName, expirySeconds: max(3600, Int(2 * options.statementTimeoutSeconds)))
         var run: CleanupRun
         do {
@@ -61,9 +67,13 @@ public struct CleanupWorkflow: Sendable {
                                   after: reading.usage, dryRun: false, conclusion: "usage \(Percent.text(reading.usage)) is under the threshold "
                                     + "\(planner.policy.thresholdPercent)% once the lock was taken: nothing to do")
             }
-            let state = try await CleanupStateReader(client: client).state(rules: rules)
+            let state = if let replicas {
+                try await ReplicaStateReader(replicas: replicas).state(rules: rules)
+            } else {
+                try await CleanupStateReader(client: client).state(rules: rules)
+            }
             let executor = CleanupExecutor(client: client, policy: planner.policy, options: options, audit: CleanupAudit(postgres: config.postgres),
-                                           lock: lock, measure: { VolumeReading(fullestOf: await sampling.run().samples) })
+                                           lock: lock, replicas: replicas, measure: { VolumeReading(fullestOf: await sampling.run().samples) })
             run = await executor.run(planner.plan(state), before: reading)
         } catch {
             await lock?.release()

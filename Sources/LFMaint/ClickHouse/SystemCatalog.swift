@@ -151,3 +151,24 @@ public struct SystemCatalog: Sendable {
         return max(0, rows.first?.parts_to_do ?? 0)
     }
 }
+
+extension SystemCatalog {
+    /// Replicated tables whose replication queue on this server is not empty, with its length.
+    public func replicationQueues() async throws -> [QualifiedTableName: Int64] {
+        struct Row: Decodable {
+            let database: String
+            let table: String
+            let queue_size: Int64
+        }
+        let rows = try await client.read("""
+            SELECT database, table, toInt64(queue_size) AS queue_size FROM system.replicas WHERE queue_size > 0
+            """, as: Row.self)
+        var queues: [QualifiedTableName: Int64] = [:]
+        for row in rows {
+            guard let table = QualifiedTableName(database: row.database, table: row.table) else { continue }
+            // A negative or absurd length is a lie: counted as a queue that is not empty.
+            queues[table] = (1...Int64(Int32.max)).contains(row.queue_size) ? row.queue_size : 1
+        }
+        return queues
+    }
+}

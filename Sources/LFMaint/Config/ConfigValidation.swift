@@ -15,6 +15,18 @@ enum ConfigValidation {
             throw ConfigError(key: "clickhouse.url (CLICKHOUSE_URL)", "holds credentials (\(Redaction.url(config.clickhouse.url))), which lfmaint "
                 + "would not send: set clickhouse.user and clickhouse.password (CLICKHOUSE_USER, CLICKHOUSE_PASSWORD) instead")
         }
+        if case .listed(let urls) = config.clickhouse.replicaSource {
+            let key = "clickhouse.replicas (LFMAINT_CLICKHOUSE_REPLICAS)"
+            guard (1...64).contains(urls.count), Set(urls).count == urls.count else {
+                throw ConfigError(key: key, "expected 1 to 64 different URLs, got \(urls.count)\(Set(urls).count == urls.count ? "" : " with repeats")")
+            }
+            for url in urls {
+                try httpURL(url, key: key)
+                if let components = URLComponents(string: url), components.user != nil || components.password != nil {
+                    throw ConfigError(key: key, "\(Redaction.url(url)) holds credentials: every replica gets clickhouse.user and clickhouse.password")
+                }
+            }
+        }
         try config.agent.validate()
         guard SQLIdentifier(config.clickhouse.database) != nil else {
             throw ConfigError(key: "clickhouse.database (CLICKHOUSE_DB)", "\"\(config.clickhouse.database)\" is not a valid database name")

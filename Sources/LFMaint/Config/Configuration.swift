@@ -39,8 +39,24 @@ public struct ClickHouseSettings: Sendable, Equatable {
     public var clusterName = "default"
     public var caFile: String?
     public var timeoutSeconds = 30.0
+    /// nil: every replica of the cluster in cluster mode, the one server behind `url` otherwise.
+    public var replicas: ClickHouseReplicaSource?
+
+    /// The replicas lfmaint measures and protects, each a volume of its own.
+    public var replicaSource: ClickHouseReplicaSource { replicas ?? (clusterEnabled ? .discover : .single) }
 
     public init() {}
+}
+
+/// Where lfmaint finds the ClickHouse servers whose disks hold Langfuse's data.
+public enum ClickHouseReplicaSource: Sendable, Equatable {
+    /// The one server behind `clickhouse.url`.
+    case single
+    /// Every host `system.clusters` lists for `clickhouse.cluster.name`, each reached at its own host name
+    /// with `clickhouse.url`'s scheme and port; a cluster of one (or none) is the server behind the URL.
+    case discover
+    /// These URLs, in this order.
+    case listed([String])
 }
 
 public struct PostgresSettings: Sendable, Equatable {
@@ -155,6 +171,10 @@ public struct VolumeSettings: Sendable, Equatable {
     public var pod: String?
     public var namespace: String?
     public var thresholdPercent: Int?
+    /// A ClickHouse replica's URL when the volume is that replica's (`ReplicaVolumes`); nil: the configured server.
+    public var replica: String?
+    /// The configured volume a replica's volume was made from (`ReplicaVolumes`).
+    public var replicaOf: String?
 
     public init(name: String, component: Component, source: Source, path: String? = nil, disk: String? = nil,
                 pvc: String? = nil, pod: String? = nil, namespace: String? = nil, thresholdPercent: Int? = nil) {
@@ -189,4 +209,14 @@ public struct KubeletSettings: Sendable, Equatable {
     public var concurrency = 8
 
     public init() {}
+}
+
+extension ClickHouseReplicaSource {
+    init(word: String, key: String) throws {
+        switch word {
+        case "discover": self = .discover
+        case "single": self = .single
+        default: throw ConfigError(key: key, "expected discover, single or a list of URLs, got \"\(word)\"")
+        }
+    }
 }

@@ -104,7 +104,15 @@ public enum ConfigurationLoader {
         }
         if let value = try section.string("caFile") { settings.caFile = value }
         if let value = try section.double("timeoutSeconds") { settings.timeoutSeconds = value }
+        settings.replicas = try readReplicas(&section)
         try section.finish()
+    }
+
+    /// `replicas: discover | single` or a list of URLs.
+    private static func readReplicas(_ section: inout YAMLSection) throws -> ClickHouseReplicaSource? {
+        guard let node = section.node("replicas") else { return nil }
+        if node.sequence != nil { return .listed(try section.strings("replicas")) }
+        return try ClickHouseReplicaSource(word: try section.string("replicas") ?? "", key: section.keyPath("replicas"))
     }
 
     private static func readRedis(_ section: inout YAMLSection) throws -> RedisSettings {

@@ -14,6 +14,11 @@ enum EnvironmentOverrides {
             config.clickhouse.clusterEnabled = try bool(enabled, name: "CLICKHOUSE_CLUSTER_ENABLED")
         }
         if let name = value("CLICKHOUSE_CLUSTER_NAME") { config.clickhouse.clusterName = name }
+        if let replicas = value("LFMAINT_CLICKHOUSE_REPLICAS") {
+            config.clickhouse.replicas = replicas.contains("://")
+                ? .listed(replicas.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                : try ClickHouseReplicaSource(word: replicas, key: "LFMAINT_CLICKHOUSE_REPLICAS")
+        }
 
         if let url = try value("DATABASE_URL") ?? langfuseDatabaseURL(value) { config.postgres = PostgresSettings(url: Secret(url)) }
 

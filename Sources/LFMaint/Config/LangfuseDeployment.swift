@@ -40,6 +40,15 @@ public struct LangfuseDeployment: Sendable, Equatable {
         return LangfuseDeployment(chart: .v1)
     }
 
+    /// The ClickHouse PVC of a replica's pod: the StatefulSet's claim template name before the pod's.
+    public func clickhouseClaim(pod: String) -> String? {
+        switch chart {
+        case .v1: "data-\(pod)"
+        case .v2: "clickhouse-storage-volume-\(pod)"
+        case .compose: nil
+        }
+    }
+
     /// The first replica's volume of each component: (PVC, pod). Compose has docker volumes and
     /// services, and Redis keeps no volume there.
     public func names(of component: VolumeSettings.Component) -> (pvc: String?, pod: String) {

@@ -29,11 +29,14 @@ public struct TableSize: Sendable, Equatable {
     public var totalBytes: Int64
     /// A rotated log: its date column and the newest day it holds (a log rotated today holds today's rows).
     public var newest: NewestDay?
+    /// On several replicas: the URL of the one server whose table this is (system logs are each server's own).
+    public var replica: String?
 
-    public init(table: QualifiedTableName, totalBytes: Int64, newest: NewestDay? = nil) {
+    public init(table: QualifiedTableName, totalBytes: Int64, newest: NewestDay? = nil, replica: String? = nil) {
         self.table = table
         self.totalBytes = totalBytes
         self.newest = newest
+        self.replica = replica
     }
 
     public struct NewestDay: Sendable, Equatable {

@@ -1,9 +1,12 @@
-/// ClickHouse's own `system.disks`: needs no Kubernetes rights, only the ClickHouse credentials.
+/// ClickHouse's own `system.disks`: needs no Kubernetes rights, only the ClickHouse credentials. A
+/// replica's volume is asked of that replica, every replica at once, each within its own deadline.
 public struct ClickHouseDiskSampler: VolumeSampler {
     public let client: ClickHouseClient
+    public let replicas: ClickHouseReplicas?
 
-    public init(client: ClickHouseClient) {
+    public init(client: ClickHouseClient, replicas: ClickHouseReplicas? = nil) {
         self.client = client
+        self.replicas = replicas
     }
 
     struct DiskRow: Decodable {
@@ -13,11 +16,24 @@ public struct ClickHouseDiskSampler: VolumeSampler {
     }
 
     public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
+        let byReplica = Dictionary(grouping: volumes, by: { $0.replica ?? "" })
+        return await withTaskGroup(of: [VolumeSample].self) { group in
+            for (url, members) in byReplica {
+                let client = url.isEmpty ? client : (replicas?.client(for: url) ?? client)
+                group.addTask { await Self.sample(members, on: client) }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+
+    static func sample(_ volumes: [VolumeSettings], on client: ClickHouseClient) async -> [VolumeSample] {
         let disks: [DiskRow]
         do {
-            try await client.require(.systemDisks)
-            disks = try await client.read("SELECT name, toInt64(total_space) AS total_space, toInt64(free_space) AS free_space FROM system.disks",
-                                          as: DiskRow.self)
+            disks = try await withDeadline(seconds: ClickHouseReplicas.answerSeconds) {
+                try await client.require(.systemDisks)
+                return try await client.read("SELECT name, toInt64(total_space) AS total_space, toInt64(free_space) AS free_space FROM system.disks",
+                                             as: DiskRow.self)
+            }
         } catch {
             return volumes.map { .unknown($0, String(describing: error)) }
         }
@@ -26,7 +42,7 @@ public struct ClickHouseDiskSampler: VolumeSampler {
             guard let disk = disks.first(where: { $0.name == name }) else {
                 return .unknown(volume, "ClickHouse has no disk \"\(name)\" (it has: \(disks.map(\.name).joined(separator: ", ")))")
             }
-            return .checked(volume, source: "ClickHouse's system.disks", used: nil, total: disk.total_space, available: disk.free_space)
+            return .checked(volume, source: "ClickHouse's system.disks on \(client.host)", used: nil, total: disk.total_space, available: disk.free_space)
         }
     }
 }

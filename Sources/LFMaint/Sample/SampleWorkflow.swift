@@ -6,6 +6,8 @@ public struct SampleRun: Sendable {
     /// Whether each source that was asked answered for all its volumes (`lfmaint_source_up`).
     public var sourceUp: [String: Bool]
     public var durationSeconds: Double
+    /// The ClickHouse servers this run measured (one, or every replica of the cluster).
+    public var replicas: ReplicaSet?
 
     public var allKnown: Bool { samples.allSatisfy { $0.status == .ok } }
 }
@@ -23,6 +25,7 @@ public struct SampleWorkflow: Sendable {
     /// ClickHouse's `SELECT version()`) are reused when a caller samples again and again (the agent
     /// every cycle, the cleanup after each step).
     let clickhouse: ClickHouseClient
+    let replicas: ClickHouseReplicas
     let kubernetes: HTTPClient
 
     public init(config: Configuration, volumes: [VolumeSettings], topLimit: Int = 10, clickhouse: ClickHouseClient? = nil) {
@@ -30,13 +33,14 @@ public struct SampleWorkflow: Sendable {
         self.volumes = volumes
         self.topLimit = topLimit
         self.clickhouse = clickhouse ?? ClickHouseClient(settings: config.clickhouse)
+        replicas = ClickHouseReplicas(primary: self.clickhouse)
         kubernetes = KubeAPI.client(config.kubelet)
     }
 
     func sampler(for source: VolumeSettings.Source) -> (any VolumeSampler)? {
         switch source {
         case .statfs: StatfsSampler()
-        case .clickhouse: ClickHouseDiskSampler(client: clickhouse)
+        case .clickhouse: ClickHouseDiskSampler(client: clickhouse, replicas: replicas)
         case .kubelet: KubeletSampler(settings: config.kubelet, defaultNamespace: config.namespace, http: kubernetes)
         case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
         case .redis: config.redis.map { RedisUsage(settings: $0) }
@@ -67,6 +71,13 @@ public struct SampleWorkflow: Sendable {
 
     public func run() async -> SampleRun {
         let start = ContinuousClock.now
+        let needsReplicas = self.volumes.contains { $0.component == .clickhouse && $0.source != .statfs }
+        let replicaSet = needsReplicas ? await replicas.resolve() : nil
+        let expanded = replicaSet.map { ReplicaVolumes.expand(self.volumes, $0, deployment: config.deployment) } ?? self.volumes
+        // A replica that did not say who it is cannot be measured as itself.
+        let unreachable = Dictionary(uniqueKeysWithValues: (replicaSet?.unknown ?? []).map { ($0.url, $0.error ?? "") })
+        let unknown = expanded.compactMap { volume in volume.replica.flatMap { unreachable[$0] }.map { VolumeSample.unknown(volume, $0) } }
+        let volumes = expanded.filter { volume in volume.replica.map { unreachable[$0] == nil } ?? true }
         let bySource = Dictionary(grouping: volumes, by: \.source)
         // Postgres and Redis volumes sampled from the database itself carry their detail already.
         let components = topLimit == 0 ? [] : Set(volumes.filter { $0.component == .clickhouse || $0.source.rawValue != $0.component.rawValue }.map(\.component))
@@ -90,9 +101,9 @@ public struct SampleWorkflow: Sendable {
             }
             return await group.reduce(into: [VolumeSettings.Component: [UsageItem]]()) { $0[$1.0] = $1.1 }
         }
-        let found = await measured
+        let found = await measured + unknown
         let top = await details
-        let order = Dictionary(uniqueKeysWithValues: volumes.enumerated().map { ($1.name, $0) })
+        let order = Dictionary(expanded.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let samples = found.map { sample in
             var sample = sample
             if sample.top.isEmpty, let items = top[sample.volume.component] { sample.top = items }
@@ -101,6 +112,6 @@ public struct SampleWorkflow: Sendable {
         }.sorted { order[$0.volume.name, default: 0] < order[$1.volume.name, default: 0] }
         var sourceUp: [String: Bool] = [:]
         for sample in samples { sourceUp[sample.volume.source.rawValue, default: true] = sourceUp[sample.volume.source.rawValue, default: true] && sample.status == .ok }
-        return SampleRun(samples: samples, sourceUp: sourceUp, durationSeconds: (ContinuousClock.now - start).inSeconds)
+        return SampleRun(samples: samples, sourceUp: sourceUp, durationSeconds: (ContinuousClock.now - start).inSeconds, replicas: replicaSet)
     }
 }

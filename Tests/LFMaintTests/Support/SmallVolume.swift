@@ -9,21 +9,31 @@ final class SmallVolume: @unchecked Sendable {
     private(set) var front = Process()
     let url: String
     let port: Int
+    let host: String
     let mounted: Bool
     /// The engine's own timezone (`TZ`), as a server's `<timezone>` would set it; nil: UTC.
     let timezone: String?
+    /// The engine's own host name (`hostName()`), set in a UTS namespace of its own; nil: this machine's.
+    let hostName: String?
+    /// The ClickHouse config the engine reads; nil: the system logs' config beside the front.
+    let configFile: String?
 
     /// Root can mount a tmpfs. With `LFMAINT_REQUIRE_STACK=1` (scripts/test.sh) the tests run anyway
     /// and fail on the mount, rather than skip unseen.
     static var canMount: Bool { getuid() == 0 || TestStack.environment["LFMAINT_REQUIRE_STACK"] == "1" }
 
-    init(megabytes: Int?, timezone: String? = nil) throws {
+    /// `host` and `port` let several engines share one port on 127.0.0.1, .2, .3, as replicas share theirs.
+    init(megabytes: Int?, timezone: String? = nil, host: String = "127.0.0.1", port: Int? = nil, hostName: String? = nil,
+         configFile: String? = nil) throws {
         self.timezone = timezone
+        self.hostName = hostName
+        self.configFile = configFile
+        self.host = host
         path = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-small-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: path, withIntermediateDirectories: true)
         mounted = megabytes != nil
-        port = TestStack.closedPort()
-        url = "http://127.0.0.1:\(port)"
+        self.port = port ?? TestStack.closedPort()
+        url = "http://\(host):\(self.port)"
         guard let megabytes else {
             try start()
             return
@@ -41,10 +51,17 @@ final class SmallVolume: @unchecked Sendable {
     /// Starts (or restarts) the engine on the same data.
     func start() throws {
         front = Process()
-        front.executableURL = URL(fileURLWithPath: try TestStack.value("LFMAINT_TEST_PYTHON"))
+        let python = try TestStack.value("LFMAINT_TEST_PYTHON")
         let frontScript = try TestStack.value("LFMAINT_TEST_CHDB_FRONT")
-        let systemLogs = URL(fileURLWithPath: frontScript).deletingLastPathComponent().appendingPathComponent("system-logs.xml").path
-        front.arguments = [frontScript, "--port", String(port), "--data", path.appendingPathComponent("data").path, "--config-file", systemLogs]
+        let config = configFile ?? Self.systemLogsConfig(frontScript: frontScript)
+        let arguments = [frontScript, "--host", host, "--port", String(port), "--data", path.appendingPathComponent("data").path, "--config-file", config]
+        if let hostName {
+            front.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            front.arguments = ["--uts", "/bin/sh", "-c", "hostname \"$0\" && exec \"$@\"", hostName, python] + arguments
+        } else {
+            front.executableURL = URL(fileURLWithPath: python)
+            front.arguments = arguments
+        }
         front.environment = ["CHDB_FRONT_PASSWORD": "", "PATH": "/usr/bin:/bin", "TZ": timezone ?? "UTC"]
         front.standardOutput = FileHandle.nullDevice
         front.standardError = FileHandle.nullDevice
@@ -54,6 +71,10 @@ final class SmallVolume: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.1)
         }
         throw TestStack.Missing(name: "a chdb front on the small volume")
+    }
+
+    static func systemLogsConfig(frontScript: String) -> String {
+        URL(fileURLWithPath: frontScript).deletingLastPathComponent().appendingPathComponent("system-logs.xml").path
     }
 
     /// Kills the engine at once, as a crash or an OOM kill would.
