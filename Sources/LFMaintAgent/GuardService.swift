@@ -16,7 +16,9 @@ struct GuardService: Service, CustomStringConvertible {
             let now = Date().timeIntervalSince1970
             for volume in await work.volumesToClean(run, guards: &guards, now: now) {
                 let result = await cancelWhenGracefulShutdown { await work.cleanup(volume) }
-                guards[volume.name]?.ran(at: Date().timeIntervalSince1970, worked: result.verdict.worked)
+                for name in work.guardNames(coveredBy: volume, in: run) {
+                    guards[name]?.ran(at: Date().timeIntervalSince1970, worked: result.verdict.worked)
+                }
                 if Task.isShuttingDownGracefully { return }
             }
         }

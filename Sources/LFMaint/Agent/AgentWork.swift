@@ -56,9 +56,11 @@ public struct AgentWork: Sendable {
 
     /// The ClickHouse volumes whose guard says "clean up now". A Postgres or Redis volume over its
     /// threshold has no cleanup: it is warned about (log, metric, webhook) once per crossing.
-    /// `consecutive`: samples over the threshold before acting (default: the config's).
+    /// `consecutive`: samples over the threshold before acting (default: the config's). Replicas' volumes
+    /// share one cleanup, which works on every replica: the fullest of them stands for the others.
     public func volumesToClean(_ run: SampleRun, guards: inout [String: VolumeGuard], now: Double, consecutive: Int? = nil) async -> [VolumeSettings] {
         var due: [VolumeSettings] = []
+        let usage = Dictionary(run.samples.map { ($0.volume.name, $0.usagePercent ?? 0) }, uniquingKeysWith: max)
         // A source that answers without a capacity (Redis: memory only) has no usage to guard.
         for sample in run.samples where sample.status == .unknown || sample.usagePercent != nil {
             let volume = sample.volume
@@ -84,7 +86,17 @@ public struct AgentWork: Sendable {
             }
             guards[volume.name] = guardState
         }
-        return due
+        var fullest: [String: VolumeSettings] = [:]
+        for volume in due where usage[volume.name, default: 0] > fullest[volume.replicaOf ?? volume.name].map({ usage[$0.name, default: 0] }) ?? -1 {
+            fullest[volume.replicaOf ?? volume.name] = volume
+        }
+        return due.filter { fullest[$0.replicaOf ?? $0.name]?.name == $0.name }
+    }
+
+    /// The guards one cleanup of `volume` answers for: itself, and on several replicas every replica's volume.
+    public func guardNames(coveredBy volume: VolumeSettings, in run: SampleRun) -> [String] {
+        guard let base = volume.replicaOf else { return [volume.name] }
+        return run.samples.map(\.volume).filter { $0.replicaOf == base }.map(\.name)
     }
 
     func threshold(of volume: VolumeSettings) -> Double { Double(config.cleanup.thresholdPercent(for: volume)) }

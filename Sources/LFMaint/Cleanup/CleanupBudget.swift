@@ -19,8 +19,10 @@ public struct CleanupBudget: Sendable, Equatable {
     public let total: Int64
     public private(set) var used: Int64
     public private(set) var free: Int64
-    /// On several replicas: each one's free space, by URL; a step needs its headroom on every replica it runs on.
-    public private(set) var freeByReplica: [String: Int64]
+    /// On several replicas: each one's available space, by URL; a step needs its headroom on every replica it runs on.
+    public private(set) var availableByReplica: [String: Int64]
+    /// On several replicas: the URL of the fullest, whose usage `used` and `total` are.
+    public private(set) var fullestReplica: String?
     /// What outdated parts left by finished rewrites still hold: it comes back on its own, late, and
     /// is counted rather than chased with deeper deletes.
     public private(set) var pendingRelief: Int64 = 0
@@ -33,10 +35,12 @@ public struct CleanupBudget: Sendable, Equatable {
     /// Set once a cap refused a step; every later step is refused with it.
     public private(set) var capReachedReason: String?
 
-    public init(used: Int64, free: Int64, total: Int64, policy: CleanupPolicy, freeByReplica: [String: Int64] = [:]) {
+    public init(used: Int64, free: Int64, total: Int64, policy: CleanupPolicy, availableByReplica: [String: Int64] = [:],
+                fullestReplica: String? = nil) {
         self.used = used
         self.free = free
-        self.freeByReplica = freeByReplica
+        self.availableByReplica = availableByReplica
+        self.fullestReplica = fullestReplica
         self.total = max(total, 1)
         targetPercent = policy.targetPercent
         maxDropBytes = policy.maxDropBytes
@@ -58,9 +62,15 @@ public struct CleanupBudget: Sendable, Equatable {
         return verdict
     }
 
-    /// The least free space among the replicas the step runs on; the volume's on one server.
+    /// A fresh measurement: the fullest volume, and each replica's available space.
+    public init(_ reading: VolumeReading, policy: CleanupPolicy) {
+        self.init(used: reading.used, free: reading.available, total: reading.total, policy: policy,
+                  availableByReplica: reading.availableByReplica, fullestReplica: reading.volume.replica)
+    }
+
+    /// The least free space among the replicas the step runs on (none measured: none free); the volume's on one server.
     public func free(for step: CleanupStep) -> Int64 {
-        step.replicas.compactMap { freeByReplica[$0] }.min() ?? free
+        step.replicas.isEmpty ? free : step.replicas.map { availableByReplica[$0] ?? 0 }.min() ?? 0
     }
 
     private func uncappedVerdict(for step: CleanupStep, busy: Bool, waitMutations: Bool, replicating: String?) -> Verdict {
@@ -103,18 +113,25 @@ public struct CleanupBudget: Sendable, Equatable {
     }
 
     /// A fresh reading, and what outdated parts still hold beyond it.
-    public mutating func measured(used: Int64, free: Int64, pendingRelief: Int64, freeByReplica: [String: Int64] = [:]) {
+    public mutating func measured(_ reading: VolumeReading, pendingRelief: Int64) {
+        measured(used: reading.used, free: reading.available, pendingRelief: pendingRelief)
+        availableByReplica = reading.availableByReplica
+        fullestReplica = reading.volume.replica
+    }
+
+    public mutating func measured(used: Int64, free: Int64, pendingRelief: Int64) {
         self.used = used
         self.free = free
-        self.freeByReplica = freeByReplica
         self.pendingRelief = min(max(0, pendingRelief), used)
     }
 
-    /// A dry run: as if the step freed what it is estimated to.
+    /// A dry run: as if the step freed what it is estimated to, on each replica it runs on (the usage
+    /// is the fullest replica's: a step elsewhere leaves it as it is).
     public mutating func assume(_ step: CleanupStep) {
+        for replica in step.replicas { availableByReplica[replica]? += step.estimatedBytes }
+        guard step.replicas.isEmpty || fullestReplica.map(step.replicas.contains) ?? true else { return }
         let freed = min(step.estimatedBytes, used)
         used -= freed
         free += freed
-        for replica in step.replicas where freeByReplica[replica] != nil { freeByReplica[replica]! += freed }
     }
 }

@@ -76,8 +76,7 @@ public struct CleanupExecutor: Sendable {
     }
 
     public func run(_ plan: CleanupPlan, before reading: VolumeReading) async -> CleanupRun {
-        var budget = CleanupBudget(used: reading.used, free: reading.available, total: reading.total, policy: policy,
-                                   freeByReplica: reading.availableByReplica)
+        var budget = CleanupBudget(reading, policy: policy)
         var run = CleanupRun(thresholdPercent: policy.thresholdPercent, targetPercent: policy.targetPercent, before: reading.usage,
                              after: reading.usage, dryRun: options.dryRun)
         let runner = CleanupStepRunner(client: client, floor: policy.floor, options: options, lock: lock)
@@ -92,7 +91,7 @@ public struct CleanupExecutor: Sendable {
                 break
             }
             switch budget.verdict(for: step, busy: plan.busyTables.contains(step.table), waitMutations: options.waitMutations,
-                                  replicating: plan.replicating[step.table]) {
+                                  replicating: plan.replicationHold(for: step)) {
             case .notNeeded(let reason):
                 outcome.status = .notNeeded
                 outcome.reason = reason
@@ -134,13 +133,18 @@ public struct CleanupExecutor: Sendable {
             // Every step that reached the server counts against the caps, failed ones too (a timed-out
             // statement may still run, a part-by-part drop that failed midway dropped some parts).
             if outcome.status != .skipped { budget.charge(step) }
-            if let partition = step.partitionID, outcome.pendingBytes > 0 { pending.add(step.table, partition, outcome.pendingBytes) }
+            if let partition = step.partitionID, outcome.pendingBytes > 0 {
+                pending.add(step.table, partition, outcome.pendingBytes, replicas: step.replicas)
+            }
             let measured = await measure()
             if let measured {
-                await pending.refresh((replicas?.replicas.map(\.client) ?? [client]).map(SystemCatalog.init(client:)))
+                await pending.refresh { replica in
+                    guard let replica else { return SystemCatalog(client: client) }
+                    return replicas?.replica(url: replica).map { SystemCatalog(client: $0.client) }
+                }
                 outcome.freedBytes = budget.used - measured.used
                 outcome.usageAfter = measured.usage
-                budget.measured(used: measured.used, free: measured.available, pendingRelief: pending.bytes, freeByReplica: measured.availableByReplica)
+                budget.measured(measured, pendingRelief: pending.bytes(on: measured.volume.replica))
             }
             await audit.record(outcome, runID: runID)
             run.outcomes.append(outcome)
@@ -187,32 +191,44 @@ public struct CleanupExecutor: Sendable {
     }
 }
 
-/// Space that outdated parts of rewritten partitions still hold, by partition, until they are gone.
+/// Space that outdated parts of rewritten partitions still hold, by partition and replica, until they are gone.
 struct PendingRelief: Sendable {
-    private var byPartition: [String: (table: QualifiedTableName, partition: PartitionName, released: Int64, bytes: Int64)] = [:]
-
-    var bytes: Int64 { byPartition.values.reduce(0) { $0 + $1.bytes } }
-
-    mutating func add(_ table: QualifiedTableName, _ partition: PartitionName, _ released: Int64) {
-        byPartition["\(table)#\(partition)"] = (table, partition, released, released)
+    private struct Entry: Sendable {
+        let table: QualifiedTableName
+        let partition: PartitionName
+        /// nil: the one server.
+        let replica: String?
+        let released: Int64
+        var bytes: Int64
     }
 
-    /// What each partition's outdated parts still hold, never more than its rewrite released (the
-    /// measurement already shows what has left the disk); partitions with none left are forgotten. On
-    /// several replicas, the most any one of them still holds.
-    mutating func refresh(_ catalogs: [SystemCatalog]) async {
-        for (key, entry) in byPartition {
-            var parts = 0
-            var bytes: Int64 = 0
-            var read = false
-            for catalog in catalogs {
-                guard let outdated = try? await catalog.partitionBytes(of: entry.table, partition: entry.partition, active: false) else { continue }
-                read = true
-                parts += outdated.parts
-                bytes = max(bytes, outdated.bytes)
+    private var entries: [String: Entry] = [:]
+
+    /// What one replica's outdated parts still hold (nil: the one server's): only the volume measured
+    /// counts it, never another replica's.
+    func bytes(on replica: String?) -> Int64 {
+        entries.values.filter { $0.replica == replica }.reduce(0) { $0 + $1.bytes }
+    }
+
+    /// A rewrite released `released` bytes on each of `replicas` (none: the one server).
+    mutating func add(_ table: QualifiedTableName, _ partition: PartitionName, _ released: Int64, replicas: [String]) {
+        for replica in replicas.isEmpty ? [nil] : replicas.map(Optional.some) {
+            entries["\(replica ?? "")#\(table)#\(partition)"] = Entry(table: table, partition: partition, replica: replica, released: released,
+                                                                       bytes: released)
+        }
+    }
+
+    /// What each partition's outdated parts still hold on its server, never more than its rewrite released
+    /// (the measurement already shows what has left the disk); partitions with none left are forgotten.
+    mutating func refresh(_ catalog: (String?) -> SystemCatalog?) async {
+        for (key, entry) in entries {
+            guard let catalog = catalog(entry.replica),
+                  let outdated = try? await catalog.partitionBytes(of: entry.table, partition: entry.partition, active: false) else { continue }
+            if outdated.parts == 0 {
+                entries[key] = nil
+            } else {
+                entries[key]?.bytes = min(entry.released, outdated.bytes)
             }
-            guard read else { continue }
-            byPartition[key] = parts == 0 ? nil : (entry.table, entry.partition, entry.released, min(entry.released, bytes))
         }
     }
 }

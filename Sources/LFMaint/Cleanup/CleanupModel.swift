@@ -39,12 +39,12 @@ public struct CleanupState: Sendable, Equatable {
     /// The live system log tables and their sizes: dropped whole only when the disk has no headroom.
     public var systemLogs: [TableSize]
     public var busyTables: Set<QualifiedTableName>
-    /// Tables some replica has not caught up on (`system.replicas.queue_size`), with why: nothing
-    /// destructive touches them until the queue is empty.
-    public var replicating: [QualifiedTableName: String]
+    /// Where some replica has not caught up (`SystemCatalog.replicationLag`), each reason naming the
+    /// replica: nothing destructive touches that table or partition until it has.
+    public var replicating: [ReplicationLag]
 
     public init(now: Int64, partitions: [PartitionFacts], rotatedLogs: [TableSize] = [], systemLogs: [TableSize] = [],
-                busyTables: Set<QualifiedTableName> = [], replicating: [QualifiedTableName: String] = [:]) {
+                busyTables: Set<QualifiedTableName> = [], replicating: [ReplicationLag] = []) {
         self.now = now
         self.partitions = partitions
         self.rotatedLogs = rotatedLogs

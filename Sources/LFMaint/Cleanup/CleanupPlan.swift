@@ -5,14 +5,20 @@ public struct CleanupPlan: Sendable, Equatable {
     public var steps: [CleanupStep]
     /// Tables with unfinished mutations when the state was read.
     public var busyTables: Set<QualifiedTableName>
-    /// Tables a replica had not caught up on, with why (`CleanupState.replicating`).
-    public var replicating: [QualifiedTableName: String]
+    /// Where a replica had not caught up (`CleanupState.replicating`).
+    public var replicating: [ReplicationLag]
 
-    public init(now: Int64, steps: [CleanupStep], busyTables: Set<QualifiedTableName> = [], replicating: [QualifiedTableName: String] = [:]) {
+    public init(now: Int64, steps: [CleanupStep], busyTables: Set<QualifiedTableName> = [], replicating: [ReplicationLag] = []) {
         self.now = now
         self.steps = steps
         self.busyTables = busyTables
         self.replicating = replicating
+    }
+
+    /// Why the step must wait for a replica to catch up on its table or partition; nil when none lags.
+    public func replicationHold(for step: CleanupStep) -> String? {
+        let reasons = replicating.filter { $0.holds(step.table, step.partitionID) }.map(\.reason)
+        return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 }
 

@@ -23,11 +23,11 @@ public struct CleanupPlanner: Sendable {
         // they are what frees the first megabyte.
         // System logs are each server's own: they are cleaned where they are measured, never ON CLUSTER.
         var steps = state.rotatedLogs.filter { SystemLogTables.isRotated($0.table) }.map {
-            on($0.replica, CleanupStep(table: $0.table, action: .dropTable, column: $0.newest?.column, newestValue: $0.newest?.day,
+            onServer($0.replica, CleanupStep(table: $0.table, action: .dropTable, column: $0.newest?.column, newestValue: $0.newest?.day,
                                        estimatedBytes: $0.totalBytes, reason: "rotated system log: nothing writes to it"))
         }
         steps += state.systemLogs.filter { SystemLogTables.isExpendable($0.table) }.sorted { $0.totalBytes > $1.totalBytes }.map {
-            on($0.replica, CleanupStep(table: $0.table, action: .dropTable, estimatedBytes: $0.totalBytes,
+            onServer($0.replica, CleanupStep(table: $0.table, action: .dropTable, estimatedBytes: $0.totalBytes,
                                        reason: "no headroom: every ALTER needs 1 MiB free; ClickHouse recreates this log empty", onlyWithoutHeadroom: true))
         }
         steps += drops(state, systemRules, days: max(policy.systemLogDays, policy.floor.systemLogDays), &dropped)
@@ -42,14 +42,14 @@ public struct CleanupPlanner: Sendable {
     }
 
     /// A step on one replica's own table (a system log); nil: the one server.
-    private func on(_ replica: String?, _ step: CleanupStep) -> CleanupStep {
+    private func onServer(_ replica: String?, _ step: CleanupStep) -> CleanupStep {
         var step = step
         step.replicas = replica.map { [$0] } ?? []
         return step
     }
 
     /// A step on a partition runs where the partition is: on every replica that holds it.
-    private func on(_ partition: PartitionFacts, _ step: CleanupStep) -> CleanupStep {
+    private func onHolders(_ partition: PartitionFacts, _ step: CleanupStep) -> CleanupStep {
         var step = step
         step.replicas = partition.replicas
         step.replicatedEngine = partition.replicatedEngine
@@ -76,7 +76,7 @@ public struct CleanupPlanner: Sendable {
             for partition in state.partitions where partition.table == rule.table && partition.column.name == rule.column
                 && partition.column.rowsEnd(newest: partition.newest) <= cutoff && (clause == .none || (partition.keyEnd ?? .max) <= cutoff) {
                 guard dropped.insert(Self.key(partition)).inserted else { continue }
-                steps.append(on(partition, CleanupStep(
+                steps.append(onHolders(partition, CleanupStep(
                     table: rule.table, action: .dropPartition, cluster: clause, partitionID: partition.partitionID, column: partition.column,
                     newestValue: partition.newest, keyEnd: partition.keyEnd, estimatedBytes: partition.bytes,
                     reason: "partition \(partition.partition): every row older than \(days) days\(Self.holders(partition))")))
@@ -101,7 +101,7 @@ public struct CleanupPlanner: Sendable {
                 let key = Self.key(partition)
                 let estimate = Int64(Double(partition.bytes) * max(0, older - deletedShare[key, default: 0]))
                 deletedShare[key] = older
-                var step = on(partition, CleanupStep(
+                var step = onHolders(partition, CleanupStep(
                     table: rule.table, action: .deleteRows, cluster: cluster, partitionID: partition.partitionID, column: partition.column,
                     bound: bound, estimatedBytes: estimate, requiredFreeBytes: 2 * partition.bytes,
                     reason: "rows older than \(days) days in partition \(partition.partition), then APPLY DELETED MASK in that partition "

@@ -21,57 +21,11 @@ struct CleanupStepRunner: Sendable {
         var description: String { "the cleanup lock could not be renewed or was lost; stopped so that two runs never overlap" }
     }
 
-    /// `now` is the server's clock at planning time: the floor is measured from it. On several replicas
-    /// the step runs on each replica it names in turn, each checked on its own, and stops at the first
-    /// that fails; a rewrite of a replicated table runs on the first (replication carries it to the others).
+    /// `now` is the server's clock at planning time: the floor is measured from it. A step that names
+    /// replicas runs on them (`runOnReplicas`).
     func run(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64, replicas: ReplicaSet?) async -> CleanupOutcome {
         guard !step.replicas.isEmpty else { return await runHere(step, outcome, queryID: queryID, now: now) }
-        let urls = step.action.rewritesParts && step.replicatedEngine ? Array(step.replicas.prefix(1)) : step.replicas
-        var combined = outcome
-        if step.action == .dropPartition, step.table.database.name != "system", let replicas,
-           let refusal = await newerRowOnAnyReplica(step, replicas, now: now) {
-            combined.status = refusal.status
-            combined.reason = refusal.reason
-            return combined
-        }
-        var reasons: [String] = []
-        var statements: [String] = []
-        for (index, url) in urls.enumerated() {
-            guard let replica = replicas?.replica(url: url) else {
-                combined.status = .failed
-                reasons.append("\(url) is not among the replicas this run found")
-                break
-            }
-            let runner = CleanupStepRunner(client: replica.client, floor: floor, options: options, lock: lock)
-            let (one, executed) = await runner.perform(step, outcome, queryID: "\(queryID)-r\(index + 1)", now: now)
-            statements += executed.map { "[\(replica.label)] \($0)" }
-            reasons.append("\(replica.label): \(one.reason ?? step.reason)")
-            combined.status = one.status
-            combined.pendingBytes = max(combined.pendingBytes, one.pendingBytes)
-            combined.lostLock = one.lostLock
-            if one.status != .done { break }
-        }
-        combined.reason = reasons.joined(separator: "; ")
-        if !statements.isEmpty { combined.statements = statements }
-        return combined
-    }
-
-    /// A partition goes from no replica unless it is still old on every replica, read again just before the
-    /// first drop: a row that arrived on any of them since the plan keeps it on all.
-    private func newerRowOnAnyReplica(_ step: CleanupStep, _ replicas: ReplicaSet, now: Int64) async -> (status: CleanupOutcome.Status, reason: String)? {
-        guard let partition = step.partitionID, let column = step.column else { return (.skipped, "no partition") }
-        for replica in replicas.replicas {
-            do {
-                let parts = try await SystemCatalog(client: replica.client).parts(of: step.table, partition: partition, column: column)
-                guard let newest = parts.map(\.newest).max() else { continue }
-                try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest)
-            } catch let refusal as CleanupGuard.Refusal {
-                return (.skipped, "\(replica.label): \(refusal.description); kept on every replica")
-            } catch {
-                return (.failed, "\(replica.label): cannot read the partition again before dropping it: \(error); kept on every replica")
-            }
-        }
-        return nil
+        return await runOnReplicas(step, outcome, queryID: queryID, now: now, replicas: replicas)
     }
 
     private func runHere(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> CleanupOutcome {
@@ -81,7 +35,7 @@ struct CleanupStepRunner: Sendable {
     }
 
     /// The step on this runner's server, and the statements that ran there.
-    private func perform(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> (CleanupOutcome, [String]) {
+    func perform(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> (CleanupOutcome, [String]) {
         var outcome = outcome
         var executed: [String] = []
         do {
@@ -141,12 +95,7 @@ struct CleanupStepRunner: Sendable {
             // Each DROP PART is a statement of its own, under its own timeout: the lock must outlast each.
             if index > 0, let lock, await !lock.keepAlive() { throw LockLost() }
             try CleanupGuard.check(step, floor: floor, now: now, newestValue: part.newest)
-            do {
-                try await send(.dropPart(step.table, part.name, step.cluster), queryID: "\(queryID)-part\(index + 1)", &executed)
-            } catch let error as ClickHouseError where error.code == 232 && step.replicatedEngine {
-                // NO_SUCH_DATA_PART: another replica's drop of it has just been replicated here.
-                continue
-            }
+            try await send(.dropPart(step.table, part.name, step.cluster), queryID: "\(queryID)-part\(index + 1)", &executed)
         }
         return "\(step.reason); dropped part by part (\(parts.count)), each checked first"
     }

@@ -60,7 +60,7 @@ public struct CleanupWorkflow: Sendable {
         var run: CleanupRun
         do {
             // Another run may have freed space while this one waited for the lock: measure again, under it.
-            let reading = lock == nil ? reading : try await freshReading(sampling)
+            let reading = lock == nil ? reading : try await freshReading(sampling, replicas: replicas)
             if reading.usage < Double(planner.policy.thresholdPercent), !options.dryRun {
                 await lock?.release()
                 return CleanupRun(thresholdPercent: planner.policy.thresholdPercent, targetPercent: planner.policy.targetPercent, before: usage,
@@ -73,7 +73,8 @@ public struct CleanupWorkflow: Sendable {
                 try await CleanupStateReader(client: client).state(rules: rules)
             }
             let executor = CleanupExecutor(client: client, policy: planner.policy, options: options, audit: CleanupAudit(postgres: config.postgres),
-                                           lock: lock, replicas: replicas, measure: { VolumeReading(fullestOf: await sampling.run().samples) })
+                                           lock: lock, replicas: replicas,
+                                           measure: { VolumeReading(fullestOf: await sampling.run(replicas: replicas).samples) })
             run = await executor.run(planner.plan(state), before: reading)
         } catch {
             await lock?.release()
@@ -94,8 +95,8 @@ public struct CleanupWorkflow: Sendable {
         return "\(names.isEmpty ? "no volume" : names) reported no capacity; a ClickHouse volume needs source clickhouse, kubelet or statfs"
     }
 
-    private func freshReading(_ sampling: SampleWorkflow) async throws -> VolumeReading {
-        let samples = await sampling.run().samples
+    private func freshReading(_ sampling: SampleWorkflow, replicas: ReplicaSet?) async throws -> VolumeReading {
+        let samples = await sampling.run(replicas: replicas).samples
         guard let reading = VolumeReading(fullestOf: samples) else {
             throw CleanupError.unknownUsage(Self.whyUnknown(samples))
         }

@@ -6,13 +6,13 @@ public enum ReplicaCleanupState {
     public struct Reading: Sendable {
         public var replica: String
         public var state: CleanupState
-        /// Entries in each replicated table's replication queue on this replica (`system.replicas.queue_size`).
-        public var queues: [QualifiedTableName: Int64]
+        /// Where this replica has not caught up (`SystemCatalog.replicationLag`).
+        public var lag: [ReplicationLag]
 
-        public init(replica: String, state: CleanupState, queues: [QualifiedTableName: Int64] = [:]) {
+        public init(replica: String, state: CleanupState, lag: [ReplicationLag] = []) {
             self.replica = replica
             self.state = state
-            self.queues = queues
+            self.lag = lag
         }
     }
 
@@ -37,12 +37,8 @@ public enum ReplicaCleanupState {
                 shared[key] = joined(known, partition)
             }
         }
-        var replicating: [QualifiedTableName: String] = [:]
-        for reading in readings {
-            for (table, entries) in reading.queues.sorted(by: { $0.key.description < $1.key.description }) where entries > 0 {
-                let note = "\(reading.replica) has \(entries) entries in its replication queue"
-                replicating[table] = replicating[table].map { "\($0); \(note)" } ?? note
-            }
+        let replicating = readings.flatMap { reading in
+            reading.lag.map { ReplicationLag(table: $0.table, partition: $0.partition, reason: "\(reading.replica): \($0.reason)") }
         }
         return CleanupState(
             now: readings.map(\.state.now).min() ?? 0,

@@ -10,8 +10,8 @@ struct ReplicaStateReader: Sendable {
                 group.addTask {
                     do {
                         let state = try await CleanupStateReader(client: replica.client).state(rules: rules)
-                        let queues = try await SystemCatalog(client: replica.client).replicationQueues()
-                        return (index, ReplicaCleanupState.Reading(replica: replica.url, state: state, queues: queues))
+                        let lag = try await SystemCatalog(client: replica.client).replicationLag()
+                        return (index, ReplicaCleanupState.Reading(replica: replica.url, state: state, lag: lag))
                     } catch {
                         throw ReplicaUnreadable(replica: replica.label, error: error)
                     }

@@ -10,6 +10,16 @@ public struct ClickHouseReplica: Sendable {
     public var pod: String?
     /// Why it could not be asked; such a replica is unknown, and nothing destructive runs.
     public var error: String?
+    /// Its shard (`system.clusters.shard_num`); listed replicas are one shard's.
+    public var shard: Int
+
+    public init(url: String, client: ClickHouseClient, pod: String? = nil, error: String? = nil, shard: Int = 1) {
+        self.url = url
+        self.client = client
+        self.pod = pod
+        self.error = error
+        self.shard = shard
+    }
 
     /// The pod's name, else the host lfmaint reaches it at.
     public var label: String { pod ?? URLComponents(string: url)?.host ?? url }
@@ -21,8 +31,15 @@ public struct ReplicaSet: Sendable {
     /// The one server behind `clickhouse.url`: volumes keep their configured names.
     public var isSingle: Bool
 
+    public init(replicas: [ClickHouseReplica], isSingle: Bool) {
+        self.replicas = replicas
+        self.isSingle = isSingle
+    }
+
     /// The replica whose ClickHouse holds the cleanup lock: the first the cluster lists, whichever replica a run reached.
     public var lockHolder: ClickHouseReplica? { replicas.first }
+    /// Why the servers could not all be asked (a search that failed, replicas that did not answer).
+    public var failure: String? { unknown.isEmpty ? nil : unknown.compactMap(\.error).joined(separator: "; ") }
     public var unknown: [ClickHouseReplica] { replicas.filter { $0.error != nil } }
 
     public func replica(url: String) -> ClickHouseReplica? { replicas.first { $0.url == url } }
@@ -41,28 +58,32 @@ public final class ClickHouseReplicas: Sendable {
         self.primary = primary
     }
 
-    public func resolve() async -> ReplicaSet {
+    /// `seconds`: the most the whole search may take (each question gets at most `answerSeconds`). A
+    /// search that fails leaves the one server behind the URL, unknown: its volumes keep their names.
+    public func resolve(within seconds: Double = answerSeconds) async -> ReplicaSet {
         let settings = primary.settings
-        let urls: [String]
+        let answer = min(seconds, Self.answerSeconds)
+        let urls: [(url: String, shard: Int)]
         switch settings.replicaSource {
         case .single:
             return ReplicaSet(replicas: [ClickHouseReplica(url: settings.url, client: primary)], isSingle: true)
         case .listed(let listed):
-            urls = listed
+            urls = listed.map { ($0, 1) }
         case .discover:
             do {
-                urls = try await withDeadline(seconds: Self.answerSeconds) { try await self.discover() }
+                urls = try await withDeadline(seconds: answer) { try await self.discover() }
             } catch {
-                let reason = "the cluster's replicas could not be listed from system.clusters on \(self.primary.host): \(error)"
-                return ReplicaSet(replicas: [ClickHouseReplica(url: settings.url, client: primary, error: reason)], isSingle: false)
+                let why = error is DeadlineExceeded ? "no answer within \(answer.formatted()) s" : String(describing: error)
+                let reason = "the cluster's replicas could not be listed from system.clusters on \(self.primary.host): \(why)"
+                return ReplicaSet(replicas: [ClickHouseReplica(url: settings.url, client: primary, error: reason)], isSingle: true)
             }
             // A cluster of one (chart v2 with one replica) or none is the server behind the URL.
             if urls.count <= 1 { return ReplicaSet(replicas: [ClickHouseReplica(url: settings.url, client: primary)], isSingle: true) }
         }
         let replicas = await withTaskGroup(of: (Int, ClickHouseReplica).self) { group in
-            for (index, url) in urls.enumerated() {
-                let client = client(for: url)
-                group.addTask { (index, await Self.identify(ClickHouseReplica(url: url, client: client))) }
+            for (index, host) in urls.enumerated() {
+                let client = client(for: host.url)
+                group.addTask { (index, await Self.identify(ClickHouseReplica(url: host.url, client: client, shard: host.shard), within: answer)) }
             }
             return await group.reduce(into: [(Int, ClickHouseReplica)]()) { $0.append($1) }.sorted { $0.0 < $1.0 }.map(\.1)
         }
@@ -71,7 +92,7 @@ public final class ClickHouseReplicas: Sendable {
 
     /// Two URLs that reach the same server (a Service beside its pods) would count its disk twice and
     /// hide the other: both are unknown until the list names each server once.
-    static func refusingRepeats(_ replicas: [ClickHouseReplica]) -> [ClickHouseReplica] {
+    public static func refusingRepeats(_ replicas: [ClickHouseReplica]) -> [ClickHouseReplica] {
         let counts = Dictionary(grouping: replicas.compactMap(\.pod), by: { $0 }).mapValues(\.count)
         return replicas.map { replica in
             var replica = replica
@@ -95,33 +116,39 @@ public final class ClickHouseReplicas: Sendable {
     }
 
     /// Every host of the cluster, shard by shard, replica by replica, at `clickhouse.url`'s scheme and port.
-    private func discover() async throws -> [String] {
-        struct Host: Decodable { let host_name: String }
-        let hosts = try await primary.read(
-            "SELECT host_name FROM system.clusters WHERE cluster = {cluster:String} ORDER BY shard_num, replica_num",
+    private func discover() async throws -> [(url: String, shard: Int)] {
+        struct Host: Decodable {
+            let host_name: String
+            let shard_num: Int64
+        }
+        let hosts = try await primary.read("""
+            SELECT host_name, toInt64(shard_num) AS shard_num FROM system.clusters WHERE cluster = {cluster:String}
+            ORDER BY shard_num, replica_num
+            """,
             parameters: ["cluster": primary.settings.clusterName], as: Host.self)
         guard hosts.count <= Self.maximumReplicas else {
             throw ClickHouseError.unexpectedResponse(host: primary.host, detail: "\(hosts.count) hosts in cluster \(primary.settings.clusterName); "
                 + "lfmaint watches at most \(Self.maximumReplicas): list them in clickhouse.replicas", statement: "system.clusters")
         }
-        var urls: [String] = []
-        for host in hosts.map(\.host_name) {
-            guard Self.isHostName(host), var components = URLComponents(string: primary.settings.url) else {
-                throw ClickHouseError.unexpectedResponse(host: primary.host, detail: "system.clusters lists a host \"\(host.prefix(80))\" that is "
-                    + "not a host name", statement: "system.clusters")
+        var urls: [(url: String, shard: Int)] = []
+        for host in hosts {
+            guard Self.isHostName(host.host_name), (1...Int64(Int32.max)).contains(host.shard_num),
+                  var components = URLComponents(string: primary.settings.url) else {
+                throw ClickHouseError.unexpectedResponse(host: primary.host, detail: "system.clusters lists a host \"\(host.host_name.prefix(80))\" "
+                    + "(shard \(host.shard_num)) that is not a host name or not a shard", statement: "system.clusters")
             }
-            components.host = host
-            if let url = components.string, !urls.contains(url) { urls.append(url) }
+            components.host = host.host_name
+            if let url = components.string, !urls.contains(where: { $0.url == url }) { urls.append((url, Int(host.shard_num))) }
         }
         return urls
     }
 
     /// Asks the server its host name; a server that does not answer, or names itself oddly, is unknown.
-    static func identify(_ replica: ClickHouseReplica) async -> ClickHouseReplica {
+    static func identify(_ replica: ClickHouseReplica, within seconds: Double) async -> ClickHouseReplica {
         var replica = replica
         let client = replica.client
         do {
-            let name = try await withDeadline(seconds: answerSeconds) { try await client.readText("SELECT hostName()") }
+            let name = try await withDeadline(seconds: seconds) { try await client.readText("SELECT hostName()") }
             let pod = String(name.prefix { $0 != "." })
             guard isHostName(name), !pod.isEmpty else {
                 replica.error = "\(replica.client.host) gave \"\(name.prefix(80))\" as its host name"

@@ -153,22 +153,63 @@ public struct SystemCatalog: Sendable {
 }
 
 extension SystemCatalog {
-    /// Replicated tables whose replication queue on this server is not empty, with its length.
-    public func replicationQueues() async throws -> [QualifiedTableName: Int64] {
-        struct Row: Decodable {
+    /// Where this server has not caught up with its replicas: a table it holds read-only or without its
+    /// Keeper session (the whole table), and each partition with entries in its replication queue (a
+    /// queue entry's part names its partition; one that names none holds the whole table). `table`:
+    /// only that table.
+    public func replicationLag(of table: QualifiedTableName? = nil) async throws -> [ReplicationLag] {
+        struct Stale: Decodable {
             let database: String
             let table: String
-            let queue_size: Int64
+            let readonly: Int64
         }
-        let rows = try await client.read("""
-            SELECT database, table, toInt64(queue_size) AS queue_size FROM system.replicas WHERE queue_size > 0
-            """, as: Row.self)
-        var queues: [QualifiedTableName: Int64] = [:]
-        for row in rows {
+        struct Queued: Decodable {
+            let database: String
+            let table: String
+            let partition_id: String
+            let entries: Int64
+        }
+        let filter = table == nil ? "" : " AND database = {db:String} AND table = {table:String}"
+        let parameters = table.map { ["db": $0.database.name, "table": $0.table.name] } ?? [:]
+        let stale = try await client.read("""
+            SELECT database, table, toInt64(is_readonly) AS readonly FROM system.replicas
+            WHERE (is_readonly OR is_session_expired)\(filter)
+            """, parameters: parameters, as: Stale.self)
+        let queued = try await client.read("""
+            SELECT database, table, splitByChar('_', new_part_name)[1] AS partition_id, toInt64(count()) AS entries
+            FROM system.replication_queue WHERE 1\(filter) GROUP BY database, table, partition_id
+            """, parameters: parameters, as: Queued.self)
+        var lag = stale.compactMap { row in
+            QualifiedTableName(database: row.database, table: row.table).map {
+                ReplicationLag(table: $0, partition: nil, reason: row.readonly != 0 ? "its replica is read-only" : "its Keeper session expired")
+            }
+        }
+        for row in queued {
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { continue }
-            // A negative or absurd length is a lie: counted as a queue that is not empty.
-            queues[table] = (1...Int64(Int32.max)).contains(row.queue_size) ? row.queue_size : 1
+            let partition = PartitionName(row.partition_id)
+            let entries = (1...Int64(Int32.max)).contains(row.entries) ? "\(row.entries)" : "some"
+            lag.append(ReplicationLag(table: table, partition: partition,
+                                      reason: "\(entries) entries in its replication queue" + (partition.map { " for partition \($0)" } ?? "")))
         }
-        return queues
+        return lag
+    }
+}
+
+/// Why one server has not caught up with its replicas on a table, or on one partition of it.
+public struct ReplicationLag: Sendable, Hashable {
+    public var table: QualifiedTableName
+    /// nil: the whole table.
+    public var partition: PartitionName?
+    public var reason: String
+
+    public init(table: QualifiedTableName, partition: PartitionName?, reason: String) {
+        self.table = table
+        self.partition = partition
+        self.reason = reason
+    }
+
+    /// Whether it holds back a step on this table and partition.
+    public func holds(_ table: QualifiedTableName, _ partition: PartitionName?) -> Bool {
+        self.table == table && (self.partition == nil || partition == nil || self.partition == partition)
     }
 }

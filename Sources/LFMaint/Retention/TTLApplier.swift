@@ -18,11 +18,15 @@ public struct TTLApplier: Sendable {
     public let client: ClickHouseClient
     public let planner: TTLPlanner
     public let log: StatementLog
+    /// The servers a MATERIALIZE TTL rewrites parts on (every replica on a cluster): the least free space
+    /// among them is what a rewrite may take.
+    public let rewriteServers: [ClickHouseClient]
 
-    public init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog()) {
+    public init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog(), rewriteServers: [ClickHouseClient]? = nil) {
         self.client = client
         self.planner = planner
         self.log = log
+        self.rewriteServers = rewriteServers ?? [client]
     }
 
     public func apply(_ plan: [TTLPlanRow], rules: [RetentionRule], materialize: Bool) async throws -> [TTLApplyOutcome] {
@@ -57,7 +61,7 @@ public struct TTLApplier: Sendable {
         return failure
     }
 
-    /// `MATERIALIZE TTL` rewrites the table's parts; refused unless the disk can hold a second copy.
+    /// `MATERIALIZE TTL` rewrites the table's parts; refused unless the disk (each replica's) can hold a second copy.
     /// The rewrites run in the background, all at once: free space is read once (`free`, nil until
     /// then) and each rewrite granted takes its table's size from it.
     private func materialize(_ outcome: TTLApplyOutcome, free: inout Int64?) async -> TTLApplyOutcome {
@@ -69,8 +73,12 @@ public struct TTLApplier: Sendable {
         }
         do {
             if free == nil {
-                try await client.require(.systemDisks)
-                free = Int64(try await client.readText("SELECT toInt64(min(free_space)) FROM system.disks")) ?? 0
+                var least = Int64.max
+                for server in rewriteServers {
+                    try await server.require(.systemDisks)
+                    least = min(least, Int64(try await server.readText("SELECT toInt64(min(free_space)) FROM system.disks")) ?? 0)
+                }
+                free = max(0, least)
             }
         } catch {
             outcome.status = .failed

@@ -17,7 +17,11 @@ public struct TTLWorkflow: Sendable {
 
     public func apply(materialize: Bool, log: StatementLog = StatementLog()) async throws -> [TTLApplyOutcome] {
         let (planner, scope, rows) = try await planWithPlanner()
-        return try await TTLApplier(client: client, planner: planner, log: log).apply(rows, rules: scope.rules, materialize: materialize)
+        // MATERIALIZE TTL ON CLUSTER rewrites on every replica: each one's disk must hold the rewrite.
+        let replicas = materialize ? await ClickHouseReplicas(primary: client).resolve() : nil
+        let servers = replicas.map { $0.isSingle ? [client] : $0.replicas.map(\.client) } ?? [client]
+        return try await TTLApplier(client: client, planner: planner, log: log, rewriteServers: servers)
+            .apply(rows, rules: scope.rules, materialize: materialize)
     }
 
     private func planWithPlanner() async throws -> (planner: TTLPlanner, scope: RetentionPolicy.Scope, rows: [TTLPlanRow]) {

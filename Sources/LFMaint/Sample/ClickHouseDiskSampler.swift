@@ -20,20 +20,23 @@ public struct ClickHouseDiskSampler: VolumeSampler {
         return await withTaskGroup(of: [VolumeSample].self) { group in
             for (url, members) in byReplica {
                 let client = url.isEmpty ? client : (replicas?.client(for: url) ?? client)
-                group.addTask { await Self.sample(members, on: client) }
+                group.addTask { await Self.sample(members, on: client, replica: !url.isEmpty) }
             }
             return await group.reduce(into: []) { $0 += $1 }
         }
     }
 
-    static func sample(_ volumes: [VolumeSettings], on client: ClickHouseClient) async -> [VolumeSample] {
+    /// `replica`: one of several, which must answer within its own deadline so that one that stalls
+    /// leaves the others known (one server has the sample run's deadline).
+    static func sample(_ volumes: [VolumeSettings], on client: ClickHouseClient, replica: Bool) async -> [VolumeSample] {
+        let read: @Sendable () async throws -> [DiskRow] = {
+            try await client.require(.systemDisks)
+            return try await client.read("SELECT name, toInt64(total_space) AS total_space, toInt64(free_space) AS free_space FROM system.disks",
+                                         as: DiskRow.self)
+        }
         let disks: [DiskRow]
         do {
-            disks = try await withDeadline(seconds: ClickHouseReplicas.answerSeconds) {
-                try await client.require(.systemDisks)
-                return try await client.read("SELECT name, toInt64(total_space) AS total_space, toInt64(free_space) AS free_space FROM system.disks",
-                                             as: DiskRow.self)
-            }
+            disks = replica ? try await withDeadline(seconds: ClickHouseReplicas.answerSeconds, read) : try await read()
         } catch {
             return volumes.map { .unknown($0, String(describing: error)) }
         }
@@ -42,7 +45,8 @@ public struct ClickHouseDiskSampler: VolumeSampler {
             guard let disk = disks.first(where: { $0.name == name }) else {
                 return .unknown(volume, "ClickHouse has no disk \"\(name)\" (it has: \(disks.map(\.name).joined(separator: ", ")))")
             }
-            return .checked(volume, source: "ClickHouse's system.disks on \(client.host)", used: nil, total: disk.total_space, available: disk.free_space)
+            return .checked(volume, source: "ClickHouse's system.disks" + (replica ? " on \(client.host)" : ""), used: nil,
+                            total: disk.total_space, available: disk.free_space)
         }
     }
 }

@@ -10,6 +10,13 @@ public struct SampleRun: Sendable {
     public var replicas: ReplicaSet?
 
     public var allKnown: Bool { samples.allSatisfy { $0.status == .ok } }
+
+    public init(samples: [VolumeSample], sourceUp: [String: Bool], durationSeconds: Double, replicas: ReplicaSet? = nil) {
+        self.samples = samples
+        self.sourceUp = sourceUp
+        self.durationSeconds = durationSeconds
+        self.replicas = replicas
+    }
 }
 
 /// Samples every volume, each source once and all sources at the same time, then attaches what
@@ -69,15 +76,25 @@ public struct SampleWorkflow: Sendable {
         }
     }
 
-    public func run() async -> SampleRun {
+    /// Why a ClickHouse volume cannot be measured as its replica's; nil when it can (or is not a replica's).
+    static func unreachable(_ volume: VolumeSettings, _ set: ReplicaSet?) -> String? {
+        guard let set, volume.component == .clickhouse, volume.source != .statfs else { return nil }
+        if set.isSingle { return set.failure }
+        return volume.replica.flatMap { url in set.replica(url: url)?.error }
+    }
+
+    /// `replicas`: the set an earlier run found, for a caller that must measure the same servers each time
+    /// (the cleanup); nil: found anew.
+    public func run(replicas fixed: ReplicaSet? = nil) async -> SampleRun {
         let start = ContinuousClock.now
         let needsReplicas = self.volumes.contains { $0.component == .clickhouse && $0.source != .statfs }
-        let replicaSet = needsReplicas ? await replicas.resolve() : nil
+        var replicaSet: ReplicaSet?
+        if needsReplicas { replicaSet = if let fixed { fixed } else { await replicas.resolve(within: sourceDeadlineSeconds) } }
         let expanded = replicaSet.map { ReplicaVolumes.expand(self.volumes, $0, deployment: config.deployment) } ?? self.volumes
-        // A replica that did not say who it is cannot be measured as itself.
-        let unreachable = Dictionary(uniqueKeysWithValues: (replicaSet?.unknown ?? []).map { ($0.url, $0.error ?? "") })
-        let unknown = expanded.compactMap { volume in volume.replica.flatMap { unreachable[$0] }.map { VolumeSample.unknown(volume, $0) } }
-        let volumes = expanded.filter { volume in volume.replica.map { unreachable[$0] == nil } ?? true }
+        // A replica that did not say who it is cannot be measured as itself; when the search itself failed,
+        // no ClickHouse volume can be (which servers it stands for is not known).
+        let unknown = expanded.compactMap { volume in Self.unreachable(volume, replicaSet).map { VolumeSample.unknown(volume, $0) } }
+        let volumes = expanded.filter { Self.unreachable($0, replicaSet) == nil }
         let bySource = Dictionary(grouping: volumes, by: \.source)
         // Postgres and Redis volumes sampled from the database itself carry their detail already.
         let components = topLimit == 0 ? [] : Set(volumes.filter { $0.component == .clickhouse || $0.source.rawValue != $0.component.rawValue }.map(\.component))

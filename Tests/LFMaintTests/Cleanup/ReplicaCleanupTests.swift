@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The cross-replica rules with plain values: what three replicas hold merged into one state, the plan
@@ -20,8 +20,8 @@ struct ReplicaCleanupTests {
         return CleanupPlanner(policy: CleanupPolicy(config: config, rules: RetentionPolicy.defaultRules(for: config)))
     }
 
-    func reading(_ replica: Int, _ partitions: [PartitionFacts], queues: [QualifiedTableName: Int64] = [:], now: Int64 = now) -> ReplicaCleanupState.Reading {
-        ReplicaCleanupState.Reading(replica: Self.urls[replica], state: CleanupState(now: now, partitions: partitions), queues: queues)
+    func reading(_ replica: Int, _ partitions: [PartitionFacts], lag: [ReplicationLag] = [], now: Int64 = now) -> ReplicaCleanupState.Reading {
+        ReplicaCleanupState.Reading(replica: Self.urls[replica], state: CleanupState(now: now, partitions: partitions), lag: lag)
     }
 
     @Test func aPartitionOldOnTwoReplicasButNewerOnTheThirdIsNeverDroppedWhole() {
@@ -79,33 +79,80 @@ struct ReplicaCleanupTests {
         #expect(merged.busyTables == [traces])
     }
 
-    @Test func aTableStillReplicatingOnAnyReplicaIsLeftAlone() {
+    @Test func aPartitionStillReplicatingOnAnyReplicaIsLeftAloneAndOnlyIt() throws {
+        let queued = ReplicationLag(table: traces, partition: PartitionName("202607"), reason: "4 entries in its replication queue for partition 202607")
         let merged = ReplicaCleanupState.merge([
-            reading(0, [basics.partition(traces, "202607", from: 140, to: 110)]),
-            reading(1, [basics.partition(traces, "202607", from: 140, to: 110)], queues: [traces: 4]),
+            reading(0, [basics.partition(traces, "202607", from: 140, to: 110), basics.partition(traces, "202608", from: 110, to: 80)]),
+            reading(1, [basics.partition(traces, "202607", from: 140, to: 110), basics.partition(traces, "202608", from: 110, to: 80)], lag: [queued]),
         ])
-        #expect(merged.replicating[traces]?.contains("4 entries") == true)
         let plan = planner().plan(merged)
-        var budget = budget(freeByReplica: [Self.urls[0]: 50 * Self.gib, Self.urls[1]: 50 * Self.gib])
-        let drop = try! #require(plan.steps.first { $0.action == .dropPartition })
-        guard case .refused(let reason) = budget.verdict(for: drop, busy: false, waitMutations: false, replicating: plan.replicating[drop.table]) else {
-            Issue.record("a drop ran while a replica was still replicating the table")
+        let drops = plan.steps.filter { $0.action == .dropPartition }
+        #expect(drops.map { $0.partitionID?.text } == ["202607", "202608"])
+        let hold = try #require(plan.replicationHold(for: drops[0]))
+        #expect(hold.contains(Self.urls[1]) && hold.contains("4 entries"), "the reason names the replica: \(hold)")
+        #expect(plan.replicationHold(for: drops[1]) == nil, "a queue for another partition does not hold this one")
+        var budget = budget(availableByReplica: [Self.urls[0]: 50 * Self.gib, Self.urls[1]: 50 * Self.gib])
+        guard case .refused(let reason) = budget.verdict(for: drops[0], busy: false, waitMutations: false, replicating: hold) else {
+            Issue.record("a drop ran while a replica was still replicating the partition")
             return
         }
         #expect(reason.contains("still replicating"))
-        #expect(budget.verdict(for: drop, busy: false, waitMutations: false, replicating: nil) == .run)
+        #expect(budget.verdict(for: drops[1], busy: false, waitMutations: false, replicating: plan.replicationHold(for: drops[1])) == .run)
+        // A read-only replica, or one whose queue entry names no part, holds the whole table.
+        let readOnly = CleanupPlan(now: Self.now, steps: drops, replicating: [ReplicationLag(table: traces, partition: nil, reason: "read-only")])
+        #expect(drops.allSatisfy { readOnly.replicationHold(for: $0) == "read-only" })
     }
 
-    func budget(freeByReplica: [String: Int64]) -> CleanupBudget {
+    @Test func aReplicatedTableIsChangedOnTheFirstHolderOfEachShard() {
+        let client = ClickHouseClient(settings: ClickHouseSettings())
+        let set = ReplicaSet(replicas: [ClickHouseReplica(url: Self.urls[0], client: client, shard: 1),
+                                        ClickHouseReplica(url: Self.urls[1], client: client, shard: 1),
+                                        ClickHouseReplica(url: Self.urls[2], client: client, shard: 2)], isSingle: false)
+        let runner = CleanupStepRunner(client: client, floor: CleanupFloor(days: 7), options: CleanupExecutor.Options(), lock: nil)
+        var step = CleanupStep(table: traces, action: .dropPartition, estimatedBytes: 1, reason: "")
+        step.replicas = Self.urls
+        #expect(runner.targets(of: step, in: set) == Self.urls, "a table that does not replicate is each replica's own")
+        step.replicatedEngine = true
+        #expect(runner.targets(of: step, in: set) == [Self.urls[0], Self.urls[2]])
+    }
+
+    @Test func outdatedPartsCountOnlyForTheReplicaThatHoldsThem() {
+        var pending = PendingRelief()
+        let partition = PartitionName("202607")!
+        pending.add(traces, partition, 100, replicas: [Self.urls[0]])
+        pending.add(traces, PartitionName("202608")!, 30, replicas: [])
+        #expect(pending.bytes(on: Self.urls[0]) == 100)
+        #expect(pending.bytes(on: Self.urls[1]) == 0, "the fullest replica's usage is not lowered by another's late space")
+        #expect(pending.bytes(on: nil) == 30)
+    }
+
+    @Test func aDryRunLowersTheFullestReplicasUsageOnlyForItsOwnSteps() {
+        var budget = CleanupBudget(used: 95 * Self.gib, free: 5 * Self.gib, total: 100 * Self.gib, policy: Self.policy,
+                               availableByReplica: [Self.urls[0]: 5 * Self.gib, Self.urls[1]: 50 * Self.gib], fullestReplica: Self.urls[0])
+        var elsewhere = CleanupStep(table: queryLog, action: .dropTable, estimatedBytes: 10 * Self.gib, reason: "")
+        elsewhere.replicas = [Self.urls[1]]
+        budget.assume(elsewhere)
+        #expect(budget.usage == 95)
+        #expect(budget.availableByReplica[Self.urls[1]] == 60 * Self.gib)
+        var here = elsewhere
+        here.replicas = [Self.urls[0], Self.urls[1]]
+        budget.assume(here)
+        #expect(budget.usage == 85)
+    }
+
+    static var policy: CleanupPolicy {
         var config = Configuration()
         config.cleanup.thresholdPercent = 90
         config.cleanup.targetPercent = 80
-        return CleanupBudget(used: 95 * Self.gib, free: 5 * Self.gib, total: 100 * Self.gib, policy: CleanupPolicy(config: config, rules: []),
-                             freeByReplica: freeByReplica)
+        return CleanupPolicy(config: config, rules: [])
+    }
+
+    func budget(availableByReplica: [String: Int64]) -> CleanupBudget {
+        CleanupBudget(used: 95 * Self.gib, free: 5 * Self.gib, total: 100 * Self.gib, policy: Self.policy, availableByReplica: availableByReplica)
     }
 
     @Test func aRewriteNeedsItsHeadroomOnEveryReplicaItRunsOn() {
-        var budget = budget(freeByReplica: [Self.urls[0]: 40 * Self.gib, Self.urls[1]: 3 * Self.gib, Self.urls[2]: 40 * Self.gib])
+        var budget = budget(availableByReplica: [Self.urls[0]: 40 * Self.gib, Self.urls[1]: 3 * Self.gib, Self.urls[2]: 40 * Self.gib])
         var delete = CleanupStep(table: traces, action: .deleteRows, estimatedBytes: Self.gib, requiredFreeBytes: 10 * Self.gib, reason: "")
         delete.replicas = [Self.urls[0], Self.urls[1]]
         guard case .refused(let reason) = budget.verdict(for: delete, busy: false, waitMutations: false) else {
@@ -118,7 +165,7 @@ struct ReplicaCleanupTests {
     }
 
     @Test func aLiveLogIsDroppedOnlyOnTheReplicaWithoutHeadroom() {
-        var budget = budget(freeByReplica: [Self.urls[0]: 1 << 20, Self.urls[1]: 40 * Self.gib])
+        var budget = budget(availableByReplica: [Self.urls[0]: 1 << 20, Self.urls[1]: 40 * Self.gib])
         var drop = CleanupStep(table: queryLog, action: .dropTable, estimatedBytes: Self.gib, reason: "", onlyWithoutHeadroom: true)
         drop.replicas = [Self.urls[1]]
         guard case .notNeeded = budget.verdict(for: drop, busy: false, waitMutations: false) else {
