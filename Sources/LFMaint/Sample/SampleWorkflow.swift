@@ -54,9 +54,20 @@ public struct SampleWorkflow: Sendable {
         }
     }
 
-    func detail(for component: VolumeSettings.Component) -> (any UsageDetailSource)? {
-        switch component {
-        case .clickhouse: ClickHouseTopTables(client: clickhouse)
+    /// What fills a volume is asked once per component, and on several replicas of each replica.
+    struct DetailKey: Hashable {
+        let component: VolumeSettings.Component
+        let replica: String?
+
+        init(_ volume: VolumeSettings) {
+            component = volume.component
+            replica = volume.component == .clickhouse ? volume.replica : nil
+        }
+    }
+
+    func detail(for key: DetailKey) -> (any UsageDetailSource)? {
+        switch key.component {
+        case .clickhouse: ClickHouseTopTables(client: key.replica.map(replicas.client(for:)) ?? clickhouse)
         case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
         case .redis: config.redis.map { RedisUsage(settings: $0) }
         }
@@ -97,7 +108,7 @@ public struct SampleWorkflow: Sendable {
         let volumes = expanded.filter { Self.unreachable($0, replicaSet) == nil }
         let bySource = Dictionary(grouping: volumes, by: \.source)
         // Postgres and Redis volumes sampled from the database itself carry their detail already.
-        let components = topLimit == 0 ? [] : Set(volumes.filter { $0.component == .clickhouse || $0.source.rawValue != $0.component.rawValue }.map(\.component))
+        let detailed = topLimit == 0 ? [] : Set(volumes.filter { $0.component == .clickhouse || $0.source.rawValue != $0.component.rawValue }.map(DetailKey.init))
         async let measured = withTaskGroup(of: [VolumeSample].self) { group in
             for (source, members) in bySource {
                 group.addTask {
@@ -109,21 +120,21 @@ public struct SampleWorkflow: Sendable {
             }
             return await group.reduce(into: []) { $0 += $1 }
         }
-        async let details = withTaskGroup(of: (VolumeSettings.Component, [UsageItem]?).self) { group in
-            for component in components {
+        async let details = withTaskGroup(of: (DetailKey, [UsageItem]?).self) { group in
+            for key in detailed {
                 group.addTask {
-                    let items = try? await withDeadline(seconds: sourceDeadlineSeconds) { try await detail(for: component)?.top(limit: topLimit) }
-                    return (component, items ?? nil)
+                    let items = try? await withDeadline(seconds: sourceDeadlineSeconds) { try await detail(for: key)?.top(limit: topLimit) }
+                    return (key, items ?? nil)
                 }
             }
-            return await group.reduce(into: [VolumeSettings.Component: [UsageItem]]()) { $0[$1.0] = $1.1 }
+            return await group.reduce(into: [DetailKey: [UsageItem]]()) { $0[$1.0] = $1.1 }
         }
         let found = await measured + unknown
         let top = await details
         let order = Dictionary(expanded.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         let samples = found.map { sample in
             var sample = sample
-            if sample.top.isEmpty, let items = top[sample.volume.component] { sample.top = items }
+            if sample.top.isEmpty, let items = top[DetailKey(sample.volume)] { sample.top = items }
             sample.top = Array(sample.top.prefix(topLimit))
             return sample
         }.sorted { order[$0.volume.name, default: 0] < order[$1.volume.name, default: 0] }

@@ -45,6 +45,10 @@ struct ThreeReplicaCleanupTests {
 
     @Test func sampleReportsEachReplicaUnderItsOwnPVCAndPod() async throws {
         let cluster = try SmallCluster(megabytes: 128)
+        // What fills each volume is that replica's own: a large table on replica 1 alone shows on its volume only.
+        let second = ClickHouseClient(settings: try ConfigurationLoader.load(yaml: "", environment: ["CLICKHOUSE_URL": cluster.replicas[1].url]).clickhouse)
+        try await second.execute("CREATE TABLE default.only_here (payload String) ENGINE = MergeTree ORDER BY tuple()")
+        try await second.execute("INSERT INTO default.only_here SELECT randomString(1000) FROM numbers(20000)")
         let result = try CommandLineTests().run(["sample", "--output", "json"], environment: environment(cluster))
         #expect(result.status == 0, "\(result.stdout)\(result.stderr.suffix(2000))")
         let samples = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
@@ -53,6 +57,8 @@ struct ThreeReplicaCleanupTests {
         #expect(clickhouse.map { $0["pvc"] as? String } == SmallCluster.pods.map { "data-\($0)" })
         #expect(clickhouse.map { $0["volume"] as? String } == SmallCluster.pods.map { "clickhouse@\($0)" })
         #expect(clickhouse.allSatisfy { $0["status"] as? String == "ok" && ($0["totalBytes"] as? Double ?? 0) <= Double(128 << 20) })
+        let tops = clickhouse.map { ($0["top"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String } }
+        #expect(tops.map { $0.contains("default.only_here") } == [false, true, false], "\(tops)")
     }
 
     /// Replica 1 alone is filled past the threshold with 120 days of traces; x_events holds a row from
