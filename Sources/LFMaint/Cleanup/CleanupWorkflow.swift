@@ -3,11 +3,13 @@
 public struct CleanupWorkflow: Sendable {
     public enum CleanupError: Error, Equatable, CustomStringConvertible {
         case unknownUsage(String)
+        case unknownReplica(String)
         case noVolume
 
         public var description: String {
             switch self {
             case .unknownUsage(let detail): "the ClickHouse volume's usage is unknown (\(detail)); nothing was deleted"
+            case .unknownReplica(let detail): "a ClickHouse replica is unknown (\(detail)); nothing was deleted"
             case .noVolume: "no ClickHouse volume is configured (volumes with component: clickhouse)"
             }
         }
@@ -39,6 +41,7 @@ public struct CleanupWorkflow: Sendable {
         // Several replicas are each addressed on their own, with no ON CLUSTER: distributed DDL is not needed.
         let replicas = sampled.replicas.flatMap { $0.isSingle ? nil : $0 }
         if replicas == nil { try await client.requireClusterReady() }
+        if let failure = sampled.replicas?.failure { throw CleanupError.unknownReplica(failure) }
         let first = sampled.samples
         guard let reading = VolumeReading(fullestOf: first) else {
             throw CleanupError.unknownUsage(Self.whyUnknown(first))
@@ -74,7 +77,7 @@ public struct CleanupWorkflow: Sendable {
             }
             let executor = CleanupExecutor(client: client, policy: planner.policy, options: options, audit: CleanupAudit(postgres: config.postgres),
                                            lock: lock, replicas: replicas,
-                                           measure: { VolumeReading(fullestOf: await sampling.run(replicas: replicas).samples) })
+                                           measure: { await Self.measure(sampling, replicas: replicas) })
             run = await executor.run(planner.plan(state), before: reading)
         } catch {
             await lock?.release()
@@ -93,6 +96,14 @@ public struct CleanupWorkflow: Sendable {
         if !errors.isEmpty { return errors.joined(separator: "; ") }
         let names = samples.map(\.volume.name).joined(separator: ", ")
         return "\(names.isEmpty ? "no volume" : names) reported no capacity; a ClickHouse volume needs source clickhouse, kubelet or statfs"
+    }
+
+    /// A reading of the same servers as before; nil (the run stops) when any of them no longer answers,
+    /// even while the kubelet still measures its volume.
+    static func measure(_ sampling: SampleWorkflow, replicas: ReplicaSet?) async -> VolumeReading? {
+        let samples = await sampling.run(replicas: replicas).samples
+        if let replicas, await !replicas.allAnswer(within: ClickHouseReplicas.answerSeconds) { return nil }
+        return VolumeReading(fullestOf: samples)
     }
 
     private func freshReading(_ sampling: SampleWorkflow, replicas: ReplicaSet?) async throws -> VolumeReading {

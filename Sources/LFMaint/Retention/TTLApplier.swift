@@ -21,12 +21,16 @@ public struct TTLApplier: Sendable {
     /// The servers a MATERIALIZE TTL rewrites parts on (every replica on a cluster): the least free space
     /// among them is what a rewrite may take.
     public let rewriteServers: [ClickHouseClient]
+    /// Why not every server a rewrite would run on could be found: every rewrite is refused then.
+    public let rewriteServersUnknown: String?
 
-    public init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog(), rewriteServers: [ClickHouseClient]? = nil) {
+    public init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog(), rewriteServers: [ClickHouseClient]? = nil,
+                rewriteServersUnknown: String? = nil) {
         self.client = client
         self.planner = planner
         self.log = log
         self.rewriteServers = rewriteServers ?? [client]
+        self.rewriteServersUnknown = rewriteServersUnknown
     }
 
     public func apply(_ plan: [TTLPlanRow], rules: [RetentionRule], materialize: Bool) async throws -> [TTLApplyOutcome] {
@@ -66,6 +70,11 @@ public struct TTLApplier: Sendable {
     /// then) and each rewrite granted takes its table's size from it.
     private func materialize(_ outcome: TTLApplyOutcome, free: inout Int64?) async -> TTLApplyOutcome {
         var outcome = outcome
+        if let unknown = rewriteServersUnknown {
+            outcome.status = .refused
+            outcome.message = "MATERIALIZE TTL refused: not every replica's free space can be read (\(unknown))"
+            return outcome
+        }
         guard let needed = outcome.row.totalBytes else {
             outcome.status = .refused
             outcome.message = "MATERIALIZE TTL refused: the table's size is unknown, so the free space it needs is too"

@@ -20,7 +20,7 @@ public struct TTLWorkflow: Sendable {
         // MATERIALIZE TTL ON CLUSTER rewrites on every replica: each one's disk must hold the rewrite.
         let replicas = materialize ? await ClickHouseReplicas(primary: client).resolve() : nil
         let servers = replicas.map { $0.isSingle ? [client] : $0.replicas.map(\.client) } ?? [client]
-        return try await TTLApplier(client: client, planner: planner, log: log, rewriteServers: servers)
+        return try await TTLApplier(client: client, planner: planner, log: log, rewriteServers: servers, rewriteServersUnknown: replicas?.failure)
             .apply(rows, rules: scope.rules, materialize: materialize)
     }
 

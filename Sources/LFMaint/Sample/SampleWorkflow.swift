@@ -87,9 +87,9 @@ public struct SampleWorkflow: Sendable {
         }
     }
 
-    /// Why a ClickHouse volume cannot be measured as its replica's; nil when it can (or is not a replica's).
+    /// Why a volume measured by ClickHouse itself cannot be; nil when it can (or is measured otherwise).
     static func unreachable(_ volume: VolumeSettings, _ set: ReplicaSet?) -> String? {
-        guard let set, volume.component == .clickhouse, volume.source != .statfs else { return nil }
+        guard let set, volume.component == .clickhouse, volume.source == .clickhouse else { return nil }
         if set.isSingle { return set.failure }
         return volume.replica.flatMap { url in set.replica(url: url)?.error }
     }
@@ -102,8 +102,8 @@ public struct SampleWorkflow: Sendable {
         var replicaSet: ReplicaSet?
         if needsReplicas { replicaSet = if let fixed { fixed } else { await replicas.resolve(within: sourceDeadlineSeconds) } }
         let expanded = replicaSet.map { ReplicaVolumes.expand(self.volumes, $0, deployment: config.deployment) } ?? self.volumes
-        // A replica that did not say who it is cannot be measured as itself; when the search itself failed,
-        // no ClickHouse volume can be (which servers it stands for is not known).
+        // A replica that does not answer cannot say what its disk holds; when the search itself failed, no
+        // server it stands for can. The kubelet still measures a replica's PVC.
         let unknown = expanded.compactMap { volume in Self.unreachable(volume, replicaSet).map { VolumeSample.unknown(volume, $0) } }
         let volumes = expanded.filter { Self.unreachable($0, replicaSet) == nil }
         let bySource = Dictionary(grouping: volumes, by: \.source)

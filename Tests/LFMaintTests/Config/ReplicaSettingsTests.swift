@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// `clickhouse.replicas` (`LFMAINT_CLICKHOUSE_REPLICAS`): where lfmaint finds the replicas it measures and protects.
@@ -54,7 +54,7 @@ struct ReplicaSettingsTests {
         #expect(ReplicaVolumes.expand([volume], ReplicaSet(replicas: [set.replicas[0]], isSingle: true), deployment: LangfuseDeployment(chart: .v2)) == [volume])
     }
 
-    @Test func twoURLsReachingOneServerAreBothUnknown() {
+    @Test func twoListedURLsReachingOneServerAreBothUnknownAndNamedApart() {
         let client = ClickHouseClient(settings: ClickHouseSettings())
         let replicas = ClickHouseReplicas.refusingRepeats([
             ClickHouseReplica(url: "http://svc:8123", client: client, pod: "p0"),
@@ -62,5 +62,35 @@ struct ReplicaSettingsTests {
             ClickHouseReplica(url: "http://p1:8123", client: client, pod: "p1"),
         ])
         #expect(replicas.map { $0.error != nil } == [true, true, false])
+        #expect(replicas.map(\.label) == ["svc:8123", "p0:8123", "p1"], "two volumes never share a name")
+    }
+
+    @Test func aServerTheClusterListsTwiceCountsOnce() {
+        let client = ClickHouseClient(settings: ClickHouseSettings())
+        let replicas = ClickHouseReplicas.mergingRepeats([
+            ClickHouseReplica(url: "http://p0.svc:8123", client: client, pod: "p0"),
+            ClickHouseReplica(url: "http://p1.svc:8123", client: client, pod: "p1"),
+            ClickHouseReplica(url: "http://p0.svc.cluster.local:8123", client: client, pod: "p0"),
+            ClickHouseReplica(url: "http://p2.svc:8123", client: client, pod: "p2", error: "did not answer"),
+        ])
+        #expect(replicas.map(\.url) == ["http://p0.svc:8123", "http://p1.svc:8123", "http://p2.svc:8123"])
+    }
+
+    @Test func aReplicaThatDoesNotAnswerIsUnknownOnlyWhereClickHouseMeasuresIt() {
+        let client = ClickHouseClient(settings: ClickHouseSettings())
+        let set = ReplicaSet(replicas: [ClickHouseReplica(url: "http://p0:8123", client: client, pod: "p0"),
+                                        ClickHouseReplica(url: "http://p1:8123", client: client, pod: "p1", error: "did not answer")], isSingle: false)
+        var byClickHouse = VolumeSettings(name: "clickhouse@p1", component: .clickhouse, source: .clickhouse)
+        byClickHouse.replica = "http://p1:8123"
+        var byKubelet = byClickHouse
+        byKubelet.source = .kubelet
+        var healthy = byClickHouse
+        healthy.replica = "http://p0:8123"
+        #expect(SampleWorkflow.unreachable(byClickHouse, set) == "did not answer")
+        #expect(SampleWorkflow.unreachable(byKubelet, set) == nil, "the kubelet still measures a stopped replica's PVC")
+        #expect(SampleWorkflow.unreachable(healthy, set) == nil)
+        // A search that failed: every volume ClickHouse measures is unknown, under its configured name.
+        let failed = ReplicaSet(replicas: [ClickHouseReplica(url: "http://svc:8123", client: client, error: "search failed")], isSingle: true)
+        #expect(SampleWorkflow.unreachable(VolumeSettings(name: "clickhouse", component: .clickhouse, source: .clickhouse), failed) == "search failed")
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+
+/// One ClickHouse server of the installation, as lfmaint found it this run.
+public struct ClickHouseReplica: Sendable {
+    /// Where lfmaint reaches it, without credentials.
+    public let url: String
+    public let client: ClickHouseClient
+    /// Its pod: the server's own host name (`hostName()`, a StatefulSet pod's host name is the pod's
+    /// name), else the last one it gave, else the first label of the host the cluster lists.
+    public var pod: String?
+    /// Why it could not be asked; such a replica is unknown, and nothing destructive runs.
+    public var error: String?
+    /// Its shard (`system.clusters.shard_num`); listed replicas are one shard's.
+    public var shard: Int
+
+    public init(url: String, client: ClickHouseClient, pod: String? = nil, error: String? = nil, shard: Int = 1) {
+        self.url = url
+        self.client = client
+        self.pod = pod
+        self.error = error
+        self.shard = shard
+    }
+
+    /// The pod's name, else the host and port lfmaint reaches it at.
+    public var label: String {
+        if let pod { return pod }
+        guard let components = URLComponents(string: url), let host = components.host else { return url }
+        return components.port.map { "\(host):\($0)" } ?? host
+    }
+}
+
+/// The replicas one run found: one server (today's single-node case) or every replica of the cluster.
+public struct ReplicaSet: Sendable {
+    public var replicas: [ClickHouseReplica]
+    /// The one server behind `clickhouse.url`: volumes keep their configured names.
+    public var isSingle: Bool
+
+    public init(replicas: [ClickHouseReplica], isSingle: Bool) {
+        self.replicas = replicas
+        self.isSingle = isSingle
+    }
+
+    /// The replica whose ClickHouse holds the cleanup lock: the first the cluster lists, whichever replica a run reached.
+    public var lockHolder: ClickHouseReplica? { replicas.first }
+    /// Why the servers could not all be asked (a search that failed, replicas that did not answer).
+    public var failure: String? { unknown.isEmpty ? nil : unknown.compactMap(\.error).joined(separator: "; ") }
+    public var unknown: [ClickHouseReplica] { replicas.filter { $0.error != nil } }
+
+    public func replica(url: String) -> ClickHouseReplica? { replicas.first { $0.url == url } }
+
+    /// Every replica still answers (`SELECT 1`), each within `seconds`; false as soon as one does not.
+    public func allAnswer(within seconds: Double) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            for replica in replicas {
+                group.addTask { (try? await withDeadline(seconds: seconds) { try await replica.client.readText("SELECT 1") }) == "1" }
+            }
+            return await group.allSatisfy { $0 }
+        }
+    }
+}
