@@ -54,24 +54,20 @@ struct ReplicaSettingsTests {
         #expect(ReplicaVolumes.expand([volume], ReplicaSet(replicas: [set.replicas[0]], isSingle: true), deployment: LangfuseDeployment(chart: .v2)) == [volume])
     }
 
+    /// A replica at `host` (port 8123) that named itself `pod`.
+    func replica(_ host: String, _ pod: String, error: String? = nil) -> ClickHouseReplica {
+        ClickHouseReplica(url: "http://\(host):8123", client: ClickHouseClient(settings: ClickHouseSettings()), pod: pod, error: error)
+    }
+
     @Test func twoListedURLsReachingOneServerAreBothUnknownAndNamedApart() {
-        let client = ClickHouseClient(settings: ClickHouseSettings())
-        let replicas = ClickHouseReplicas.refusingRepeats([
-            ClickHouseReplica(url: "http://svc:8123", client: client, pod: "p0"),
-            ClickHouseReplica(url: "http://p0:8123", client: client, pod: "p0"),
-            ClickHouseReplica(url: "http://p1:8123", client: client, pod: "p1"),
-        ])
+        let replicas = ClickHouseReplicas.refusingRepeats([replica("svc", "p0"), replica("p0", "p0"), replica("p1", "p1")])
         #expect(replicas.map { $0.error != nil } == [true, true, false])
         #expect(replicas.map(\.label) == ["svc:8123", "p0:8123", "p1"], "two volumes never share a name")
     }
 
     @Test func aServerTheClusterListsTwiceCountsOnce() {
-        let client = ClickHouseClient(settings: ClickHouseSettings())
         let replicas = ClickHouseReplicas.mergingRepeats([
-            ClickHouseReplica(url: "http://p0.svc:8123", client: client, pod: "p0"),
-            ClickHouseReplica(url: "http://p1.svc:8123", client: client, pod: "p1"),
-            ClickHouseReplica(url: "http://p0.svc.cluster.local:8123", client: client, pod: "p0"),
-            ClickHouseReplica(url: "http://p2.svc:8123", client: client, pod: "p2", error: "did not answer"),
+            replica("p0.svc", "p0"), replica("p1.svc", "p1"), replica("p0.svc.cluster.local", "p0"), replica("p2.svc", "p2", error: "did not answer"),
         ])
         #expect(replicas.map(\.url) == ["http://p0.svc:8123", "http://p1.svc:8123", "http://p2.svc:8123"])
     }
