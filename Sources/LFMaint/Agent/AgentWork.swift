@@ -86,11 +86,9 @@ public struct AgentWork: Sendable {
             }
             guards[volume.name] = guardState
         }
-        var fullest: [String: VolumeSettings] = [:]
-        for volume in due where usage[volume.name, default: 0] > fullest[volume.replicaOf ?? volume.name].map({ usage[$0.name, default: 0] }) ?? -1 {
-            fullest[volume.replicaOf ?? volume.name] = volume
-        }
-        return due.filter { fullest[$0.replicaOf ?? $0.name]?.name == $0.name }
+        let fullest = Dictionary(grouping: due) { $0.replicaOf ?? $0.name }
+            .compactMapValues { group in group.max { usage[$0.name, default: 0] < usage[$1.name, default: 0] }?.name }
+        return due.filter { fullest[$0.replicaOf ?? $0.name] == $0.name }
     }
 
     /// The guards one cleanup of `volume` answers for: itself, and on several replicas every replica's volume.

@@ -11,7 +11,7 @@ extension CleanupStepRunner {
             combined.reason = "the step names replicas but the run found none"
             return combined
         }
-        if step.table.database.name != "system", let refusal = await notYetEverywhere(step, replicas, now: now) {
+        if !SystemLogTables.isEachServersOwn(step.table), let refusal = await notYetEverywhere(step, replicas, now: now) {
             combined.status = refusal.status
             combined.reason = refusal.reason
             return combined

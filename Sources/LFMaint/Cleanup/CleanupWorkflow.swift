@@ -99,10 +99,12 @@ public struct CleanupWorkflow: Sendable {
     }
 
     /// A reading of the same servers as before; nil (the run stops) when any of them no longer answers,
-    /// even while the kubelet still measures its volume.
+    /// even while the kubelet still measures its volume. A replica whose `system.disks` was just read has
+    /// answered; only the others are asked.
     static func measure(_ sampling: SampleWorkflow, replicas: ReplicaSet?) async -> VolumeReading? {
         let samples = await sampling.run(replicas: replicas).samples
-        if let replicas, await !replicas.allAnswer(within: ClickHouseReplicas.answerSeconds) { return nil }
+        let answered = Set(samples.filter { $0.status == .ok && $0.volume.source == .clickhouse }.compactMap(\.volume.replica))
+        if let replicas, await !replicas.allAnswer(within: ClickHouseReplicas.answerSeconds, except: answered) { return nil }
         return VolumeReading(fullestOf: samples)
     }
 

@@ -24,7 +24,7 @@ public enum ReplicaCleanupState {
             for partition in reading.state.partitions {
                 var partition = partition
                 partition.replicas = [reading.replica]
-                guard partition.table.database.name != "system" else {
+                guard !SystemLogTables.isEachServersOwn(partition.table) else {
                     own.append(partition)
                     continue
                 }

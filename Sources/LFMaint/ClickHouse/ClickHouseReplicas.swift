@@ -7,7 +7,6 @@ import Synchronization
 public final class ClickHouseReplicas: Sendable {
     public let primary: ClickHouseClient
     private let clients = Mutex<[String: ClickHouseClient]>([:])
-    private let knownPods = Mutex<[String: String]>([:])
     private let lastFound = Mutex<ReplicaSet?>(nil)
     static let maximumReplicas = 64
     /// A source stalling on one question makes that replica (or the discovery) unknown after this long.
@@ -46,13 +45,12 @@ public final class ClickHouseReplicas: Sendable {
         }
         let replicas = await withTaskGroup(of: (Int, ClickHouseReplica).self) { group in
             for (index, host) in urls.enumerated() {
-                let replica = ClickHouseReplica(url: host.url, client: client(for: host.url), pod: knownPods.withLock { $0[host.url] } ?? host.hint,
-                                                shard: host.shard)
+                let named = lastFound.withLock { $0?.replica(url: host.url)?.pod }
+                let replica = ClickHouseReplica(url: host.url, client: client(for: host.url), pod: named ?? host.hint, shard: host.shard)
                 group.addTask { (index, await Self.identify(replica, within: answer)) }
             }
             return await group.reduce(into: [(Int, ClickHouseReplica)]()) { $0.append($1) }.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        for replica in replicas where replica.error == nil { knownPods.withLock { $0[replica.url] = replica.pod } }
         // The cluster may list one server twice (a Replicated database lists itself beside remote_servers):
         // the first stays. A list an operator wrote is refused instead.
         let set = ReplicaSet(replicas: settings.replicaSource == .discover ? Self.mergingRepeats(replicas) : Self.refusingRepeats(replicas),

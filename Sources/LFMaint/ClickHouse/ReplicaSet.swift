@@ -48,10 +48,10 @@ public struct ReplicaSet: Sendable {
 
     public func replica(url: String) -> ClickHouseReplica? { replicas.first { $0.url == url } }
 
-    /// Every replica still answers (`SELECT 1`), each within `seconds`; false as soon as one does not.
-    public func allAnswer(within seconds: Double) async -> Bool {
+    /// Every replica but those in `except` (URLs) still answers (`SELECT 1`), each within `seconds`.
+    public func allAnswer(within seconds: Double, except: Set<String> = []) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
-            for replica in replicas {
+            for replica in replicas where !except.contains(replica.url) {
                 group.addTask { (try? await withDeadline(seconds: seconds) { try await replica.client.readText("SELECT 1") }) == "1" }
             }
             return await group.allSatisfy { $0 }

@@ -54,10 +54,10 @@ public struct LangfuseDeployment: Sendable, Equatable {
     public func names(of component: VolumeSettings.Component) -> (pvc: String?, pod: String) {
         let r = release
         switch (chart, component) {
-        case (.v1, .clickhouse): return ("data-\(r)-clickhouse-shard0-0", "\(r)-clickhouse-shard0-0")
+        case (.v1, .clickhouse): return (clickhouseClaim(pod: "\(r)-clickhouse-shard0-0"), "\(r)-clickhouse-shard0-0")
         case (.v1, .postgres): return ("data-\(r)-postgresql-0", "\(r)-postgresql-0")
         case (.v1, .redis): return ("valkey-data-\(r)-redis-primary-0", "\(r)-redis-primary-0")
-        case (.v2, .clickhouse): return ("clickhouse-storage-volume-\(r)-clickhouse-0-0-0", "\(r)-clickhouse-0-0-0")
+        case (.v2, .clickhouse): return (clickhouseClaim(pod: "\(r)-clickhouse-0-0-0"), "\(r)-clickhouse-0-0-0")
         case (.v2, .postgres): return ("postgres-data-\(r)-postgresql-0", "\(r)-postgresql-0")
         case (.v2, .redis): return ("\(r)-redis", "\(r)-redis")
         case (.compose, .clickhouse): return ("langfuse_clickhouse_data", "clickhouse")

@@ -28,6 +28,12 @@ public enum SystemLogTables {
         table.database.name == "system" && (names.contains(table.table.name) || rotatedBase(of: table.table.name) != nil)
     }
 
+    /// A table each ClickHouse server keeps for itself (its logs, in `system`): on several replicas it is
+    /// read, planned and cleaned on each server apart, never as one table held by all.
+    public static func isEachServersOwn(_ table: QualifiedTableName) -> Bool {
+        table.database.name == "system"
+    }
+
     /// A system log lfmaint may drop whole when nothing else can run: never query_log, which Langfuse reads.
     public static func isExpendable(_ table: QualifiedTableName) -> Bool {
         isSystemLog(table) && table.table.name != "query_log"

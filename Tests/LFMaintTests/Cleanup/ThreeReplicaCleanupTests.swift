@@ -83,6 +83,15 @@ struct ThreeReplicaCleanupTests {
         var xBefore: [String] = []
         for fixture in fixtures { xBefore.append(try await fixture.fingerprint(of: "x_events")) }
 
+        // A dry run plans the drops on every replica and touches none of them.
+        let dry = try CommandLineTests().run(["cleanup", "--dry-run", "--threshold", "90", "--floor-days", "7", "--output", "json"],
+                                             environment: environment(cluster))
+        #expect(dry.status == 0, "\(dry.stdout)\(dry.stderr.suffix(2000))")
+        let planned = (try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as? [String: Any])?["steps"] as? [[String: Any]] ?? []
+        #expect(planned.first?["table"] as? String == "default.y_events" && planned.first?["status"] as? String == "planned", "\(dry.stdout)")
+        for fixture in fixtures { #expect(try await fixture.scalar("SELECT count() FROM default.y_events") == "500") }
+        #expect(try await fixtures[0].scalar("EXISTS TABLE default.lfmaint_cleanup_lock") == "0", "a dry run takes no lock")
+
         let result = try CommandLineTests().run(["cleanup", "--threshold", "90", "--floor-days", "7", "--output", "json"],
                                                 environment: environment(cluster))
         #expect(result.status == 0, "\(result.stdout)\(result.stderr.suffix(3000))")
@@ -132,6 +141,29 @@ struct ThreeReplicaCleanupTests {
         var after: [String] = []
         for fixture in fixtures.prefix(2) { after.append(try await fixture.fingerprint(of: "y_events")) }
         #expect(after == before)
+    }
+
+    /// A replica that stops answering stays under the pod name it gave, unknown; when the server behind the
+    /// URL stops too, the search fails and leaves the replicas found last time, each unknown, named as before.
+    @Test func replicasThatStopAnsweringKeepTheirNamesAndAreUnknown() async throws {
+        let cluster = try SmallCluster(megabytes: 64)
+        let config = try ConfigurationLoader.load(yaml: "", environment: ["CLICKHOUSE_URL": cluster.url, "CLICKHOUSE_CLUSTER_ENABLED": "true"])
+        let finder = ClickHouseReplicas(primary: ClickHouseClient(settings: config.clickhouse))
+        let first = await finder.resolve()
+        #expect(first.replicas.map(\.pod) == SmallCluster.pods && first.failure == nil)
+        #expect(await first.allAnswer(within: 5))
+
+        cluster.replicas[2].kill()
+        let second = await finder.resolve()
+        #expect(second.replicas.map(\.pod) == SmallCluster.pods)
+        #expect(second.replicas.map { $0.error != nil } == [false, false, true])
+        #expect(await !second.allAnswer(within: 5))
+        #expect(await second.allAnswer(within: 5, except: [second.replicas[2].url]))
+
+        cluster.replicas[0].kill()
+        let third = await finder.resolve()
+        #expect(third.replicas.map(\.pod) == SmallCluster.pods)
+        #expect(third.replicas.allSatisfy { $0.error?.contains("could not be listed from system.clusters") == true }, "\(third.failure ?? "")")
     }
 
     /// The lock is the cluster's, not the replica's the run reached: a live claim on replica 0 refuses a
