@@ -14,6 +14,8 @@ public final class AgentStatus: Sendable {
         var actions: [LabelPair: Int] = [:]
         var ttlDrift: Int?
         var ttlCheckOK: Bool?
+        var accounts: [VolumeAccount] = []
+        var accountsAt: Double?
     }
 
     struct LabelPair: Hashable { let volume: String, value: String }
@@ -35,6 +37,18 @@ public final class AgentStatus: Sendable {
 
     public func recordSample(_ run: SampleRun) {
         state.withLock { $0.lastRun = run }
+    }
+
+    /// True when the accounts were never made, or last made `every` seconds ago or more.
+    public func accountsDue(now: Double, every: Double) -> Bool {
+        state.withLock { state in state.accountsAt.map { now - $0 >= every } ?? true }
+    }
+
+    public func recordAccounts(_ accounts: [VolumeAccount], at now: Double) {
+        state.withLock {
+            $0.accounts = accounts
+            $0.accountsAt = now
+        }
     }
 
     public func recordCycle(seconds: Double, succeeded: Bool, at now: Double) {
@@ -122,7 +136,15 @@ public final class AgentStatus: Sendable {
         drift.add(clusterLabel, state.ttlDrift.map(Double.init))
         var ttlOK = PrometheusExposition.Family(name: "lfmaint_ttl_check_ok", help: "1 when the last TTL check could read the server, else 0.")
         ttlOK.add(clusterLabel, state.ttlCheckOK.map { $0 ? 1 : 0 })
-        families += [threshold, forecast, runs, freed, actions, cycles, failures, duration, success, drift, ttlOK]
+        var accounted = PrometheusExposition.Family(name: "lfmaint_volume_bytes",
+                                                    help: "Where the volume's used bytes went, by kind (lfmaint explain); the kinds add up to the used bytes.")
+        for account in state.accounts where account.error == nil {
+            for share in account.bytesByKind {
+                accounted.add([("volume", account.volume.name), ("component", account.volume.component.rawValue), ("kind", share.kind.rawValue),
+                               ("cluster", cluster)], Double(share.bytes))
+            }
+        }
+        families += [threshold, forecast, accounted, runs, freed, actions, cycles, failures, duration, success, drift, ttlOK]
         return PrometheusExposition.render(families)
     }
 

@@ -26,6 +26,10 @@ public struct AgentWork: Sendable {
         self.dryRun = dryRun
     }
 
+    /// Where each volume's bytes went (`lfmaint_volume_bytes{volume, kind}`) is asked this often: it reads
+    /// more than a sample (every part's columns, a Redis SCAN), and changes slowly.
+    public static let explainEverySeconds = 300.0
+
     public struct Cycle: Sendable {
         public var run: SampleRun
         public var publishFailures: [String]
@@ -48,6 +52,9 @@ public struct AgentWork: Sendable {
             }
         }
         status.recordSample(run)
+        if status.accountsDue(now: now, every: Self.explainEverySeconds) {
+            status.recordAccounts(await ExplainWorkflow(sampling: sampling).accounts(for: run), at: now)
+        }
         let failures = await publisher.publish(run, exposition: status.exposition(), pushgateway: pushMetrics)
         for failure in failures { logger.error("\(failure)") }
         status.recordCycle(seconds: run.durationSeconds, succeeded: failures.isEmpty, at: now)

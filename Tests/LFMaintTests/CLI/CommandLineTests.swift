@@ -55,7 +55,7 @@ struct CommandLineTests {
     @Test func helpListsEveryCommand() throws {
         let result = try run(["--help"])
         #expect(result.status == 0)
-        for command in ["sample", "ttl", "cleanup", "agent", "version"] {
+        for command in ["sample", "explain", "ttl", "cleanup", "agent", "version"] {
             #expect(result.stdout.contains("  \(command) "), "missing \(command)")
         }
     }

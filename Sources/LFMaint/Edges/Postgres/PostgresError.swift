@@ -5,6 +5,8 @@ public enum PostgresError: Error, Equatable, CustomStringConvertible {
     case connectionFailed(url: String, message: String)
     case queryFailed(sqlstate: String, message: String, detail: String?)
     case connectionLost(message: String)
+    /// An answer no PostgreSQL sends (a negative size): not trusted.
+    case unexpected(String)
 
     public var sqlstate: String? {
         if case let .queryFailed(state, _, _) = self { return state }
@@ -21,6 +23,8 @@ public enum PostgresError: Error, Equatable, CustomStringConvertible {
             "PostgreSQL error \(state): \(message)" + (detail.map { " (\($0))" } ?? "")
         case let .connectionLost(message):
             "PostgreSQL connection lost: \(message)"
+        case let .unexpected(detail):
+            "unexpected answer from PostgreSQL: \(detail)"
         }
     }
 }

@@ -14,7 +14,18 @@ public enum RedisError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// A blocking RESP2 connection: enough for `AUTH` and `INFO`, over TCP or TLS (`rediss://`).
+/// One RESP2 reply.
+public indirect enum RedisReply: Sendable, Equatable {
+    case text(String)
+    case null
+    case error(String)
+    case array([RedisReply])
+
+    /// An integer reply (or a number as text), nil for anything else.
+    public var integer: Int64? { if case let .text(text) = self { Int64(text) } else { nil } }
+}
+
+/// A blocking RESP2 connection: enough for `AUTH`, `INFO`, `SCAN` and pipelined reads, over TCP or TLS (`rediss://`).
 public final class RedisConnection {
     /// INFO answers a few kilobytes: a line or a bulk string longer than these is not Redis.
     static let maximumLineBytes = 64 << 10
@@ -24,6 +35,9 @@ public final class RedisConnection {
     private let timeoutSeconds: Double
     private var buffer: [UInt8] = []
     private var deadline = 0.0
+    /// Bytes the replies to one pipeline may still take: a server that answers SCAN with gigabytes is refused.
+    private var budget = 0
+    static let maximumReplyBytes = 32 << 20
 
     public init(settings: RedisSettings, timeoutSeconds: Double = 5) throws {
         self.timeoutSeconds = timeoutSeconds
@@ -38,27 +52,51 @@ public final class RedisConnection {
     /// Sends one command and returns its reply: a string for simple and bulk strings, an integer as
     /// text. The whole reply must arrive within the connection's timeout, however the server paces it.
     public func command(_ arguments: [String]) throws -> String {
-        deadline = MonotonicClock.seconds() + timeoutSeconds
-        var request = "*\(arguments.count)\r\n"
-        for argument in arguments { request += "$\(argument.utf8.count)\r\n\(argument)\r\n" }
-        try transport.send(Array(request.utf8))
-        return try readReply()
+        switch try pipeline([arguments])[0] {
+        case let .text(text): return text
+        case .null: return ""
+        case let .error(message): throw RedisError.server(message: message)
+        case .array: throw RedisError.protocolError(detail: "an array where a string was expected")
+        }
     }
 
-    private func readReply() throws -> String {
+    /// Sends several commands at once and reads their replies in order, all within the connection's
+    /// timeout. A command the server refuses is an `.error` reply, not a throw: the others still count.
+    public func pipeline(_ commands: [[String]]) throws -> [RedisReply] {
+        deadline = MonotonicClock.seconds() + timeoutSeconds
+        budget = Self.maximumReplyBytes
+        var request = ""
+        for arguments in commands {
+            request += "*\(arguments.count)\r\n"
+            for argument in arguments { request += "$\(argument.utf8.count)\r\n\(argument)\r\n" }
+        }
+        try transport.send(Array(request.utf8))
+        return try commands.map { _ in try readReply(depth: 0) }
+    }
+
+    /// An array reply has at most this many elements (SCAN's pages are a few hundred), nested at most twice.
+    static let maximumArrayElements = 100_000
+
+    private func readReply(depth: Int) throws -> RedisReply {
         let line = try readLine()
         guard let kind = line.first else { throw RedisError.protocolError(detail: "empty reply") }
         let rest = String(line.dropFirst())
         switch kind {
-        case "+", ":": return rest
-        case "-": throw RedisError.server(message: rest)
+        case "+", ":": return .text(rest)
+        case "-": return .error(rest)
         case "$":
             guard let length = Int(rest), length <= Self.maximumBulkBytes else {
                 throw RedisError.protocolError(detail: "bulk length \(rest.prefix(40)) is not one Redis sends (at most \(Self.maximumBulkBytes) bytes)")
             }
-            if length < 0 { return "" }
+            if length < 0 { return .null }
             let data = try readBytes(length + 2)
-            return String(decoding: data.prefix(length), as: UTF8.self)
+            return .text(String(decoding: data.prefix(length), as: UTF8.self))
+        case "*":
+            guard let count = Int(rest), count <= Self.maximumArrayElements, depth < 2 else {
+                throw RedisError.protocolError(detail: "an array of \(rest.prefix(40)) elements at depth \(depth + 1) is not one lfmaint asks for")
+            }
+            if count < 0 { return .null }
+            return .array(try (0..<count).map { _ in try readReply(depth: depth + 1) })
         default:
             throw RedisError.protocolError(detail: "unsupported reply type \(kind)")
         }
@@ -69,6 +107,7 @@ public final class RedisConnection {
             if let end = buffer.firstIndex(of: 0x0A), end > 0, buffer[end - 1] == 0x0D {
                 let line = String(decoding: buffer[..<(end - 1)], as: UTF8.self)
                 buffer.removeFirst(end + 1)
+                try spend(end + 1)
                 return line
             }
             guard buffer.count <= Self.maximumLineBytes else {
@@ -82,6 +121,14 @@ public final class RedisConnection {
         while buffer.count < count { try transport.receive(into: &buffer, before: deadline) }
         let bytes = Array(buffer.prefix(count))
         buffer.removeFirst(count)
+        try spend(count)
         return bytes
+    }
+
+    private func spend(_ bytes: Int) throws {
+        budget -= bytes
+        guard budget >= 0 else {
+            throw RedisError.protocolError(detail: "replies of more than \(Self.maximumReplyBytes >> 20) MiB to one request")
+        }
     }
 }

@@ -1,0 +1,107 @@
+/// `lfmaint explain`: samples every volume, then asks what fills each — ClickHouse's system tables on
+/// each replica, Postgres' catalog, Redis' INFO and a bounded SCAN — and balances it against the used
+/// bytes. Reads only; each source is asked once, within the sample run's deadline.
+public struct ExplainWorkflow: Sendable {
+    public let sampling: SampleWorkflow
+
+    public init(config: Configuration, volumes: [VolumeSettings]) {
+        sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 0)
+    }
+
+    public init(sampling: SampleWorkflow) {
+        self.sampling = sampling
+    }
+
+    /// `forecasts`: seconds to full by volume name, as the agent has them.
+    public func run(forecasts: [String: Double] = [:]) async -> [VolumeAccount] {
+        await accounts(for: await sampling.run(), forecasts: forecasts)
+    }
+
+    enum Facts {
+        case clickhouse(ClickHouseDiskFacts)
+        case postgres(PostgresFacts)
+        case redis(RedisFacts)
+    }
+
+    public func accounts(for run: SampleRun, forecasts: [String: Double] = [:]) async -> [VolumeAccount] {
+        let config = sampling.config
+        let deadline = sampling.sourceDeadlineSeconds
+        let postgres = Task { () -> Result<PostgresFacts, Error>? in
+            guard let settings = config.postgres, run.samples.contains(where: { $0.volume.component == .postgres && $0.status == .ok }) else { return nil }
+            return await Result { try await withDeadline(seconds: deadline) { try await PostgresFactsReader(settings: settings).read() } }
+        }
+        let redis = Task { () -> Result<RedisFacts, Error>? in
+            guard let settings = config.redis, run.samples.contains(where: { $0.volume.component == .redis && $0.status == .ok }) else { return nil }
+            return await Result { try await withDeadline(seconds: deadline) { try await RedisFactsReader(settings: settings).read() } }
+        }
+        let clickhouse = await withTaskGroup(of: (Int, Result<ClickHouseDiskFacts, Error>).self) { group in
+            for (index, sample) in run.samples.enumerated() where sample.volume.component == .clickhouse && sample.status == .ok {
+                let client = sample.volume.replica.flatMap { run.replicas?.replica(url: $0)?.client } ?? sampling.clickhouse
+                let disk = sample.volume.disk ?? "default"
+                group.addTask { (index, await Result { try await withDeadline(seconds: deadline) { try await ClickHouseDiskFactsReader(client: client).read(disk: disk) } }) }
+            }
+            return await group.reduce(into: [Int: Result<ClickHouseDiskFacts, Error>]()) { $0[$1.0] = $1.1 }
+        }
+        let postgresFacts = await postgres.value
+        let redisFacts = await redis.value
+        return run.samples.enumerated().map { index, sample in
+            let facts: Result<Facts, Error>? = switch sample.volume.component {
+            case .clickhouse: clickhouse[index].map { $0.map(Facts.clickhouse) }
+            case .postgres: postgresFacts.map { $0.map(Facts.postgres) }
+            case .redis: redisFacts.map { $0.map(Facts.redis) }
+            }
+            var account = Self.account(sample, facts, langfuseDatabase: config.clickhouse.database)
+            account.secondsToFull = forecasts[sample.volume.name]
+            account.nextStep = NextStep.sentence(for: account)
+            return account
+        }
+    }
+
+    /// The account of one volume from its sample and what its source said. A volume its own source measures
+    /// (ClickHouse's system.disks, Redis' memory, Postgres' databases) takes its used bytes from the same
+    /// read as its lines, so that nothing written between the two reads unbalances them.
+    static func account(_ sample: VolumeSample, _ facts: Result<Facts, Error>?, langfuseDatabase: String) -> VolumeAccount {
+        var account = VolumeAccount(sample: sample)
+        guard sample.status == .ok else {
+            account.error = sample.error ?? "its used bytes are unknown"
+            return account
+        }
+        let measuredBySource = sample.volume.source.rawValue == sample.volume.component.rawValue
+        switch facts {
+        case nil:
+            account.error = "nothing says what fills it (its component is not configured)"
+        case let .failure(error):
+            account.error = String(describing: error)
+        case let .success(.clickhouse(facts)):
+            if measuredBySource {
+                account.sample.totalBytes = facts.totalBytes
+                account.sample.availableBytes = facts.freeBytes
+                account.sample.usedBytes = facts.totalBytes - facts.freeBytes
+            }
+            account.lines = ClickHouseAccount.lines(facts, used: used(account.sample), langfuseDatabase: langfuseDatabase)
+            account.notes = ClickHouseAccount.notes(facts)
+        case let .success(.postgres(facts)):
+            if measuredBySource { account.sample.usedBytes = facts.databases.reduce(0) { $0 + $1.bytes } }
+            account.lines = PostgresAccount.lines(facts, used: used(account.sample))
+            account.notes = PostgresAccount.notes(facts)
+        case let .success(.redis(facts)):
+            if measuredBySource {
+                account.sample.usedBytes = facts.usedMemory
+                if facts.maxmemory > 0 { account.sample.availableBytes = max(facts.maxmemory - facts.usedMemory, 0) }
+            }
+            account.lines = RedisAccount.lines(facts, used: used(account.sample), inMemory: measuredBySource)
+            account.notes = RedisAccount.notes(facts, inMemory: measuredBySource)
+        }
+        return account
+    }
+
+    static func used(_ sample: VolumeSample) -> Int64 {
+        sample.usedBytes ?? sample.totalBytes.flatMap { total in sample.availableBytes.map { total - $0 } } ?? 0
+    }
+}
+
+extension Result where Failure == Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}

@@ -1,0 +1,75 @@
+/// What fills a Postgres volume: every database's size, the write-ahead log (when the role may list it),
+/// and the largest relations of the database lfmaint connects to, with their live and dead tuples.
+public struct PostgresFacts: Sendable, Equatable {
+    public struct Relation: Sendable, Equatable {
+        public var name: String
+        /// With indexes and TOAST (`pg_total_relation_size`).
+        public var totalBytes: Int64
+        /// Heap and TOAST only (`pg_table_size`): what dead tuples take part of.
+        public var tableBytes: Int64
+        public var liveTuples: Int64
+        public var deadTuples: Int64
+
+        /// The share of the table dead tuples take, as `VACUUM FULL` would give it back.
+        public var reclaimableBytes: Int64 {
+            let tuples = liveTuples + deadTuples
+            guard tuples > 0, deadTuples > 0 else { return 0 }
+            return Int64(Double(tableBytes) * Double(deadTuples) / Double(tuples))
+        }
+    }
+
+    public var databases: [(name: String, bytes: Int64)] = []
+    /// nil: the role may not list pg_wal (it needs pg_monitor).
+    public var walBytes: Int64?
+    public var relations: [Relation] = []
+
+    public init() {}
+
+    public static func == (a: PostgresFacts, b: PostgresFacts) -> Bool {
+        a.databases.map(\.name) == b.databases.map(\.name) && a.databases.map(\.bytes) == b.databases.map(\.bytes)
+            && a.walBytes == b.walBytes && a.relations == b.relations
+    }
+}
+
+/// Reads `PostgresFacts` with three queries; sizes no server sends (negative, beyond a pebibyte) are refused.
+public struct PostgresFactsReader: Sendable {
+    public let settings: PostgresSettings
+    public var relationLimit = 10
+
+    public init(settings: PostgresSettings) {
+        self.settings = settings
+    }
+
+    public func read() async throws -> PostgresFacts {
+        let url = settings.url.reveal()
+        let limit = String(relationLimit)
+        return try await BlockingIO.run {
+            let connection = try PostgresConnection(url: url)
+            var facts = PostgresFacts()
+            facts.databases = try connection.query("SELECT datname, pg_database_size(datname) FROM pg_database WHERE datallowconn ORDER BY 2 DESC")
+                .rows.map { row in (row[0] ?? "?", try Self.number(row[1], "the size of database \(row[0] ?? "?")")) }
+            facts.walBytes = try? connection.query("SELECT coalesce(sum(size), 0) FROM pg_ls_waldir()").rows.first.map { try Self.number($0[0], "pg_wal's size") }
+            facts.relations = try connection.query("""
+                SELECT current_database() || '.' || n.nspname || '.' || c.relname, pg_total_relation_size(c.oid), pg_table_size(c.oid),
+                       coalesce(s.n_live_tup, 0), coalesce(s.n_dead_tup, 0)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid
+                WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                ORDER BY 2 DESC LIMIT $1
+                """, [limit]).rows.map { row in
+                let name = row[0] ?? "?"
+                return PostgresFacts.Relation(name: name, totalBytes: try Self.number(row[1], "the size of \(name)"),
+                                              tableBytes: try Self.number(row[2], "the table size of \(name)"),
+                                              liveTuples: try Self.number(row[3], "live tuples of \(name)", max: .max),
+                                              deadTuples: try Self.number(row[4], "dead tuples of \(name)", max: .max))
+            }
+            return facts
+        }
+    }
+
+    static func number(_ text: String?, _ what: String, max: Int64 = SystemCatalog.maximumBytes) throws -> Int64 {
+        guard let value = text.flatMap({ Int64($0) }), (0...max).contains(value) else {
+            throw PostgresError.unexpected("\(what) is \"\(text ?? "NULL")\", not a number Postgres sends")
+        }
+        return value
+    }
+}

@@ -1,0 +1,112 @@
+/// Reads `RedisFacts`: `INFO`, then a bounded `SCAN` (at most `sampleKeys` keys, `MEMORY USAGE` for each,
+/// pipelined) and BullMQ's queues found by their `:meta` keys. Read-only, and bounded however many keys
+/// Redis holds; numbers no Redis sends are refused.
+public struct RedisFactsReader: Sendable {
+    public let settings: RedisSettings
+    public var sampleKeys = 2000
+    /// SCAN calls for the queues' `:meta` keys, `scanCount` keys each: 200,000 keys looked at, at most.
+    public var metaScans = 200
+    public var scanCount = 1000
+
+    public init(settings: RedisSettings) {
+        self.settings = settings
+    }
+
+    public func read() async throws -> RedisFacts {
+        let reader = self
+        return try await BlockingIO.run {
+            let connection = try RedisConnection(settings: reader.settings)
+            var facts = try reader.info(connection)
+            facts.groups = try reader.keyGroups(connection)
+            facts.queues = try reader.queues(connection)
+            return facts
+        }
+    }
+
+    private func info(_ connection: RedisConnection) throws -> RedisFacts {
+        var fields: [String: String] = [:]
+        for section in ["memory", "persistence", "keyspace"] {
+            for line in try connection.command(["INFO", section]).split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+                let pair = line.split(separator: ":", maxSplits: 1)
+                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        func number(_ name: String, required: Bool = true) throws -> Int64 {
+            guard let text = fields[name] else {
+                if required { throw RedisError.protocolError(detail: "INFO has no \(name)") }
+                return 0
+            }
+            guard let value = Int64(text), (0...SystemCatalog.maximumBytes).contains(value) else {
+                throw RedisError.protocolError(detail: "INFO's \(name) is \"\(text.prefix(40))\", not a number Redis sends")
+            }
+            return value
+        }
+        var facts = RedisFacts()
+        facts.usedMemory = try number("used_memory")
+        facts.overheadBytes = min(try number("used_memory_overhead", required: false), facts.usedMemory)
+        facts.datasetBytes = fields["used_memory_dataset"] == nil ? facts.usedMemory - facts.overheadBytes
+            : min(try number("used_memory_dataset"), facts.usedMemory - facts.overheadBytes)
+        facts.maxmemory = try number("maxmemory", required: false)
+        facts.policy = fields["maxmemory_policy"] ?? ""
+        if fields["aof_enabled"] == "1" { facts.appendOnlyFileBytes = try number("aof_current_size", required: false) }
+        // db0:keys=12,expires=0,avg_ttl=0
+        facts.keys = fields.filter { $0.key.hasPrefix("db") }.values.reduce(Int64(0)) { sum, value in
+            let keys = value.split(separator: ",").first { $0.hasPrefix("keys=") }.flatMap { Int64($0.dropFirst(5)) } ?? 0
+            return sum + max(0, min(keys, Int64(Int32.max)))
+        }
+        return facts
+    }
+
+    /// One SCAN page: the next cursor and its keys.
+    private func scan(_ connection: RedisConnection, cursor: String, match: String? = nil) throws -> (cursor: String, keys: [String]) {
+        let arguments = ["SCAN", cursor] + (match.map { ["MATCH", $0] } ?? []) + ["COUNT", String(scanCount)]
+        guard case let .array(reply) = try connection.pipeline([arguments])[0], reply.count == 2,
+              case let .text(next) = reply[0], UInt64(next) != nil, case let .array(keys) = reply[1] else {
+            throw RedisError.protocolError(detail: "SCAN's answer is not a cursor and a list of keys")
+        }
+        return (next, keys.compactMap { if case let .text(key) = $0 { key } else { nil } })
+    }
+
+    private func keyGroups(_ connection: RedisConnection) throws -> [RedisFacts.KeyGroup] {
+        var keys: [String] = []
+        var cursor = "0"
+        repeat {
+            let page = try scan(connection, cursor: cursor)
+            keys += page.keys.prefix(sampleKeys - keys.count)
+            cursor = page.cursor
+        } while cursor != "0" && keys.count < sampleKeys
+        var groups: [String: RedisFacts.KeyGroup] = [:]
+        for batch in stride(from: 0, to: keys.count, by: 200) {
+            let chunk = Array(keys[batch..<min(batch + 200, keys.count)])
+            let replies = try connection.pipeline(chunk.map { ["MEMORY", "USAGE", $0] })
+            for (key, reply) in zip(chunk, replies) {
+                guard let bytes = reply.integer, (0...SystemCatalog.maximumBytes).contains(bytes) else { continue }
+                let prefix = RedisFacts.prefix(of: key)
+                groups[prefix, default: RedisFacts.KeyGroup(prefix: prefix, sampledKeys: 0, sampledBytes: 0)].sampledKeys += 1
+                groups[prefix]!.sampledBytes += bytes
+            }
+        }
+        return groups.values.sorted { ($0.sampledBytes, $1.prefix) > ($1.sampledBytes, $0.prefix) }
+    }
+
+    /// BullMQ keeps a queue's settings in `<prefix>:<queue>:meta`, its jobs in `:wait`, `:active` (lists) and
+    /// `:delayed`, `:prioritized`, `:failed`, `:completed` (sorted sets).
+    private func queues(_ connection: RedisConnection) throws -> [RedisFacts.Queue] {
+        var names: Set<String> = []
+        var cursor = "0"
+        var scans = 0
+        repeat {
+            let page = try scan(connection, cursor: cursor, match: "*:meta")
+            names.formUnion(page.keys.map { String($0.dropLast(":meta".count)) })
+            cursor = page.cursor
+            scans += 1
+        } while cursor != "0" && scans < metaScans && names.count < 1000
+        return try names.sorted().map { name in
+            let counts = try connection.pipeline([["LLEN", "\(name):wait"], ["LLEN", "\(name):active"], ["ZCARD", "\(name):delayed"],
+                                                  ["ZCARD", "\(name):prioritized"], ["ZCARD", "\(name):failed"], ["ZCARD", "\(name):completed"]])
+                .map { reply in max(0, reply.integer ?? 0) }
+            return RedisFacts.Queue(name: name, waiting: counts[0] + counts[3], active: counts[1], delayed: counts[2],
+                                    failed: counts[4], completed: counts[5])
+        }
+    }
+}
