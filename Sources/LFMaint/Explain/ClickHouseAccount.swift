@@ -9,9 +9,11 @@ public enum ClickHouseAccount {
     public static let blockBytes: Int64 = 4096
     /// A part has five files `system.parts.files` does not list (checksums.txt, columns.txt…).
     public static let unlistedFilesPerPart: Int64 = 5
-    /// A small file (most of a part's: marks, counts, indexes of a few dozen bytes) leaves its one block
-    /// all but unused; a large one, half of its last block on average; an empty one takes none.
-    public static let smallFileBytes: Int64 = 64
+    /// A small file leaves the rest of its one block unused: a wide part's column files hold what
+    /// `system.parts_columns` says; its other files (counts, indexes, checksums…) and a compact part's
+    /// small ones hold 150 to 350 bytes on average in Langfuse's parts. A large file wastes half of its last
+    /// block on average; an empty one takes none.
+    public static let otherSmallFileBytes: Int64 = 200
     /// A table's own files (its definition, format_version.txt).
     public static let blocksPerTable: Int64 = 2
     /// Tables shown one by one per kind; the smaller ones share a line.
@@ -123,19 +125,23 @@ public enum ClickHouseAccount {
     }
 
     /// What the file system allocates beyond the files' bytes, estimated per table from its parts' files;
-    /// plus the tables' own small files. Within a few KiB a part on ext4 and tmpfs.
+    /// plus the tables' own small files.
     static func overhead(_ facts: ClickHouseDiskFacts) -> Int64 {
         let parts = facts.active + facts.outdated
         let partCount = parts.reduce(Int64(0)) { $0 + $1.parts }
-        let waste = parts.reduce(Int64(0)) { sum, table in
-            let files = table.files + table.parts * unlistedFilesPerPart - table.emptyFiles
-            let large = min(table.largeFiles, files)
-            return sum + (files - large) * (blockBytes - smallFileBytes) + large * blockBytes / 2
-        }
+        let waste = parts.reduce(Int64(0)) { $0 + overhead(of: $1) }
         let perPart = partCount > 0 ? waste / partCount : unlistedFilesPerPart * blockBytes
         let detached = facts.detached.reduce(Int64(0)) { $0 + $1.parts } * perPart
         let tables = Int64(Set(parts.map(\.table)).count) * blocksPerTable * blockBytes
         return waste + detached + tables
+    }
+
+    static func overhead(of table: ClickHouseDiskFacts.TableParts) -> Int64 {
+        let smallStreams = max(table.streamFiles - table.emptyFiles - table.largeStreamFiles, 0)
+        let streamWaste = max(smallStreams * blockBytes - table.smallStreamBytes, 0)
+        let others = max(table.files + table.parts * unlistedFilesPerPart - table.streamFiles - table.largeCompactFiles, 0)
+        let large = table.largeStreamFiles + table.largeCompactFiles
+        return streamWaste + others * (blockBytes - otherSmallFileBytes) + large * blockBytes / 2
     }
 
     static func timestamp(_ seconds: Int64) -> String {

@@ -13,9 +13,14 @@ public struct ClickHouseDiskFacts: Sendable, Equatable {
         public var metadataBytes: Int64 = 0
         /// The files ClickHouse lists for the parts (`system.parts.files`: the five not among them).
         public var files: Int64
-        /// Of those, the files with no byte (no block either) and those larger than a block.
+        /// For the file system's rounding. Wide parts: their column files (a values and a marks file per
+        /// stream), of which how many are empty, how many larger than a block, and what the small ones hold.
+        public var streamFiles: Int64 = 0
         public var emptyFiles: Int64 = 0
-        public var largeFiles: Int64 = 0
+        public var largeStreamFiles: Int64 = 0
+        public var smallStreamBytes: Int64 = 0
+        /// Compact parts: those of data.bin, its marks and the skip indexes larger than a block.
+        public var largeCompactFiles: Int64 = 0
         /// Outdated parts only: when the first and the last of them became outdated (epoch seconds), and
         /// how long the table keeps them (`old_parts_lifetime`).
         public var firstRemoved: Int64 = 0

@@ -13,9 +13,11 @@ public struct ClickHouseDiskFactsReader: Sendable {
         let parts = try await tableParts(disk: disk).map { active, parts -> (active: Bool, parts: ClickHouseDiskFacts.TableParts) in
             var parts = parts
             let facts = columns[MetadataKey(table: parts.table, active: active)]
-            parts.metadataBytes = (facts?.bytes ?? 0) + parts.files * Self.checksumBytesPerFile + parts.parts * Self.checksumBytesPerPart
-            parts.emptyFiles = min(facts?.empty ?? 0, parts.files)
-            parts.largeFiles = facts?.large ?? 0
+            parts.metadataBytes = (facts?.metadataBytes ?? 0) + parts.files * Self.checksumBytesPerFile + parts.parts * Self.checksumBytesPerPart
+            parts.emptyFiles = facts?.emptyFiles ?? 0
+            parts.largeStreamFiles = facts?.largeFiles ?? 0
+            parts.streamFiles = facts?.streamFiles ?? 0
+            parts.smallStreamBytes = facts?.smallStreamBytes ?? 0
             return (active, parts)
         }
         // Right after the parts, so that the disk's used bytes and the parts' sizes are close in time.
@@ -73,14 +75,23 @@ public struct ClickHouseDiskFactsReader: Sendable {
         let active: Bool
     }
 
+    struct ColumnFacts {
+        var metadataBytes: Int64
+        var emptyFiles: Int64
+        var largeFiles: Int64
+        var streamFiles: Int64
+        var smallStreamBytes: Int64
+    }
+
     /// What `system.parts` does not say of a table's parts, from their columns as ClickHouse writes them:
     /// the bytes of the files `bytes_on_disk` leaves out — columns.txt (`` `name` type `` a line),
     /// columns_substreams.txt (each column's substreams), the 11 bytes of metadata_version.txt and
-    /// default_compression_codec.txt — and, for the file system's rounding, how many files are empty (a
-    /// wide part's column with no data, and a sparse column all of defaults: its values file is empty, its
-    /// index one compressed block of ~45 bytes, where any value would add another of 26 or more) and how many
-    /// hold more than a block (a wide part's large columns; a compact part's data.bin and marks).
-    private func columnFacts(disk: String) async throws -> [MetadataKey: (bytes: Int64, empty: Int64, large: Int64)] {
+    /// default_compression_codec.txt — and, for the file system's rounding, a wide part's column files
+    /// (a values file and a marks file per stream): how many are empty, how many larger than a block, and
+    /// what the small ones hold. A stream's values file is empty when its subcolumn (`size`, `size0`,
+    /// `null`) has no byte, or when nothing is left for the column's own values; a sparse column all of
+    /// defaults keeps only its index (one compressed block of ~45 bytes, where any value adds 26 or more).
+    private func columnFacts(disk: String) async throws -> [MetadataKey: ColumnFacts] {
         struct Row: Decodable {
             let database: String
             let table: String
@@ -88,26 +99,37 @@ public struct ClickHouseDiskFactsReader: Sendable {
             let bytes: Int64
             let empty: Int64
             let large: Int64
+            let stream_files: Int64
+            let small_bytes: Int64
         }
         let sql = """
             SELECT database, table, toInt64(active) AS active, toInt64(sum(part_bytes)) AS bytes, toInt64(sum(empty)) AS empty,
-                   toInt64(sum(large)) AS large FROM (
+                   toInt64(sum(large)) AS large, toInt64(sum(stream_files)) AS stream_files, toInt64(sum(small_bytes)) AS small_bytes FROM (
                 SELECT database, table, active, name,
                        67 + 2 * (length(toString(count())) + 10)
                        + sum(2 * length(column) + length(type) + 31 + length(toString(length(substreams)))
                              + arraySum(arrayMap(s -> length(s) + 2, substreams))) AS part_bytes,
-                       countIf(part_type = 'Wide' AND (column_data_compressed_bytes = 0
-                               OR (serialization_kind = 'Sparse' AND column_data_compressed_bytes < 64))) AS empty,
-                       if(any(part_type) = 'Wide', countIf(column_data_compressed_bytes > {block:UInt32}), 2) AS large
-                FROM system.parts_columns WHERE disk_name = {disk:String} GROUP BY database, table, active, name)
+                       sumIf(length(arrayFilter(x -> x = 0, subcolumns.data_compressed_bytes)) + (own <= if(serialization_kind = 'Sparse', 63, 0)),
+                             part_type = 'Wide') AS empty,
+                       sumIf(length(arrayFilter(x -> x > {block:UInt32}, subcolumns.data_compressed_bytes)) + (own > {block:UInt32}),
+                             part_type = 'Wide') AS large,
+                       sumIf(2 * length(substreams), part_type = 'Wide') AS stream_files,
+                       sumIf(if(column_data_compressed_bytes <= {block:UInt32}, column_data_compressed_bytes, 0)
+                             + if(column_marks_bytes <= {block:UInt32}, column_marks_bytes, 0), part_type = 'Wide') AS small_bytes
+                FROM (SELECT *, toInt64(column_data_compressed_bytes) - toInt64(arraySum(subcolumns.data_compressed_bytes)) AS own
+                      FROM system.parts_columns WHERE disk_name = {disk:String})
+                GROUP BY database, table, active, name)
             GROUP BY database, table, active
             """
-        var facts: [MetadataKey: (bytes: Int64, empty: Int64, large: Int64)] = [:]
+        var facts: [MetadataKey: ColumnFacts] = [:]
         for row in try await client.read(sql, parameters: ["disk": disk, "block": String(ClickHouseAccount.blockBytes)], as: Row.self) {
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { continue }
-            facts[MetadataKey(table: table, active: row.active != 0)] = (try check(row.bytes, "metadata bytes of \(table)", statement: sql),
-                                                                         try check(row.empty, "empty files of \(table)", statement: sql),
-                                                                         try check(row.large, "large files of \(table)", statement: sql))
+            facts[MetadataKey(table: table, active: row.active != 0)] = ColumnFacts(
+                metadataBytes: try check(row.bytes, "metadata bytes of \(table)", statement: sql),
+                emptyFiles: try check(row.empty, "empty files of \(table)", statement: sql),
+                largeFiles: try check(row.large, "large files of \(table)", statement: sql),
+                streamFiles: try check(row.stream_files, "column files of \(table)", statement: sql),
+                smallStreamBytes: try check(row.small_bytes, "small column files' bytes of \(table)", statement: sql))
         }
         return facts
     }
@@ -123,19 +145,24 @@ public struct ClickHouseDiskFactsReader: Sendable {
             let files: Int64
             let first_removed: Int64
             let last_removed: Int64
+            let compact_large: Int64
         }
         let sql = """
             SELECT database, table, toInt64(active) AS active, toInt64(count()) AS parts, toInt64(sum(rows)) AS rows,
                    toInt64(sum(bytes_on_disk)) AS bytes, toInt64(sum(files)) AS files,
-                   toInt64(min(toUnixTimestamp(remove_time))) AS first_removed, toInt64(max(toUnixTimestamp(remove_time))) AS last_removed
+                   toInt64(min(toUnixTimestamp(remove_time))) AS first_removed, toInt64(max(toUnixTimestamp(remove_time))) AS last_removed,
+                   toInt64(sumIf((data_compressed_bytes > {block:UInt32}) + (marks_bytes > {block:UInt32})
+                                 + (secondary_indices_compressed_bytes > {block:UInt32}), part_type = 'Compact')) AS compact_large
             FROM system.parts WHERE disk_name = {disk:String} GROUP BY database, table, active
             """
-        return try await client.read(sql, parameters: ["disk": disk], as: Row.self).compactMap { row in
+        let parameters = ["disk": disk, "block": String(ClickHouseAccount.blockBytes)]
+        return try await client.read(sql, parameters: parameters, as: Row.self).compactMap { row in
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { return nil }
             var parts = ClickHouseDiskFacts.TableParts(table: table, parts: try check(row.parts, "parts of \(table)", statement: sql),
                                                        rows: try check(row.rows, "rows of \(table)", max: .max, statement: sql),
                                                        bytes: try check(row.bytes, "bytes of \(table)", statement: sql),
                                                        files: try check(row.files, "files of \(table)", statement: sql))
+            parts.largeCompactFiles = try check(row.compact_large, "large files of \(table)", statement: sql)
             if row.active == 0 {
                 parts.firstRemoved = try check(row.first_removed, "remove_time", max: .max, statement: sql)
                 parts.lastRemoved = try check(row.last_removed, "remove_time", max: .max, statement: sql)
