@@ -136,16 +136,22 @@ public final class AgentStatus: Sendable {
         drift.add(clusterLabel, state.ttlDrift.map(Double.init))
         var ttlOK = PrometheusExposition.Family(name: "lfmaint_ttl_check_ok", help: "1 when the last TTL check could read the server, else 0.")
         ttlOK.add(clusterLabel, state.ttlCheckOK.map { $0 ? 1 : 0 })
-        var accounted = PrometheusExposition.Family(name: "lfmaint_volume_bytes",
-                                                    help: "Where the volume's used bytes went, by kind (lfmaint explain); the kinds add up to the used bytes.")
-        for account in state.accounts where account.error == nil {
+        families += [threshold, forecast, accounted(state.accounts), runs, freed, actions, cycles, failures, duration, success, drift, ttlOK]
+        return PrometheusExposition.render(families)
+    }
+
+    /// `lfmaint_volume_bytes`: each explained volume's bytes by kind, which add up to its used bytes.
+    private func accounted(_ accounts: [VolumeAccount]) -> PrometheusExposition.Family {
+        var family = PrometheusExposition.Family(name: "lfmaint_volume_bytes",
+                                                 help: "Where the volume's used bytes went, by kind (lfmaint explain, every 5 min); "
+                                                     + "they add up to its used bytes.")
+        for account in accounts where account.error == nil {
+            let labels = PrometheusExposition.volumeLabels(account.volume, cluster: cluster)
             for share in account.bytesByKind {
-                accounted.add([("volume", account.volume.name), ("component", account.volume.component.rawValue), ("kind", share.kind.rawValue),
-                               ("cluster", cluster)], Double(share.bytes))
+                family.add(labels.dropLast() + [("kind", share.kind.rawValue), ("cluster", cluster)], Double(share.bytes))
             }
         }
-        families += [threshold, forecast, accounted, runs, freed, actions, cycles, failures, duration, success, drift, ttlOK]
-        return PrometheusExposition.render(families)
+        return family
     }
 
     private func counter(_ name: String, _ help: String) -> PrometheusExposition.Family {

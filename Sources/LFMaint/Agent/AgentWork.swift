@@ -27,7 +27,8 @@ public struct AgentWork: Sendable {
     }
 
     /// Where each volume's bytes went (`lfmaint_volume_bytes{volume, kind}`) is asked this often: it reads
-    /// more than a sample (every part's columns, a Redis SCAN), and changes slowly.
+    /// more than a sample (every part's columns, a Redis SCAN), and changes slowly. The metric is that
+    /// old at most (one cycle more on the Pushgateway, which gets the exposition before it is made).
     public static let explainEverySeconds = 300.0
 
     public struct Cycle: Sendable {
@@ -52,12 +53,14 @@ public struct AgentWork: Sendable {
             }
         }
         status.recordSample(run)
-        if status.accountsDue(now: now, every: Self.explainEverySeconds) {
-            status.recordAccounts(await ExplainWorkflow(sampling: sampling).accounts(for: run), at: now)
-        }
         let failures = await publisher.publish(run, exposition: status.exposition(), pushgateway: pushMetrics)
         for failure in failures { logger.error("\(failure)") }
         status.recordCycle(seconds: run.durationSeconds, succeeded: failures.isEmpty, at: now)
+        // After publishing, and never while a volume is over its threshold: the cleanup comes first.
+        let calm = run.samples.allSatisfy { ($0.usagePercent ?? 0) < threshold(of: $0.volume) }
+        if calm, status.accountsDue(now: now, every: Self.explainEverySeconds) {
+            status.recordAccounts(await ExplainWorkflow(sampling: sampling).accounts(for: run), at: now)
+        }
         return Cycle(run: run, publishFailures: failures)
     }
 

@@ -2,7 +2,11 @@
 public enum ClickHouseLiteral {
     /// `['a','b']`, with quotes and backslashes escaped.
     public static func stringArray(_ values: [String]) -> String {
-        "[" + values.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'" }
-            .joined(separator: ",") + "]"
+        "[" + values.map(string).joined(separator: ",") + "]"
+    }
+
+    /// `'a'`, with quotes and backslashes escaped: also for statements lfmaint prints for an operator to run.
+    public static func string(_ value: String) -> String {
+        "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }
 }

@@ -9,7 +9,8 @@ public enum AgentForecasts {
         let url = agentURL.hasSuffix("/") ? String(agentURL.dropLast()) : agentURL
         let response = try await BlockingIO.run { try http.perform(HTTPClientRequest(url: url + "/metrics"), timeoutSeconds: 5) }
         guard response.status == 200 else {
-            throw HTTPClientError.invalidRequest(url: url + "/metrics", reason: "the agent answered HTTP \(response.status), not its metrics")
+            throw HTTPClientError.invalidRequest(url: url + "/metrics",
+                                                 reason: "the agent answered HTTP \(response.status), not its metrics")
         }
         return parse(response.bodyText)
     }
@@ -19,8 +20,10 @@ public enum AgentForecasts {
     public static func parse(_ exposition: String) -> [String: Double] {
         var forecasts: [String: Double] = [:]
         for line in exposition.split(separator: "\n") where line.hasPrefix(metric + "{") {
-            guard let close = line.lastIndex(of: "}"), let value = Double(line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)),
-                  value.isFinite, value >= 0, let volume = labels(line[line.index(line.startIndex, offsetBy: metric.count + 1)..<close])["volume"]
+            guard let close = line.lastIndex(of: "}"),
+                  let value = Double(line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)),
+                  value.isFinite, value >= 0,
+                  let volume = labels(line[line.index(line.startIndex, offsetBy: metric.count + 1)..<close])["volume"]
             else { continue }
             forecasts[volume] = value
         }

@@ -23,9 +23,10 @@ public enum ClickHouseAccount {
         var lines = tableLines(facts.active, langfuseDatabase: langfuseDatabase)
         lines += outdatedLines(facts)
         lines += detachedLines(facts.detached)
-        let writing = facts.merges.reduce(Int64(0)) { $0 + Int64(Double($1.sourceBytes) * $1.progress) }
+        let writing = facts.merges.map { Int64(Double($0.sourceBytes) * $0.progress) }.saturatingSum
         if writing > 0 {
-            lines.append(AccountLine(kind: .mergesInProgress, name: "merges and mutations being written (\(facts.merges.count))", bytes: writing,
+            lines.append(AccountLine(kind: .mergesInProgress,
+                                     name: "merges and mutations being written (\(facts.merges.count))", bytes: writing,
                                      estimated: true, freedBy: "their end: the parts they replace become outdated", remedy: .itself))
         }
         lines.append(AccountLine(kind: .filesystemOverhead, name: "file-system blocks beyond the files' bytes", bytes: overhead(facts),
@@ -37,6 +38,7 @@ public enum ClickHouseAccount {
                                remedy: .operatorOnly)
         var balanced = VolumeAccount.balanced(lines, used: used, rest: rest)
         if let last = balanced.indices.last, balanced[last].bytes < 0 {
+            balanced[last].kind = .countedTwice
             balanced[last].name = "counted twice (files parts share as hard links)"
             balanced[last].freedBy = "nothing: ClickHouse counts shared files once per part"
             balanced[last].remedy = .none
@@ -44,15 +46,22 @@ public enum ClickHouseAccount {
         return balanced
     }
 
+    /// A mutation still failing this long after it was made is stuck: it will not finish by itself.
+    public static let stuckSeconds: Int64 = 600
+
     /// Mutations still to run (and the free space each needs, as much again as the parts it rewrites) and
     /// the free space merges hold reserved: none of it is a share of the used bytes yet.
     public static func notes(_ facts: ClickHouseDiskFacts) -> [AccountNote] {
         var notes = facts.mutations.map { mutation in
-            let stuck = !mutation.failReason.isEmpty
-            let failure = stuck ? "; failing since \(timestamp(mutation.failedAt)): \(mutation.failReason.prefix(300))"
-                + " (KILL MUTATION WHERE mutation_id = '\(mutation.id)' stops it)" : ""
+            let failing = !mutation.failReason.isEmpty
+            let stuck = failing && facts.now - mutation.createdAt >= stuckSeconds
+            let kill = "KILL MUTATION WHERE database = \(ClickHouseLiteral.string(mutation.table.database.name)) AND table = "
+                + "\(ClickHouseLiteral.string(mutation.table.table.name)) AND mutation_id = \(ClickHouseLiteral.string(mutation.id))"
+            let failure = failing ? "; made \(timestamp(mutation.createdAt)), failing, last at \(timestamp(mutation.failedAt)): \(mutation.failReason.prefix(300))"
+                + " (\(kill) stops it; a delete it was making must then be run again)" : ""
             return AccountNote(kind: .mutation, subject: "\(mutation.table) \(mutation.id)", bytes: mutation.bytesToDo,
-                               text: "\(mutation.command.prefix(200)): \(mutation.partsToDo) parts (\(ByteCount.readable(mutation.bytesToDo))) "
+                               text: "\(mutation.command.prefix(200)): \(mutation.partsToDo) parts "
+                                   + "(\(ByteCount.readable(mutation.bytesToDo))) "
                                    + "still to rewrite, needing as much free space while it runs\(failure)", warning: stuck)
         }
         if facts.reservedBytes > 0 || !facts.merges.isEmpty {
@@ -74,14 +83,16 @@ public enum ClickHouseAccount {
         return byKind.sorted { $0.key.rawValue < $1.key.rawValue }.flatMap { kind, tables -> [AccountLine] in
             let sorted = tables.sorted { ($0.bytes, $1.table.description) > ($1.bytes, $0.table.description) }
             var lines = sorted.prefix(tablesPerKind).map { table in
-                AccountLine(kind: kind, name: table.table.description, bytes: table.bytes + table.metadataBytes, freedBy: freedBy(kind), remedy: remedy(kind),
+                AccountLine(kind: kind, name: table.table.description, bytes: table.bytes + table.metadataBytes,
+                            freedBy: freedBy(kind), remedy: remedy(kind),
                             detail: "\(table.parts) parts, \(table.rows) rows")
             }
             let others = sorted.dropFirst(tablesPerKind)
             if !others.isEmpty {
-                lines.append(AccountLine(kind: kind, name: "\(others.count) smaller tables", bytes: others.reduce(0) { $0 + $1.bytes + $1.metadataBytes },
+                lines.append(AccountLine(kind: kind, name: "\(others.count) smaller tables",
+                                         bytes: others.flatMap { [$0.bytes, $0.metadataBytes] }.saturatingSum,
                                          freedBy: freedBy(kind), remedy: remedy(kind),
-                                         detail: "\(others.reduce(0) { $0 + $1.parts }) parts"))
+                                         detail: "\(others.map(\.parts).saturatingSum) parts"))
             }
             return lines
         }
@@ -106,9 +117,11 @@ public enum ClickHouseAccount {
     private static func outdatedLines(_ facts: ClickHouseDiskFacts) -> [AccountLine] {
         facts.outdated.filter { $0.bytes > 0 }.map { parts in
             let goes = parts.lastRemoved + parts.lifetimeSeconds
-            let when = goes <= facts.now ? "due now (a query may still hold them)" : "all gone by \(timestamp(goes)) (in \(duration(goes - facts.now)))"
+            let when = goes <= facts.now ? "due now (a query may still hold them)"
+                : "all gone by \(timestamp(goes)) (in \(duration(goes - facts.now)))"
             return AccountLine(kind: .outdatedParts, name: "outdated parts of \(parts.table)", bytes: parts.bytes + parts.metadataBytes,
-                               freedBy: "the server, old_parts_lifetime (\(parts.lifetimeSeconds) s) after a merge, mutation or OPTIMIZE replaced them",
+                               freedBy: "the server, old_parts_lifetime (\(parts.lifetimeSeconds) s) after a merge, "
+                                   + "mutation or OPTIMIZE replaced them",
                                remedy: .itself, detail: "\(parts.parts) parts, \(when)")
         }
     }
@@ -116,7 +129,9 @@ public enum ClickHouseAccount {
     private static func detachedLines(_ detached: [ClickHouseDiskFacts.Detached]) -> [AccountLine] {
         detached.filter { $0.bytes > 0 || $0.parts > 0 }.map { group in
             let reason = group.reason.isEmpty ? "detached by hand" : group.reason
-            let example = group.names.first.map { "ALTER TABLE \(group.table.quoted) DROP DETACHED PART '\($0)' SETTINGS allow_drop_detached = 1" }
+            let example = group.names.first.map {
+                "ALTER TABLE \(group.table.quoted) DROP DETACHED PART \(ClickHouseLiteral.string($0)) SETTINGS allow_drop_detached = 1"
+            }
                 ?? "ALTER TABLE … DROP DETACHED PART"
             return AccountLine(kind: .detachedParts, name: "detached parts of \(group.table) (\(reason))", bytes: group.bytes,
                                freedBy: "\(example), once you know you do not need them (lfmaint never runs it)", remedy: .operatorOnly,
@@ -128,12 +143,12 @@ public enum ClickHouseAccount {
     /// plus the tables' own small files.
     static func overhead(_ facts: ClickHouseDiskFacts) -> Int64 {
         let parts = facts.active + facts.outdated
-        let partCount = parts.reduce(Int64(0)) { $0 + $1.parts }
-        let waste = parts.reduce(Int64(0)) { $0 + overhead(of: $1) }
+        let partCount = parts.map(\.parts).saturatingSum
+        let waste = parts.map(overhead(of:)).saturatingSum
         let perPart = partCount > 0 ? waste / partCount : unlistedFilesPerPart * blockBytes
-        let detached = facts.detached.reduce(Int64(0)) { $0 + $1.parts } * perPart
+        let detached = facts.detached.map(\.parts).saturatingSum.saturatingTimes(perPart)
         let tables = Int64(Set(parts.map(\.table)).count) * blocksPerTable * blockBytes
-        return waste + detached + tables
+        return [waste, detached, tables].saturatingSum
     }
 
     static func overhead(of table: ClickHouseDiskFacts.TableParts) -> Int64 {

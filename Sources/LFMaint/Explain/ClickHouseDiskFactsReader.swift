@@ -13,7 +13,8 @@ public struct ClickHouseDiskFactsReader: Sendable {
         let parts = try await tableParts(disk: disk).map { active, parts -> (active: Bool, parts: ClickHouseDiskFacts.TableParts) in
             var parts = parts
             let facts = columns[MetadataKey(table: parts.table, active: active)]
-            parts.metadataBytes = (facts?.metadataBytes ?? 0) + parts.files * Self.checksumBytesPerFile + parts.parts * Self.checksumBytesPerPart
+            parts.metadataBytes = (facts?.metadataBytes ?? 0) + parts.files * Self.checksumBytesPerFile
+                + parts.parts * Self.checksumBytesPerPart
             parts.emptyFiles = facts?.emptyFiles ?? 0
             parts.largeStreamFiles = facts?.largeFiles ?? 0
             parts.streamFiles = facts?.streamFiles ?? 0
@@ -39,13 +40,19 @@ public struct ClickHouseDiskFactsReader: Sendable {
         return facts
     }
 
+    /// No part has more files, no table more parts, than this: a larger count from the server is a lie.
+    static let maximumCount: Int64 = 1 << 32
+    /// Epoch seconds past the year 36,000 are not a time.
+    static let maximumTime: Int64 = 1 << 40
+
     /// checksums.txt (compressed): about 300 bytes, then 8 per file it lists (65 KB for metric_log's 8,600).
     static let checksumBytesPerFile: Int64 = 8
     static let checksumBytesPerPart: Int64 = 300
 
     private func check(_ value: Int64, _ what: String, max: Int64 = SystemCatalog.maximumBytes, statement: String) throws -> Int64 {
         guard (0...max).contains(value) else {
-            throw ClickHouseError.unexpectedResponse(host: client.host, detail: "\(what) is \(value), not a number a server sends", statement: statement)
+            throw ClickHouseError.unexpectedResponse(host: client.host, detail: "\(what) is \(value), not a number a server sends",
+                                                     statement: statement)
         }
         return value
     }
@@ -58,7 +65,8 @@ public struct ClickHouseDiskFactsReader: Sendable {
             let unreserved_space: Int64
         }
         let sql = """
-            SELECT path, toInt64(total_space) AS total_space, toInt64(free_space) AS free_space, toInt64(unreserved_space) AS unreserved_space
+            SELECT path, toInt64(total_space) AS total_space, toInt64(free_space) AS free_space,
+                   toInt64(unreserved_space) AS unreserved_space
             FROM system.disks WHERE name = {disk:String}
             """
         guard let row = try await client.read(sql, parameters: ["disk": disk], as: Row.self).first else {
@@ -109,7 +117,8 @@ public struct ClickHouseDiskFactsReader: Sendable {
                        67 + 2 * (length(toString(count())) + 10)
                        + sum(2 * length(column) + length(type) + 31 + length(toString(length(substreams)))
                              + arraySum(arrayMap(s -> length(s) + 2, substreams))) AS part_bytes,
-                       sumIf(length(arrayFilter(x -> x = 0, subcolumns.data_compressed_bytes)) + (own <= if(serialization_kind = 'Sparse', 63, 0)),
+                       sumIf(length(arrayFilter(x -> x = 0, subcolumns.data_compressed_bytes))
+                             + (own <= if(serialization_kind = 'Sparse', 63, 0)),
                              part_type = 'Wide') AS empty,
                        sumIf(length(arrayFilter(x -> x > {block:UInt32}, subcolumns.data_compressed_bytes)) + (own > {block:UInt32}),
                              part_type = 'Wide') AS large,
@@ -126,9 +135,9 @@ public struct ClickHouseDiskFactsReader: Sendable {
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { continue }
             facts[MetadataKey(table: table, active: row.active != 0)] = ColumnFacts(
                 metadataBytes: try check(row.bytes, "metadata bytes of \(table)", statement: sql),
-                emptyFiles: try check(row.empty, "empty files of \(table)", statement: sql),
-                largeFiles: try check(row.large, "large files of \(table)", statement: sql),
-                streamFiles: try check(row.stream_files, "column files of \(table)", statement: sql),
+                emptyFiles: try check(row.empty, "empty files of \(table)", max: Self.maximumCount, statement: sql),
+                largeFiles: try check(row.large, "large files of \(table)", max: Self.maximumCount, statement: sql),
+                streamFiles: try check(row.stream_files, "column files of \(table)", max: Self.maximumCount, statement: sql),
                 smallStreamBytes: try check(row.small_bytes, "small column files' bytes of \(table)", statement: sql))
         }
         return facts
@@ -158,14 +167,17 @@ public struct ClickHouseDiskFactsReader: Sendable {
         let parameters = ["disk": disk, "block": String(ClickHouseAccount.blockBytes)]
         return try await client.read(sql, parameters: parameters, as: Row.self).compactMap { row in
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { return nil }
-            var parts = ClickHouseDiskFacts.TableParts(table: table, parts: try check(row.parts, "parts of \(table)", statement: sql),
+            var parts = ClickHouseDiskFacts.TableParts(table: table,
+                                                       parts: try check(row.parts, "parts of \(table)", max: Self.maximumCount,
+                                                                        statement: sql),
                                                        rows: try check(row.rows, "rows of \(table)", max: .max, statement: sql),
                                                        bytes: try check(row.bytes, "bytes of \(table)", statement: sql),
-                                                       files: try check(row.files, "files of \(table)", statement: sql))
-            parts.largeCompactFiles = try check(row.compact_large, "large files of \(table)", statement: sql)
+                                                       files: try check(row.files, "files of \(table)", max: Self.maximumCount,
+                                                                        statement: sql))
+            parts.largeCompactFiles = try check(row.compact_large, "large files of \(table)", max: Self.maximumCount, statement: sql)
             if row.active == 0 {
-                parts.firstRemoved = try check(row.first_removed, "remove_time", max: .max, statement: sql)
-                parts.lastRemoved = try check(row.last_removed, "remove_time", max: .max, statement: sql)
+                parts.firstRemoved = try check(row.first_removed, "remove_time", max: Self.maximumTime, statement: sql)
+                parts.lastRemoved = try check(row.last_removed, "remove_time", max: Self.maximumTime, statement: sql)
             }
             return (row.active != 0, parts)
         }
@@ -208,11 +220,13 @@ public struct ClickHouseDiskFactsReader: Sendable {
             """
         return try await client.read(sql, parameters: ["disk": disk], as: Row.self).compactMap { row in
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { return nil }
-            return ClickHouseDiskFacts.Detached(table: table, reason: row.reason, parts: try check(row.parts, "detached parts", statement: sql),
+            return ClickHouseDiskFacts.Detached(table: table, reason: row.reason,
+                                                parts: try check(row.parts, "detached parts", max: Self.maximumCount, statement: sql),
                                                 bytes: try check(row.bytes, "detached bytes of \(table)", statement: sql), names: row.names)
         }
     }
 
+    /// Merges writing on this disk: under its path, and not under another disk's path inside it.
     private func merges(under path: String) async throws -> [ClickHouseDiskFacts.Merge] {
         struct Row: Decodable {
             let database: String
@@ -226,14 +240,18 @@ public struct ClickHouseDiskFactsReader: Sendable {
             SELECT database, table, toInt64(is_mutation) AS is_mutation, toInt64(total_size_bytes_compressed) AS bytes,
                    toFloat64(progress) AS progress, toFloat64(elapsed) AS elapsed
             FROM system.merges WHERE startsWith(result_part_path, {path:String})
+              AND NOT arrayExists(p -> length(p) > length({path:String}) AND startsWith(result_part_path, p),
+                                  (SELECT groupArray(path) FROM system.disks))
             """
         return try await client.read(sql, parameters: ["path": path], as: Row.self).compactMap { row in
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { return nil }
             guard (0...1).contains(row.progress), row.elapsed >= 0, row.elapsed.isFinite else {
-                throw ClickHouseError.unexpectedResponse(host: client.host, detail: "a merge of \(table) at progress \(row.progress) after \(row.elapsed) s",
+                throw ClickHouseError.unexpectedResponse(host: client.host,
+                                                         detail: "a merge of \(table) at progress \(row.progress) after \(row.elapsed) s",
                                                          statement: sql)
             }
-            return ClickHouseDiskFacts.Merge(table: table, isMutation: row.is_mutation != 0, sourceBytes: try check(row.bytes, "merge size", statement: sql),
+            return ClickHouseDiskFacts.Merge(table: table, isMutation: row.is_mutation != 0,
+                                             sourceBytes: try check(row.bytes, "merge size", statement: sql),
                                              progress: row.progress, elapsedSeconds: row.elapsed)
         }
     }
@@ -270,7 +288,8 @@ public struct ClickHouseDiskFactsReader: Sendable {
         return try await client.read(sql, parameters: ["disk": disk], as: Row.self).compactMap { row in
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { return nil }
             return ClickHouseDiskFacts.Mutation(table: table, id: row.mutation_id, command: row.command,
-                                                partsToDo: try check(row.parts_to_do, "parts_to_do", statement: sql),
+                                                partsToDo: try check(row.parts_to_do, "parts_to_do", max: Self.maximumCount,
+                                                                     statement: sql),
                                                 bytesToDo: try check(row.bytes, "bytes of parts to mutate", statement: sql),
                                                 createdAt: row.created, failReason: row.fail_reason, failedAt: row.failed)
         }

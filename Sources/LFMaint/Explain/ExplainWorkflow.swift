@@ -26,27 +26,25 @@ public struct ExplainWorkflow: Sendable {
     public func accounts(for run: SampleRun, forecasts: [String: Double] = [:]) async -> [VolumeAccount] {
         let config = sampling.config
         let deadline = sampling.sourceDeadlineSeconds
-        let postgres = Task { () -> Result<PostgresFacts, Error>? in
-            guard let settings = config.postgres, run.samples.contains(where: { $0.volume.component == .postgres && $0.status == .ok }) else { return nil }
-            return await Result { try await withDeadline(seconds: deadline) { try await PostgresFactsReader(settings: settings).read() } }
-        }
-        let redis = Task { () -> Result<RedisFacts, Error>? in
-            guard let settings = config.redis, run.samples.contains(where: { $0.volume.component == .redis && $0.status == .ok }) else { return nil }
-            return await Result { try await withDeadline(seconds: deadline) { try await RedisFactsReader(settings: settings).read() } }
-        }
-        let clickhouse = await withTaskGroup(of: (Int, Result<ClickHouseDiskFacts, Error>).self) { group in
+        let asked = Set(run.samples.filter { $0.status == .ok }.map(\.volume.component))
+        async let postgres = asked.contains(.postgres)
+            ? Self.read(within: deadline, config.postgres.map(PostgresFactsReader.init)?.read) : nil
+        async let redis = asked.contains(.redis) ? Self.read(within: deadline, config.redis.map(RedisFactsReader.init)?.read) : nil
+        async let clickhouse = withTaskGroup(of: (Int, Result<ClickHouseDiskFacts, Error>).self) { group in
             for (index, sample) in run.samples.enumerated() where sample.volume.component == .clickhouse && sample.status == .ok {
-                let client = sample.volume.replica.flatMap { run.replicas?.replica(url: $0)?.client } ?? sampling.clickhouse
+                let client = Self.client(for: sample.volume, in: run, primary: sampling.clickhouse)
                 let disk = sample.volume.disk ?? "default"
-                group.addTask { (index, await Result { try await withDeadline(seconds: deadline) { try await ClickHouseDiskFactsReader(client: client).read(disk: disk) } }) }
+                group.addTask {
+                    (index, await Self.read(within: deadline,
+                                            { try await ClickHouseDiskFactsReader(client: try client.get()).read(disk: disk) })!)
+                }
             }
             return await group.reduce(into: [Int: Result<ClickHouseDiskFacts, Error>]()) { $0[$1.0] = $1.1 }
         }
-        let postgresFacts = await postgres.value
-        let redisFacts = await redis.value
+        let (clickhouseFacts, postgresFacts, redisFacts) = await (clickhouse, postgres, redis)
         return run.samples.enumerated().map { index, sample in
             let facts: Result<Facts, Error>? = switch sample.volume.component {
-            case .clickhouse: clickhouse[index].map { $0.map(Facts.clickhouse) }
+            case .clickhouse: clickhouseFacts[index].map { $0.map(Facts.clickhouse) }
             case .postgres: postgresFacts.map { $0.map(Facts.postgres) }
             case .redis: redisFacts.map { $0.map(Facts.redis) }
             }
@@ -55,6 +53,24 @@ public struct ExplainWorkflow: Sendable {
             account.nextStep = NextStep.sentence(for: account)
             return account
         }
+    }
+
+    /// The server a ClickHouse volume is on: its replica's, or the one server; a replica the run did not
+    /// find is an error, never another server's disk.
+    static func client(for volume: VolumeSettings, in run: SampleRun, primary: ClickHouseClient) -> Result<ClickHouseClient, Error> {
+        guard let url = volume.replica else { return .success(primary) }
+        guard let replica = run.replicas?.replica(url: url) else {
+            return .failure(ClickHouseError.unexpectedResponse(host: url, detail: "the replica is not among those the sample found",
+                                                                statement: "-"))
+        }
+        return .success(replica.client)
+    }
+
+    /// `body` within `seconds`, its failure as a value; nil when there is nothing to read.
+    static func read<Facts: Sendable>(within seconds: Double,
+                                      _ body: (@Sendable () async throws -> Facts)?) async -> Result<Facts, Error>? {
+        guard let body else { return nil }
+        do { return .success(try await withDeadline(seconds: seconds, body)) } catch { return .failure(error) }
     }
 
     /// The account of one volume from its sample and what its source said. A volume its own source measures
@@ -81,7 +97,8 @@ public struct ExplainWorkflow: Sendable {
             account.lines = ClickHouseAccount.lines(facts, used: used(account.sample), langfuseDatabase: langfuseDatabase)
             account.notes = ClickHouseAccount.notes(facts)
         case let .success(.postgres(facts)):
-            if measuredBySource { account.sample.usedBytes = facts.databases.reduce(0) { $0 + $1.bytes } }
+            // Postgres measured by itself counts its databases and the WAL it may list, nothing else.
+            if measuredBySource { account.sample.usedBytes = (facts.databases.map(\.bytes) + [facts.walBytes ?? 0]).saturatingSum }
             account.lines = PostgresAccount.lines(facts, used: used(account.sample))
             account.notes = PostgresAccount.notes(facts)
         case let .success(.redis(facts)):
@@ -97,11 +114,5 @@ public struct ExplainWorkflow: Sendable {
 
     static func used(_ sample: VolumeSample) -> Int64 {
         sample.usedBytes ?? sample.totalBytes.flatMap { total in sample.availableBytes.map { total - $0 } } ?? 0
-    }
-}
-
-extension Result where Failure == Error {
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

@@ -7,8 +7,9 @@ public enum NextStep {
     public static func sentence(for account: VolumeAccount) -> String {
         if let error = account.error { return "Find out why it cannot be explained: \(error.prefix(200))" }
         if let stuck = account.notes.first(where: { $0.kind == .mutation && $0.warning }) {
-            return "Kill the stuck mutation \(stuck.subject) (KILL MUTATION): it retries for ever, needs free space the disk lacks, "
-                + "and keeps lfmaint's cleanup off its table."
+            return "Look at the stuck mutation \(stuck.subject): "
+                + "it has failed for over \(ClickHouseAccount.stuckSeconds / 60) min, retries for ever "
+                + "and keeps lfmaint's cleanup off its table; KILL MUTATION (in its note) stops it."
         }
         switch account.volume.component {
         case .clickhouse: return clickhouse(account)
@@ -25,7 +26,8 @@ public enum NextStep {
 
     private static func clickhouse(_ account: VolumeAccount) -> String {
         if let calm = calm(account) { return calm }
-        let actionable: Set<AccountLine.Kind> = [.langfuseData, .systemLogs, .rotatedLogs, .otherTables, .outdatedParts, .detachedParts, .notClickHouseData]
+        let actionable: Set<AccountLine.Kind> = [.langfuseData, .systemLogs, .rotatedLogs, .otherTables, .outdatedParts, .detachedParts,
+                                                 .notClickHouseData]
         guard let largest = account.lines.filter({ actionable.contains($0.kind) && $0.bytes > 0 }).max(by: { $0.bytes < $1.bytes }) else {
             return "Nothing ClickHouse counts fills it: grow the volume."
         }
@@ -45,7 +47,8 @@ public enum NextStep {
     private static func postgres(_ account: VolumeAccount) -> String {
         let used = account.sample.usedBytes ?? 0
         if let wal = account.lines.first(where: { $0.name.hasPrefix("write-ahead log") }), wal.bytes * 3 > used, used > 0 {
-            return "The write-ahead log holds \(ByteCount.readable(wal.bytes)): look for an inactive replication slot (pg_replication_slots)."
+            return "The write-ahead log holds \(ByteCount.readable(wal.bytes)): "
+                + "look for an inactive replication slot (pg_replication_slots)."
         }
         if let bloated = account.notes.filter({ $0.kind == .relation }).max(by: { ($0.freeable ?? 0) < ($1.freeable ?? 0) }),
            let freeable = bloated.freeable, freeable * 10 > used, used > 0 {

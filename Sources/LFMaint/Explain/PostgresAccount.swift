@@ -13,12 +13,13 @@ public enum PostgresAccount {
         }
         let others = sorted.dropFirst(databasesShown)
         if !others.isEmpty {
-            lines.append(AccountLine(kind: .database, name: "\(others.count) smaller databases", bytes: others.reduce(0) { $0 + $1.bytes },
+            lines.append(AccountLine(kind: .database, name: "\(others.count) smaller databases", bytes: others.map(\.bytes).saturatingSum,
                                      freedBy: "their owners", remedy: .operatorOnly))
         }
         if let wal = facts.walBytes {
             lines.append(AccountLine(kind: .notDatabaseData, name: "write-ahead log (pg_wal)", bytes: wal,
-                                     freedBy: "checkpoints; an inactive replication slot holds it (pg_replication_slots)", remedy: .operatorOnly))
+                                     freedBy: "checkpoints; an inactive replication slot holds it (pg_replication_slots)",
+                                     remedy: .operatorOnly))
         }
         let rest = AccountLine(kind: .notDatabaseData, name: facts.walBytes == nil ? "not database data (WAL, logs, temporary files)"
                                    : "not database data (logs, temporary files)",
@@ -29,7 +30,8 @@ public enum PostgresAccount {
     public static func notes(_ facts: PostgresFacts) -> [AccountNote] {
         facts.relations.sorted { $0.totalBytes > $1.totalBytes }.prefix(relationsNoted).map { relation in
             let dead = relation.reclaimableBytes
-            let vacuum = dead > 0 ? "; its \(relation.deadTuples) dead tuples hold about \(ByteCount.readable(dead)): VACUUM makes that reusable, "
+            let vacuum = dead > 0 ? "; its \(relation.deadTuples) dead tuples hold about \(ByteCount.readable(dead)): "
+                + "VACUUM makes that reusable, "
                 + "only VACUUM FULL (an exclusive lock) gives it back to the disk" : "; no dead tuples"
             return AccountNote(kind: .relation, subject: relation.name, bytes: relation.totalBytes, freeable: dead,
                                text: "\(ByteCount.readable(relation.totalBytes)) with indexes, \(relation.liveTuples) live tuples\(vacuum)")

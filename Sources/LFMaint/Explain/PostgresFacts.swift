@@ -46,9 +46,11 @@ public struct PostgresFactsReader: Sendable {
         return try await BlockingIO.run {
             let connection = try PostgresConnection(url: url)
             var facts = PostgresFacts()
-            facts.databases = try connection.query("SELECT datname, pg_database_size(datname) FROM pg_database WHERE datallowconn ORDER BY 2 DESC")
+            facts.databases = try connection.query("SELECT datname, pg_database_size(datname) FROM pg_database "
+                                                   + "WHERE datallowconn ORDER BY 2 DESC")
                 .rows.map { row in (row[0] ?? "?", try Self.number(row[1], "the size of database \(row[0] ?? "?")")) }
-            facts.walBytes = try? connection.query("SELECT coalesce(sum(size), 0) FROM pg_ls_waldir()").rows.first.map { try Self.number($0[0], "pg_wal's size") }
+            facts.walBytes = try? connection.query("SELECT coalesce(sum(size), 0) FROM pg_ls_waldir()").rows.first
+                .map { try Self.number($0[0], "pg_wal's size") }
             facts.relations = try connection.query("""
                 SELECT current_database() || '.' || n.nspname || '.' || c.relname, pg_total_relation_size(c.oid), pg_table_size(c.oid),
                        coalesce(s.n_live_tup, 0), coalesce(s.n_dead_tup, 0)
@@ -59,8 +61,8 @@ public struct PostgresFactsReader: Sendable {
                 let name = row[0] ?? "?"
                 return PostgresFacts.Relation(name: name, totalBytes: try Self.number(row[1], "the size of \(name)"),
                                               tableBytes: try Self.number(row[2], "the table size of \(name)"),
-                                              liveTuples: try Self.number(row[3], "live tuples of \(name)", max: .max),
-                                              deadTuples: try Self.number(row[4], "dead tuples of \(name)", max: .max))
+                                              liveTuples: try Self.number(row[3], "live tuples of \(name)"),
+                                              deadTuples: try Self.number(row[4], "dead tuples of \(name)"))
             }
             return facts
         }

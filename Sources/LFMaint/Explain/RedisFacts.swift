@@ -26,6 +26,8 @@ public struct RedisFacts: Sendable, Equatable {
     public var appendOnlyFileBytes: Int64?
     public var keys: Int64 = 0
     public var groups: [KeyGroup] = []
+    /// Why `MEMORY USAGE` gave no sizes (a managed Redis may rename or refuse it); nil when it did.
+    public var memoryUsageError: String?
     public var queues: [Queue] = []
 
     public init() {}

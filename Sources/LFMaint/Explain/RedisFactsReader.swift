@@ -7,6 +7,9 @@ public struct RedisFactsReader: Sendable {
     /// SCAN calls for the queues' `:meta` keys, `scanCount` keys each: 200,000 keys looked at, at most.
     public var metaScans = 200
     public var scanCount = 1000
+    /// SCAN pages for the sample: a Redis answering empty pages for ever must not keep this reading.
+    public var samplePages = 100
+    public var maximumQueues = 1000
 
     public init(settings: RedisSettings) {
         self.settings = settings
@@ -17,7 +20,7 @@ public struct RedisFactsReader: Sendable {
         return try await BlockingIO.run {
             let connection = try RedisConnection(settings: reader.settings)
             var facts = try reader.info(connection)
-            facts.groups = try reader.keyGroups(connection)
+            (facts.groups, facts.memoryUsageError) = try reader.keyGroups(connection)
             facts.queues = try reader.queues(connection)
             return facts
         }
@@ -67,26 +70,34 @@ public struct RedisFactsReader: Sendable {
         return (next, keys.compactMap { if case let .text(key) = $0 { key } else { nil } })
     }
 
-    private func keyGroups(_ connection: RedisConnection) throws -> [RedisFacts.KeyGroup] {
+    private func keyGroups(_ connection: RedisConnection) throws -> (groups: [RedisFacts.KeyGroup], error: String?) {
         var keys: [String] = []
         var cursor = "0"
+        var pages = 0
         repeat {
             let page = try scan(connection, cursor: cursor)
             keys += page.keys.prefix(sampleKeys - keys.count)
             cursor = page.cursor
-        } while cursor != "0" && keys.count < sampleKeys
+            pages += 1
+        } while cursor != "0" && keys.count < sampleKeys && pages < samplePages
+        return try sizes(of: keys, connection)
+    }
+
+    private func sizes(of keys: [String], _ connection: RedisConnection) throws -> (groups: [RedisFacts.KeyGroup], error: String?) {
+        var refused: String?
         var groups: [String: RedisFacts.KeyGroup] = [:]
         for batch in stride(from: 0, to: keys.count, by: 200) {
             let chunk = Array(keys[batch..<min(batch + 200, keys.count)])
             let replies = try connection.pipeline(chunk.map { ["MEMORY", "USAGE", $0] })
             for (key, reply) in zip(chunk, replies) {
+                if case let .error(message) = reply { refused = refused ?? String(message.prefix(200)) }
                 guard let bytes = reply.integer, (0...SystemCatalog.maximumBytes).contains(bytes) else { continue }
                 let prefix = RedisFacts.prefix(of: key)
                 groups[prefix, default: RedisFacts.KeyGroup(prefix: prefix, sampledKeys: 0, sampledBytes: 0)].sampledKeys += 1
                 groups[prefix]!.sampledBytes += bytes
             }
         }
-        return groups.values.sorted { ($0.sampledBytes, $1.prefix) > ($1.sampledBytes, $0.prefix) }
+        return (groups.values.sorted { ($0.sampledBytes, $1.prefix) > ($1.sampledBytes, $0.prefix) }, groups.isEmpty ? refused : nil)
     }
 
     /// BullMQ keeps a queue's settings in `<prefix>:<queue>:meta`, its jobs in `:wait`, `:active` (lists) and
@@ -100,11 +111,12 @@ public struct RedisFactsReader: Sendable {
             names.formUnion(page.keys.map { String($0.dropLast(":meta".count)) })
             cursor = page.cursor
             scans += 1
-        } while cursor != "0" && scans < metaScans && names.count < 1000
-        return try names.sorted().map { name in
+        } while cursor != "0" && scans < metaScans && names.count < maximumQueues
+        return try names.sorted().prefix(maximumQueues).map { name in
             let counts = try connection.pipeline([["LLEN", "\(name):wait"], ["LLEN", "\(name):active"], ["ZCARD", "\(name):delayed"],
-                                                  ["ZCARD", "\(name):prioritized"], ["ZCARD", "\(name):failed"], ["ZCARD", "\(name):completed"]])
-                .map { reply in max(0, reply.integer ?? 0) }
+                                                  ["ZCARD", "\(name):prioritized"], ["ZCARD", "\(name):failed"],
+                                                  ["ZCARD", "\(name):completed"]])
+                .map { reply in min(max(0, reply.integer ?? 0), 1 << 32) }
             return RedisFacts.Queue(name: name, waiting: counts[0] + counts[3], active: counts[1], delayed: counts[2],
                                     failed: counts[4], completed: counts[5])
         }

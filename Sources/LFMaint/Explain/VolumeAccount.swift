@@ -21,16 +21,16 @@ public struct VolumeAccount: Sendable, Equatable {
     /// Bytes per kind, for `lfmaint_volume_bytes{volume, kind}`.
     public var bytesByKind: [(kind: AccountLine.Kind, bytes: Int64)] {
         var sums: [AccountLine.Kind: Int64] = [:]
-        for line in lines { sums[line.kind, default: 0] &+= line.bytes }
+        for line in lines { sums[line.kind] = [sums[line.kind, default: 0], line.bytes].saturatingSum }
         return AccountLine.Kind.allCases.compactMap { kind in sums[kind].map { (kind, $0) } }
     }
 
     /// Lines largest first, then the rest: `used` minus every line, so that the lines add up to `used`.
     /// `rest` names the remainder (negative when the lines count a byte twice, as hard links do).
     public static func balanced(_ lines: [AccountLine], used: Int64, rest: AccountLine) -> [AccountLine] {
-        let accounted = lines.reduce(Int64(0)) { $0 &+ $1.bytes }
+        let accounted = lines.map(\.bytes).saturatingSum
         var remainder = rest
-        remainder.bytes = used &- accounted
+        remainder.bytes = [used, accounted == .min ? .max : -accounted].saturatingSum
         return lines.filter { $0.bytes != 0 }.sorted { ($0.bytes, $1.name) > ($1.bytes, $0.name) } + [remainder]
     }
 }
@@ -47,6 +47,8 @@ public struct AccountLine: Sendable, Equatable {
         case mergesInProgress = "merges_in_progress"
         case filesystemOverhead = "filesystem_overhead"
         case notClickHouseData = "not_clickhouse_data"
+        /// The rest below zero: bytes ClickHouse counts in two parts that share the files (hard links).
+        case countedTwice = "counted_twice"
         case database
         case notDatabaseData = "not_database_data"
         case keyGroup = "key_group"

@@ -19,7 +19,7 @@ public enum ExplainReport {
         if let error = account.error {
             return text + "  cannot explain it: \(error)\n  next: \(account.nextStep)\n"
         }
-        let used = account.lines.reduce(Int64(0)) { $0 + $1.bytes }
+        let used = account.lines.map(\.bytes).saturatingSum
         var table = TextTable(header: ["BYTES", "SHARE", "KIND", "WHAT"])
         for line in account.lines {
             table.add([(line.estimated ? "~" : "") + ByteCount.readable(line.bytes), share(line.bytes, of: used), line.kind.rawValue,
@@ -33,7 +33,8 @@ public enum ExplainReport {
             text += "    \(line.kind.rawValue): \(line.freedBy) [\(line.remedy.rawValue)]\n"
         }
         if !account.notes.isEmpty {
-            text += "  notes:\n" + account.notes.map { "    \($0.warning ? "!" : "-") \($0.kind.rawValue) \($0.subject): \($0.text)\n" }.joined()
+            text += "  notes:\n"
+                + account.notes.map { "    \($0.warning ? "!" : "-") \($0.kind.rawValue) \($0.subject): \($0.text)\n" }.joined()
         }
         return text + "  next: \(account.nextStep)\n"
     }

@@ -69,10 +69,11 @@ struct ExplainIntegrationTests {
 
         let notes = try #require(account?["notes"] as? [[String: Any]])
         let mutation = notes.first { $0["kind"] as? String == "mutation" }
-        #expect(mutation?["warning"] as? Bool == true, "a failing mutation is not flagged")
+        let text = mutation?["text"] as? String ?? ""
+        #expect(text.contains("failing, last at") && text.contains("AND table = 'observations' AND mutation_id = '"), "\(text)")
+        #expect(mutation?["warning"] as? Bool == false, "a mutation failing for seconds is not yet stuck")
         let mutatedPaths = try await client.readText("SELECT path FROM system.parts WHERE database = 'default' AND table = 'observations' AND active")
         try expectClose(mutation?["bytes"] as? Int64, mutatedPaths.split(separator: "\n").reduce(0) { $0 + fileBytes(under: String($1)) }, "mutation")
-        #expect((account?["nextStep"] as? String ?? "").contains("KILL MUTATION") || (account?["nextStep"] as? String ?? "").contains("Kill the stuck mutation"))
         try await client.execute("KILL MUTATION WHERE table = 'observations'")
     }
 
@@ -131,6 +132,17 @@ struct ExplainIntegrationTests {
             "CLICKHOUSE_URL": try TestStack.chdbURL, "CLICKHOUSE_CLUSTER_ENABLED": "false", "DATABASE_URL": try TestStack.databaseURL])
         #expect(result.status == 2)
         #expect(result.stderr.contains("no volume named nope") && result.stderr.contains("clickhouse, postgres"), "\(result.stderr)")
+    }
+
+    @Test func anAgentThatDoesNotAnswerLeavesTheForecastOutAndANonHTTPOneIsRefused() throws {
+        let environment = ["CLICKHOUSE_URL": try TestStack.chdbURL, "CLICKHOUSE_CLUSTER_ENABLED": "false", "DATABASE_URL": try TestStack.databaseURL]
+        let silent = try CommandLineTests().run(["explain", "--volume", "postgres", "--agent", "http://127.0.0.1:\(TestStack.closedPort())"],
+                                                environment: environment)
+        #expect(silent.status == 0, "\(silent.stderr)")
+        #expect(silent.stderr.contains("no forecasts from the agent"), "\(silent.stderr)")
+        #expect(silent.stdout.contains("forecast: not filling, or not watched long enough"))
+        let ftp = try CommandLineTests().run(["explain", "--agent", "ftp://agent"], environment: environment)
+        #expect(ftp.status == 2 && ftp.stderr.contains("--agent"), "\(ftp.stderr)")
     }
 
     struct Explained {

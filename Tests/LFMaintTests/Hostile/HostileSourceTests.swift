@@ -43,6 +43,24 @@ struct HostileSourceTests {
         #expect(seconds < 3)
     }
 
+    /// SCAN's answer as a Redis that lies would give it: too many keys, too much nesting cost, a length
+    /// no Redis sends. Each is refused, naming it, without taking the memory it asks for.
+    @Test(arguments: [
+        ("*100001\r\n", "an array of 100001 elements"),
+        ("*2\r\n$1\r\n0\r\n*-5\r\n", "an array of -5 elements"),
+        ("$-7\r\n", "bulk length -7"),
+        ("*100000\r\n" + String(repeating: "*100000\r\n" + String(repeating: ":1\r\n", count: 100_000), count: 6), "replies of more than 32 MiB"),
+    ])
+    func aRedisArrayThatNoRedisSendsIsRefused(reply: String, reason: String) async throws {
+        let peer = try HostilePeer(.reply(Array(reply.utf8)))
+        let connection = try RedisConnection(settings: RedisSettings(host: "127.0.0.1", port: peer.port))
+        #expect {
+            _ = try connection.pipeline([["SCAN", "0"]])
+        } throws: { error in
+            String(describing: error).contains(reason)
+        }
+    }
+
     @Test(arguments: ["used_memory:-1000\r\nmaxmemory:100", "used_memory:10\r\nmaxmemory:-5"])
     func aRedisWithNegativeMemoryIsUnknown(_ fields: String) async throws {
         let (sample, _) = try await redis(Self.info(fields))

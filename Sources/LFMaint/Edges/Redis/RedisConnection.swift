@@ -76,6 +76,7 @@ public final class RedisConnection {
 
     /// An array reply has at most this many elements (SCAN's pages are a few hundred), nested at most twice.
     static let maximumArrayElements = 100_000
+    static let elementCost = 64
 
     private func readReply(depth: Int) throws -> RedisReply {
         let line = try readLine()
@@ -85,17 +86,21 @@ public final class RedisConnection {
         case "+", ":": return .text(rest)
         case "-": return .error(rest)
         case "$":
-            guard let length = Int(rest), length <= Self.maximumBulkBytes else {
-                throw RedisError.protocolError(detail: "bulk length \(rest.prefix(40)) is not one Redis sends (at most \(Self.maximumBulkBytes) bytes)")
+            guard let length = Int(rest), (-1...Self.maximumBulkBytes).contains(length) else {
+                throw RedisError.protocolError(detail: "bulk length \(rest.prefix(40)) is not one Redis sends "
+                    + "(at most \(Self.maximumBulkBytes) bytes)")
             }
             if length < 0 { return .null }
             let data = try readBytes(length + 2)
             return .text(String(decoding: data.prefix(length), as: UTF8.self))
         case "*":
-            guard let count = Int(rest), count <= Self.maximumArrayElements, depth < 2 else {
-                throw RedisError.protocolError(detail: "an array of \(rest.prefix(40)) elements at depth \(depth + 1) is not one lfmaint asks for")
+            guard let count = Int(rest), (-1...Self.maximumArrayElements).contains(count), depth < 2 else {
+                throw RedisError.protocolError(detail: "an array of \(rest.prefix(40)) elements at depth \(depth + 1) "
+                    + "is not one lfmaint asks for")
             }
             if count < 0 { return .null }
+            // Each element costs memory beyond its bytes: a million empty ones must not fit in the budget.
+            try spend(count * Self.elementCost)
             return .array(try (0..<count).map { _ in try readReply(depth: depth + 1) })
         default:
             throw RedisError.protocolError(detail: "unsupported reply type \(kind)")
