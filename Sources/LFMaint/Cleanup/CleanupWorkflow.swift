@@ -63,7 +63,7 @@ public struct CleanupWorkflow: Sendable {
         var run: CleanupRun
         do {
             // Another run may have freed space while this one waited for the lock: measure again, under it.
-            let reading = lock == nil ? reading : try await freshReading(sampling, replicas: replicas)
+            let reading = lock == nil ? reading : try await freshReading(sampling, replicas: sampled.replicas)
             if reading.usage < Double(planner.policy.thresholdPercent), !options.dryRun {
                 await lock?.release()
                 return CleanupRun(thresholdPercent: planner.policy.thresholdPercent, targetPercent: planner.policy.targetPercent, before: usage,
@@ -77,7 +77,7 @@ public struct CleanupWorkflow: Sendable {
             }
             let executor = CleanupExecutor(client: client, policy: planner.policy, options: options, audit: CleanupAudit(postgres: config.postgres),
                                            lock: lock, replicas: replicas,
-                                           measure: { await Self.measure(sampling, replicas: replicas) })
+                                           measure: { await Self.measure(sampling, replicas: sampled.replicas) })
             run = await executor.run(planner.plan(state), before: reading)
         } catch {
             await lock?.release()
@@ -101,10 +101,13 @@ public struct CleanupWorkflow: Sendable {
     /// A reading of the same servers as before; nil (the run stops) when any of them no longer answers,
     /// even while the kubelet still measures its volume. A replica whose `system.disks` was just read has
     /// answered; only the others are asked.
+    /// `replicas`: the set the first sample found (one server, or several), measured again as it is, never
+    /// looked up anew.
     static func measure(_ sampling: SampleWorkflow, replicas: ReplicaSet?) async -> VolumeReading? {
         let samples = await sampling.run(replicas: replicas).samples
         let answered = Set(samples.filter { $0.status == .ok && $0.volume.source == .clickhouse }.compactMap(\.volume.replica))
-        if let replicas, await !replicas.allAnswer(within: ClickHouseReplicas.answerSeconds, except: answered) { return nil }
+        if let replicas, !replicas.isSingle,
+           await !replicas.allAnswer(within: ClickHouseReplicas.answerSeconds, except: answered) { return nil }
         return VolumeReading(fullestOf: samples)
     }
 

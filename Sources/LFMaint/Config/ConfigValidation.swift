@@ -11,18 +11,19 @@ extension Configuration {
 enum ConfigValidation {
     static func validate(_ config: Configuration) throws {
         try httpURL(config.clickhouse.url, key: "clickhouse.url (CLICKHOUSE_URL)")
-        if let components = URLComponents(string: config.clickhouse.url), components.user != nil || components.password != nil {
+        if holdsCredentials(config.clickhouse.url) {
             throw ConfigError(key: "clickhouse.url (CLICKHOUSE_URL)", "holds credentials (\(Redaction.url(config.clickhouse.url))), which lfmaint "
                 + "would not send: set clickhouse.user and clickhouse.password (CLICKHOUSE_USER, CLICKHOUSE_PASSWORD) instead")
         }
         if case .listed(let urls) = config.clickhouse.replicaSource {
             let key = "clickhouse.replicas (LFMAINT_CLICKHOUSE_REPLICAS)"
-            guard (1...64).contains(urls.count), Set(urls).count == urls.count else {
-                throw ConfigError(key: key, "expected 1 to 64 different URLs, got \(urls.count)\(Set(urls).count == urls.count ? "" : " with repeats")")
+            let most = ClickHouseReplicas.maximumReplicas
+            guard (1...most).contains(urls.count), Set(urls).count == urls.count else {
+                throw ConfigError(key: key, "expected 1 to \(most) different URLs, got \(urls.count)\(Set(urls).count == urls.count ? "" : " with repeats")")
             }
             for url in urls {
                 try httpURL(url, key: key)
-                if let components = URLComponents(string: url), components.user != nil || components.password != nil {
+                if holdsCredentials(url) {
                     throw ConfigError(key: key, "\(Redaction.url(url)) holds credentials: every replica gets clickhouse.user and clickhouse.password")
                 }
             }
@@ -185,5 +186,9 @@ enum ConfigValidation {
 
     private static func percent(_ value: Int, key: String) throws {
         guard (1...99).contains(value) else { throw ConfigError(key: key, "must be a percentage from 1 to 99, got \(value)") }
+    }
+
+    static func holdsCredentials(_ url: String) -> Bool {
+        URLComponents(string: url).map { $0.user != nil || $0.password != nil } ?? false
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A ClickHouse volume's account, from its disk's facts and its used bytes: each table's active parts by
 /// kind (Langfuse's data, system logs, rotated logs, other tables), outdated and detached parts, merges
 /// being written, the file system's rounding, and the rest: what lies on the volume that ClickHouse does
@@ -57,7 +55,7 @@ public enum ClickHouseAccount {
             let stuck = failing && facts.now - mutation.createdAt >= stuckSeconds
             let kill = "KILL MUTATION WHERE database = \(ClickHouseLiteral.string(mutation.table.database.name)) AND table = "
                 + "\(ClickHouseLiteral.string(mutation.table.table.name)) AND mutation_id = \(ClickHouseLiteral.string(mutation.id))"
-            let failure = failing ? "; made \(timestamp(mutation.createdAt)), failing, last at \(timestamp(mutation.failedAt)): \(mutation.failReason.prefix(300))"
+            let failure = failing ? "; made \(TimeText.utc(epochSeconds: mutation.createdAt)), failing, last at \(TimeText.utc(epochSeconds: mutation.failedAt)): \(mutation.failReason.prefix(300))"
                 + " (\(kill) stops it; a delete it was making must then be run again)" : ""
             return AccountNote(kind: .mutation, subject: "\(mutation.table) \(mutation.id)", bytes: mutation.bytesToDo,
                                text: "\(mutation.command.prefix(200)): \(mutation.partsToDo) parts "
@@ -118,7 +116,7 @@ public enum ClickHouseAccount {
         facts.outdated.filter { $0.bytes > 0 }.map { parts in
             let goes = parts.lastRemoved + parts.lifetimeSeconds
             let when = goes <= facts.now ? "due now (a query may still hold them)"
-                : "all gone by \(timestamp(goes)) (in \(duration(goes - facts.now)))"
+                : "all gone by \(TimeText.utc(epochSeconds: goes)) (in \(TimeText.duration(seconds: goes - facts.now)))"
             return AccountLine(kind: .outdatedParts, name: "outdated parts of \(parts.table)", bytes: parts.bytes + parts.metadataBytes,
                                freedBy: "the server, old_parts_lifetime (\(parts.lifetimeSeconds) s) after a merge, "
                                    + "mutation or OPTIMIZE replaced them",
@@ -157,16 +155,5 @@ public enum ClickHouseAccount {
         let others = max(table.files + table.parts * unlistedFilesPerPart - table.streamFiles - table.largeCompactFiles, 0)
         let large = table.largeStreamFiles + table.largeCompactFiles
         return streamWaste + others * (blockBytes - otherSmallFileBytes) + large * blockBytes / 2
-    }
-
-    static func timestamp(_ seconds: Int64) -> String {
-        Date(timeIntervalSince1970: TimeInterval(seconds)).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
-    }
-
-    static func duration(_ seconds: Int64) -> String {
-        if seconds < 120 { return "\(seconds) s" }
-        if seconds < 7200 { return "\(seconds / 60) min" }
-        if seconds < 172_800 { return "\(seconds / 3600) h" }
-        return "\(seconds / 86400) d"
     }
 }

@@ -21,9 +21,8 @@ public struct ClickHouseDiskFacts: Sendable, Equatable {
         public var smallStreamBytes: Int64 = 0
         /// Compact parts: those of data.bin, its marks and the skip indexes larger than a block.
         public var largeCompactFiles: Int64 = 0
-        /// Outdated parts only: when the first and the last of them became outdated (epoch seconds), and
-        /// how long the table keeps them (`old_parts_lifetime`).
-        public var firstRemoved: Int64 = 0
+        /// Outdated parts only: when the last of them became outdated (epoch seconds), and how long the
+        /// table keeps them (`old_parts_lifetime`).
         public var lastRemoved: Int64 = 0
         public var lifetimeSeconds: Int64 = 0
     }
@@ -41,11 +40,9 @@ public struct ClickHouseDiskFacts: Sendable, Equatable {
 
     public struct Merge: Sendable, Equatable {
         public var table: QualifiedTableName
-        public var isMutation: Bool
         /// Bytes of the parts being merged, and the share done (0-1).
         public var sourceBytes: Int64
         public var progress: Double
-        public var elapsedSeconds: Double
     }
 
     public struct Mutation: Sendable, Equatable {
@@ -60,7 +57,6 @@ public struct ClickHouseDiskFacts: Sendable, Equatable {
         public var failedAt: Int64
     }
 
-    public var disk: String
     public var path: String
     /// The disk's own figures, read with the parts: used is `total - free`.
     public var totalBytes: Int64 = 0
@@ -75,8 +71,7 @@ public struct ClickHouseDiskFacts: Sendable, Equatable {
     /// Free space merges and inserts have reserved (`free_space - unreserved_space`).
     public var reservedBytes: Int64 = 0
 
-    public init(disk: String, path: String, now: Int64) {
-        self.disk = disk
+    public init(path: String, now: Int64) {
         self.path = path
         self.now = now
     }

@@ -1,4 +1,4 @@
-/// Reads `ClickHouseDiskFacts` for one disk of one server: six reads of system tables, nothing written.
+/// Reads `ClickHouseDiskFacts` for one disk of one server: nine reads of system tables, nothing written.
 /// A number no server sends (a negative size, a progress of 3) makes the whole read fail, naming it.
 public struct ClickHouseDiskFactsReader: Sendable {
     public let client: ClickHouseClient
@@ -23,7 +23,7 @@ public struct ClickHouseDiskFactsReader: Sendable {
         }
         // Right after the parts, so that the disk's used bytes and the parts' sizes are close in time.
         let figures = try await diskFigures(disk)
-        var facts = ClickHouseDiskFacts(disk: disk, path: figures.path, now: now)
+        var facts = ClickHouseDiskFacts(path: figures.path, now: now)
         facts.totalBytes = figures.total
         facts.freeBytes = figures.free
         facts.reservedBytes = figures.free - figures.unreserved
@@ -152,14 +152,13 @@ public struct ClickHouseDiskFactsReader: Sendable {
             let rows: Int64
             let bytes: Int64
             let files: Int64
-            let first_removed: Int64
             let last_removed: Int64
             let compact_large: Int64
         }
         let sql = """
             SELECT database, table, toInt64(active) AS active, toInt64(count()) AS parts, toInt64(sum(rows)) AS rows,
                    toInt64(sum(bytes_on_disk)) AS bytes, toInt64(sum(files)) AS files,
-                   toInt64(min(toUnixTimestamp(remove_time))) AS first_removed, toInt64(max(toUnixTimestamp(remove_time))) AS last_removed,
+                   toInt64(max(toUnixTimestamp(remove_time))) AS last_removed,
                    toInt64(sumIf((data_compressed_bytes > {block:UInt32}) + (marks_bytes > {block:UInt32})
                                  + (secondary_indices_compressed_bytes > {block:UInt32}), part_type = 'Compact')) AS compact_large
             FROM system.parts WHERE disk_name = {disk:String} GROUP BY database, table, active
@@ -176,7 +175,6 @@ public struct ClickHouseDiskFactsReader: Sendable {
                                                                         statement: sql))
             parts.largeCompactFiles = try check(row.compact_large, "large files of \(table)", max: Self.maximumCount, statement: sql)
             if row.active == 0 {
-                parts.firstRemoved = try check(row.first_removed, "remove_time", max: Self.maximumTime, statement: sql)
                 parts.lastRemoved = try check(row.last_removed, "remove_time", max: Self.maximumTime, statement: sql)
             }
             return (row.active != 0, parts)
@@ -231,28 +229,23 @@ public struct ClickHouseDiskFactsReader: Sendable {
         struct Row: Decodable {
             let database: String
             let table: String
-            let is_mutation: Int64
             let bytes: Int64
             let progress: Double
-            let elapsed: Double
         }
         let sql = """
-            SELECT database, table, toInt64(is_mutation) AS is_mutation, toInt64(total_size_bytes_compressed) AS bytes,
-                   toFloat64(progress) AS progress, toFloat64(elapsed) AS elapsed
+            SELECT database, table, toInt64(total_size_bytes_compressed) AS bytes, toFloat64(progress) AS progress
             FROM system.merges WHERE startsWith(result_part_path, {path:String})
               AND NOT arrayExists(p -> length(p) > length({path:String}) AND startsWith(result_part_path, p),
                                   (SELECT groupArray(path) FROM system.disks))
             """
         return try await client.read(sql, parameters: ["path": path], as: Row.self).compactMap { row in
             guard let table = QualifiedTableName(database: row.database, table: row.table) else { return nil }
-            guard (0...1).contains(row.progress), row.elapsed >= 0, row.elapsed.isFinite else {
-                throw ClickHouseError.unexpectedResponse(host: client.host,
-                                                         detail: "a merge of \(table) at progress \(row.progress) after \(row.elapsed) s",
+            guard (0...1).contains(row.progress) else {
+                throw ClickHouseError.unexpectedResponse(host: client.host, detail: "a merge of \(table) at progress \(row.progress)",
                                                          statement: sql)
             }
-            return ClickHouseDiskFacts.Merge(table: table, isMutation: row.is_mutation != 0,
-                                             sourceBytes: try check(row.bytes, "merge size", statement: sql),
-                                             progress: row.progress, elapsedSeconds: row.elapsed)
+            return ClickHouseDiskFacts.Merge(table: table, sourceBytes: try check(row.bytes, "merge size", statement: sql),
+                                             progress: row.progress)
         }
     }
 

@@ -1,20 +1,42 @@
 /// `lfmaint explain`: samples every volume, then asks what fills each — ClickHouse's system tables on
 /// each replica, Postgres' catalog, Redis' INFO and a bounded SCAN — and balances it against the used
-/// bytes. Reads only; each source is asked once, within the sample run's deadline.
+/// bytes. Reads only, within the sample run's deadline. A Postgres or Redis volume measured by its own
+/// server is not sampled first: what fills it says its size too. A ClickHouse volume is (the sample finds
+/// the replicas), and its `system.disks` is read again right after its parts, so that the two agree.
 public struct ExplainWorkflow: Sendable {
     public let sampling: SampleWorkflow
+    /// The Postgres and Redis volumes their own server measures, in the configured order.
+    let measuredByFacts: [VolumeSettings]
+    let order: [String]
 
     public init(config: Configuration, volumes: [VolumeSettings]) {
-        sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 0)
+        let byFacts = volumes.filter { $0.component != .clickhouse && Self.measuresItself($0) }
+        measuredByFacts = byFacts
+        order = volumes.map(\.name)
+        sampling = SampleWorkflow(config: config, volumes: volumes.filter { !byFacts.contains($0) }, topLimit: 0)
     }
 
     public init(sampling: SampleWorkflow) {
         self.sampling = sampling
+        measuredByFacts = []
+        order = sampling.volumes.map(\.name)
+    }
+
+    static func measuresItself(_ volume: VolumeSettings) -> Bool {
+        volume.source.rawValue == volume.component.rawValue
     }
 
     /// `forecasts`: seconds to full by volume name, as the agent has them.
     public func run(forecasts: [String: Double] = [:]) async -> [VolumeAccount] {
-        await accounts(for: await sampling.run(), forecasts: forecasts)
+        var run = await sampling.run()
+        // Their numbers come with what fills them (`account`).
+        run.samples += measuredByFacts.map { VolumeSample(volume: $0, usedBytes: nil, totalBytes: nil, availableBytes: nil) }
+        let position = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        func rank(_ item: (offset: Int, element: VolumeSample)) -> (Int, Int) {
+            (position[item.element.volume.replicaOf ?? item.element.volume.name, default: 0], item.offset)
+        }
+        run.samples = run.samples.enumerated().sorted { rank($0) < rank($1) }.map(\.element)
+        return await accounts(for: run, forecasts: forecasts)
     }
 
     enum Facts {
@@ -28,7 +50,7 @@ public struct ExplainWorkflow: Sendable {
         let deadline = sampling.sourceDeadlineSeconds
         let asked = Set(run.samples.filter { $0.status == .ok }.map(\.volume.component))
         async let postgres = asked.contains(.postgres)
-            ? Self.read(within: deadline, config.postgres.map(PostgresFactsReader.init)?.read) : nil
+            ? Self.read(within: deadline, config.postgres.map { settings in { try await PostgresFactsReader(settings: settings).read() } }) : nil
         async let redis = asked.contains(.redis) ? Self.read(within: deadline, config.redis.map(RedisFactsReader.init)?.read) : nil
         async let clickhouse = withTaskGroup(of: (Int, Result<ClickHouseDiskFacts, Error>).self) { group in
             for (index, sample) in run.samples.enumerated() where sample.volume.component == .clickhouse && sample.status == .ok {
@@ -78,11 +100,11 @@ public struct ExplainWorkflow: Sendable {
     /// read as its lines, so that nothing written between the two reads unbalances them.
     static func account(_ sample: VolumeSample, _ facts: Result<Facts, Error>?, langfuseDatabase: String) -> VolumeAccount {
         var account = VolumeAccount(sample: sample)
-        guard sample.status == .ok else {
+        let measuredBySource = measuresItself(sample.volume)
+        guard sample.status == .ok, sample.usedBytes != nil || measuredBySource else {
             account.error = sample.error ?? "its used bytes are unknown"
             return account
         }
-        let measuredBySource = sample.volume.source.rawValue == sample.volume.component.rawValue
         switch facts {
         case nil:
             account.error = "nothing says what fills it (its component is not configured)"
@@ -94,25 +116,23 @@ public struct ExplainWorkflow: Sendable {
                 account.sample.availableBytes = facts.freeBytes
                 account.sample.usedBytes = facts.totalBytes - facts.freeBytes
             }
-            account.lines = ClickHouseAccount.lines(facts, used: used(account.sample), langfuseDatabase: langfuseDatabase)
+            account.lines = ClickHouseAccount.lines(facts, used: account.sample.usedBytes ?? 0, langfuseDatabase: langfuseDatabase)
             account.notes = ClickHouseAccount.notes(facts)
         case let .success(.postgres(facts)):
             // Postgres measured by itself counts its databases and the WAL it may list, nothing else.
             if measuredBySource { account.sample.usedBytes = (facts.databases.map(\.bytes) + [facts.walBytes ?? 0]).saturatingSum }
-            account.lines = PostgresAccount.lines(facts, used: used(account.sample))
+            account.lines = PostgresAccount.lines(facts, used: account.sample.usedBytes ?? 0)
             account.notes = PostgresAccount.notes(facts)
         case let .success(.redis(facts)):
             if measuredBySource {
+                // As `RedisUsage` measures it: memory against maxmemory, when there is one.
                 account.sample.usedBytes = facts.usedMemory
-                if facts.maxmemory > 0 { account.sample.availableBytes = max(facts.maxmemory - facts.usedMemory, 0) }
+                account.sample.totalBytes = facts.maxmemory > 0 ? facts.maxmemory : nil
+                account.sample.availableBytes = facts.maxmemory > 0 ? max(facts.maxmemory - facts.usedMemory, 0) : nil
             }
-            account.lines = RedisAccount.lines(facts, used: used(account.sample), inMemory: measuredBySource)
+            account.lines = RedisAccount.lines(facts, used: account.sample.usedBytes ?? 0, inMemory: measuredBySource)
             account.notes = RedisAccount.notes(facts, inMemory: measuredBySource)
         }
         return account
-    }
-
-    static func used(_ sample: VolumeSample) -> Int64 {
-        sample.usedBytes ?? sample.totalBytes.flatMap { total in sample.availableBytes.map { total - $0 } } ?? 0
     }
 }

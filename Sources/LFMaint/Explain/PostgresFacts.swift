@@ -18,29 +18,29 @@ public struct PostgresFacts: Sendable, Equatable {
         }
     }
 
-    public var databases: [(name: String, bytes: Int64)] = []
-    /// nil: the role may not list pg_wal (it needs pg_monitor).
+    public struct Database: Sendable, Equatable {
+        public var name: String
+        public var bytes: Int64
+    }
+
+    public var databases: [Database] = []
+    /// nil: not asked, or the role may not list pg_wal (it needs pg_monitor).
     public var walBytes: Int64?
     public var relations: [Relation] = []
 
     public init() {}
-
-    public static func == (a: PostgresFacts, b: PostgresFacts) -> Bool {
-        a.databases.map(\.name) == b.databases.map(\.name) && a.databases.map(\.bytes) == b.databases.map(\.bytes)
-            && a.walBytes == b.walBytes && a.relations == b.relations
-    }
 }
 
-/// Reads `PostgresFacts` with three queries; sizes no server sends (negative, beyond a pebibyte) are refused.
+/// Reads `PostgresFacts` with three queries (two without the WAL); sizes no server sends (negative, beyond a
+/// pebibyte) are refused. `lfmaint sample` reads its databases and relations here too.
 public struct PostgresFactsReader: Sendable {
     public let settings: PostgresSettings
-    public var relationLimit = 10
 
     public init(settings: PostgresSettings) {
         self.settings = settings
     }
 
-    public func read() async throws -> PostgresFacts {
+    public func read(relationLimit: Int = 10, wal: Bool = true) async throws -> PostgresFacts {
         let url = settings.url.reveal()
         let limit = String(relationLimit)
         return try await BlockingIO.run {
@@ -48,9 +48,9 @@ public struct PostgresFactsReader: Sendable {
             var facts = PostgresFacts()
             facts.databases = try connection.query("SELECT datname, pg_database_size(datname) FROM pg_database "
                                                    + "WHERE datallowconn ORDER BY 2 DESC")
-                .rows.map { row in (row[0] ?? "?", try Self.number(row[1], "the size of database \(row[0] ?? "?")")) }
-            facts.walBytes = try? connection.query("SELECT coalesce(sum(size), 0) FROM pg_ls_waldir()").rows.first
-                .map { try Self.number($0[0], "pg_wal's size") }
+                .rows.map { row in
+                    PostgresFacts.Database(name: row[0] ?? "?", bytes: try Self.number(row[1], "the size of database \(row[0] ?? "?")"))
+                }
             facts.relations = try connection.query("""
                 SELECT current_database() || '.' || n.nspname || '.' || c.relname, pg_total_relation_size(c.oid), pg_table_size(c.oid),
                        coalesce(s.n_live_tup, 0), coalesce(s.n_dead_tup, 0)
@@ -63,6 +63,10 @@ public struct PostgresFactsReader: Sendable {
                                               tableBytes: try Self.number(row[2], "the table size of \(name)"),
                                               liveTuples: try Self.number(row[3], "live tuples of \(name)"),
                                               deadTuples: try Self.number(row[4], "dead tuples of \(name)"))
+            }
+            if wal {
+                facts.walBytes = try? connection.query("SELECT coalesce(sum(size), 0) FROM pg_ls_waldir()").rows.first
+                    .map { try Self.number($0[0], "pg_wal's size") }
             }
             return facts
         }

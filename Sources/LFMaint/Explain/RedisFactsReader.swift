@@ -3,37 +3,30 @@
 /// Redis holds; numbers no Redis sends are refused.
 public struct RedisFactsReader: Sendable {
     public let settings: RedisSettings
-    public var sampleKeys = 2000
+    static let sampleKeys = 2000
     /// SCAN calls for the queues' `:meta` keys, `scanCount` keys each: 200,000 keys looked at, at most.
-    public var metaScans = 200
-    public var scanCount = 1000
+    static let metaScans = 200
+    static let scanCount = 1000
     /// SCAN pages for the sample: a Redis answering empty pages for ever must not keep this reading.
-    public var samplePages = 100
-    public var maximumQueues = 1000
+    static let samplePages = 100
+    static let maximumQueues = 1000
 
     public init(settings: RedisSettings) {
         self.settings = settings
     }
 
     public func read() async throws -> RedisFacts {
-        let reader = self
+        let settings = settings
         return try await BlockingIO.run {
-            let connection = try RedisConnection(settings: reader.settings)
-            var facts = try reader.info(connection)
-            (facts.groups, facts.memoryUsageError) = try reader.keyGroups(connection)
-            facts.queues = try reader.queues(connection)
+            let connection = try RedisConnection(settings: settings)
+            var facts = try Self.facts(info: connection.info(["memory", "persistence", "keyspace"]))
+            (facts.groups, facts.memoryUsageError) = try Self.keyGroups(connection)
+            facts.queues = try Self.queues(connection)
             return facts
         }
     }
 
-    private func info(_ connection: RedisConnection) throws -> RedisFacts {
-        var fields: [String: String] = [:]
-        for section in ["memory", "persistence", "keyspace"] {
-            for line in try connection.command(["INFO", section]).split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
-                let pair = line.split(separator: ":", maxSplits: 1)
-                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: .whitespaces) }
-            }
-        }
+    private static func facts(info fields: [String: String]) throws -> RedisFacts {
         func number(_ name: String, required: Bool = true) throws -> Int64 {
             guard let text = fields[name] else {
                 if required { throw RedisError.protocolError(detail: "INFO has no \(name)") }
@@ -61,7 +54,7 @@ public struct RedisFactsReader: Sendable {
     }
 
     /// One SCAN page: the next cursor and its keys.
-    private func scan(_ connection: RedisConnection, cursor: String, match: String? = nil) throws -> (cursor: String, keys: [String]) {
+    private static func scan(_ connection: RedisConnection, cursor: String, match: String? = nil) throws -> (cursor: String, keys: [String]) {
         let arguments = ["SCAN", cursor] + (match.map { ["MATCH", $0] } ?? []) + ["COUNT", String(scanCount)]
         guard case let .array(reply) = try connection.pipeline([arguments])[0], reply.count == 2,
               case let .text(next) = reply[0], UInt64(next) != nil, case let .array(keys) = reply[1] else {
@@ -70,7 +63,7 @@ public struct RedisFactsReader: Sendable {
         return (next, keys.compactMap { if case let .text(key) = $0 { key } else { nil } })
     }
 
-    private func keyGroups(_ connection: RedisConnection) throws -> (groups: [RedisFacts.KeyGroup], error: String?) {
+    private static func keyGroups(_ connection: RedisConnection) throws -> (groups: [RedisFacts.KeyGroup], error: String?) {
         var keys: [String] = []
         var cursor = "0"
         var pages = 0
@@ -83,7 +76,7 @@ public struct RedisFactsReader: Sendable {
         return try sizes(of: keys, connection)
     }
 
-    private func sizes(of keys: [String], _ connection: RedisConnection) throws -> (groups: [RedisFacts.KeyGroup], error: String?) {
+    private static func sizes(of keys: [String], _ connection: RedisConnection) throws -> (groups: [RedisFacts.KeyGroup], error: String?) {
         var refused: String?
         var groups: [String: RedisFacts.KeyGroup] = [:]
         for batch in stride(from: 0, to: keys.count, by: 200) {
@@ -102,7 +95,7 @@ public struct RedisFactsReader: Sendable {
 
     /// BullMQ keeps a queue's settings in `<prefix>:<queue>:meta`, its jobs in `:wait`, `:active` (lists) and
     /// `:delayed`, `:prioritized`, `:failed`, `:completed` (sorted sets).
-    private func queues(_ connection: RedisConnection) throws -> [RedisFacts.Queue] {
+    private static func queues(_ connection: RedisConnection) throws -> [RedisFacts.Queue] {
         var names: Set<String> = []
         var cursor = "0"
         var scans = 0

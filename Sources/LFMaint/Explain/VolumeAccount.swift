@@ -61,8 +61,6 @@ public struct AccountLine: Sendable, Equatable {
     public enum Remedy: String, Sendable {
         /// `lfmaint cleanup` frees it in an emergency (expired partitions, rotated logs).
         case cleanup
-        /// `lfmaint ttl apply` bounds it from now on.
-        case ttl
         /// It goes by itself (outdated parts, finished merges).
         case itself
         /// An operator's call: lfmaint never does it.

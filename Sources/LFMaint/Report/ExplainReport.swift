@@ -41,11 +41,11 @@ public enum ExplainReport {
 
     static func forecast(_ seconds: Double?) -> String {
         guard let seconds else { return "not filling, or not watched long enough (the agent forecasts from its samples)" }
-        return seconds <= 0 ? "full now" : "full in about \(ClickHouseAccount.duration(Int64(min(seconds, 1e12))))"
+        return seconds <= 0 ? "full now" : "full in about \(TimeText.duration(seconds: Int64(min(seconds, 1e12))))"
     }
 
     static func share(_ bytes: Int64, of total: Int64) -> String {
-        total > 0 ? String(format: "%.1f%%", Double(bytes) / Double(total) * 100) : "-"
+        total > 0 ? Percent.text(Double(bytes) / Double(total) * 100) : "-"
     }
 
     public static func json(_ accounts: [VolumeAccount]) -> String {

@@ -18,19 +18,15 @@ public struct TTLApplier: Sendable {
     public let client: ClickHouseClient
     public let planner: TTLPlanner
     public let log: StatementLog
-    /// The servers a MATERIALIZE TTL rewrites parts on (every replica on a cluster): the least free space
-    /// among them is what a rewrite may take.
-    public let rewriteServers: [ClickHouseClient]
-    /// Why not every server a rewrite would run on could be found: every rewrite is refused then.
-    public let rewriteServersUnknown: String?
+    /// The servers a MATERIALIZE TTL rewrites parts on (every replica on a cluster; nil or one: `client`):
+    /// the least free space among them is what a rewrite may take, and with any unknown none is run.
+    public let replicas: ReplicaSet?
 
-    public init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog(), rewriteServers: [ClickHouseClient]? = nil,
-                rewriteServersUnknown: String? = nil) {
+    public init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog(), replicas: ReplicaSet? = nil) {
         self.client = client
         self.planner = planner
         self.log = log
-        self.rewriteServers = rewriteServers ?? [client]
-        self.rewriteServersUnknown = rewriteServersUnknown
+        self.replicas = replicas
     }
 
     public func apply(_ plan: [TTLPlanRow], rules: [RetentionRule], materialize: Bool) async throws -> [TTLApplyOutcome] {
@@ -65,12 +61,28 @@ public struct TTLApplier: Sendable {
         return failure
     }
 
+    /// The least free space of the servers a rewrite runs on, each asked at once within a replica's deadline.
+    private func leastFree() async throws -> Int64 {
+        let servers = replicas.map { $0.isSingle ? [client] : $0.replicas.map(\.client) } ?? [client]
+        return try await withThrowingTaskGroup(of: Int64.self) { group in
+            for server in servers {
+                group.addTask {
+                    try await withDeadline(seconds: ClickHouseReplicas.answerSeconds) {
+                        try await server.require(.systemDisks)
+                        return Int64(try await server.readText("SELECT toInt64(min(free_space)) FROM system.disks")) ?? 0
+                    }
+                }
+            }
+            return try await group.reduce(Int64.max, min)
+        }
+    }
+
     /// `MATERIALIZE TTL` rewrites the table's parts; refused unless the disk (each replica's) can hold a second copy.
     /// The rewrites run in the background, all at once: free space is read once (`free`, nil until
     /// then) and each rewrite granted takes its table's size from it.
     private func materialize(_ outcome: TTLApplyOutcome, free: inout Int64?) async -> TTLApplyOutcome {
         var outcome = outcome
-        if let unknown = rewriteServersUnknown {
+        if let unknown = replicas?.failure {
             outcome.status = .refused
             outcome.message = "MATERIALIZE TTL refused: not every replica's free space can be read (\(unknown))"
             return outcome
@@ -81,14 +93,7 @@ public struct TTLApplier: Sendable {
             return outcome
         }
         do {
-            if free == nil {
-                var least = Int64.max
-                for server in rewriteServers {
-                    try await server.require(.systemDisks)
-                    least = min(least, Int64(try await server.readText("SELECT toInt64(min(free_space)) FROM system.disks")) ?? 0)
-                }
-                free = max(0, least)
-            }
+            if free == nil { free = max(0, try await leastFree()) }
         } catch {
             outcome.status = .failed
             outcome.message = String(describing: error)

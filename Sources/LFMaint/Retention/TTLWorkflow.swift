@@ -19,8 +19,7 @@ public struct TTLWorkflow: Sendable {
         let (planner, scope, rows) = try await planWithPlanner()
         // MATERIALIZE TTL ON CLUSTER rewrites on every replica: each one's disk must hold the rewrite.
         let replicas = materialize ? await ClickHouseReplicas(primary: client).resolve() : nil
-        let servers = replicas.map { $0.isSingle ? [client] : $0.replicas.map(\.client) } ?? [client]
-        return try await TTLApplier(client: client, planner: planner, log: log, rewriteServers: servers, rewriteServersUnknown: replicas?.failure)
+        return try await TTLApplier(client: client, planner: planner, log: log, replicas: replicas)
             .apply(rows, rules: scope.rules, materialize: materialize)
     }
 

@@ -13,14 +13,7 @@ public struct RedisUsage: UsageDetailSource, VolumeSampler {
     func info() async throws -> [String: String] {
         let settings = self.settings
         return try await BlockingIO.run {
-            let connection = try RedisConnection(settings: settings)
-            let text = try connection.command(["INFO", "memory"]) + "\n" + connection.command(["INFO", "persistence"])
-            var fields: [String: String] = [:]
-            for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
-                let pair = line.split(separator: ":", maxSplits: 1)
-                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: .whitespaces) }
-            }
-            return fields
+            try RedisConnection(settings: settings).info(["memory", "persistence"])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LFMaint
 import Testing
 
@@ -119,6 +120,46 @@ struct ThreeReplicaCleanupTests {
         // The one lock for the cluster lives on the replica the cluster lists first.
         #expect(try await fixtures[0].scalar("EXISTS TABLE default.lfmaint_cleanup_lock") == "1")
         #expect(try await fixtures[1].scalar("EXISTS TABLE default.lfmaint_cleanup_lock") == "0")
+    }
+
+    /// The planning read and the step are apart in time: a row that arrives on one replica in between keeps
+    /// the partition on all three. Replica 0 is reached through a proxy that writes that row (from yesterday,
+    /// into y_events, old everywhere when planned) just as the step's last check starts to read replica 0.
+    @Test func aRowArrivingAfterThePlanKeepsThePartitionOnEveryReplica() async throws {
+        let cluster = try SmallCluster(megabytes: 128)
+        let fixtures = try await prepare(cluster)
+        let wrote = Mutex(false)
+        let writer = fixtures[0].client
+        let proxy = try HostilePeer(.proxy(port: cluster.replicas[0].port) { request in
+            // The last check's first read of a replica: its lag on the step's table (planning reads every table's).
+            guard request.contains("system.replicas"), request.contains("param_table=y_events"), !wrote.withLock({ $0 }) else { return false }
+            wrote.withLock { $0 = true }
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                try? await writer.execute("INSERT INTO default.y_events VALUES (now() - INTERVAL 1 DAY, 'arrived after the plan')")
+                done.signal()
+            }
+            done.wait()
+            return false
+        })
+        var environment = environment(cluster, url: "http://127.0.0.1:\(proxy.port)")
+        let urls = ["http://127.0.0.1:\(proxy.port)"] + cluster.replicas.dropFirst().map(\.url)
+        environment["LFMAINT_CLICKHOUSE_REPLICAS"] = urls.joined(separator: ",")
+        var before: [String] = []
+        for fixture in fixtures { before.append(try await fixture.fingerprint(of: "y_events")) }
+        // Replica 1 over the threshold with a file no cleanup frees: every step allowed is tried.
+        try Data(count: 64 << 20).write(to: cluster.replicas[1].path.appendingPathComponent("filler"))
+
+        let result = try CommandLineTests().run(["cleanup", "--threshold", "40", "--target", "30", "--floor-days", "7", "--output", "json"],
+                                                environment: environment)
+        #expect(wrote.withLock { $0 }, "the last check never read replica 0: \(result.stdout)\(result.stderr.suffix(2000))")
+        let steps = (try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["steps"] as? [[String: Any]] ?? []
+        let y = steps.first { $0["table"] as? String == "default.y_events" }
+        #expect(y?["status"] as? String == "skipped" && (y?["reason"] as? String ?? "").contains("kept on every replica"), "\(result.stdout)")
+        // Nothing of it went anywhere: replicas 1 and 2 as they were, replica 0 with the row that arrived.
+        #expect(try await fixtures[1].fingerprint(of: "y_events") == before[1])
+        #expect(try await fixtures[2].fingerprint(of: "y_events") == before[2])
+        #expect(try await fixtures[0].scalar("SELECT count() FROM default.y_events") == "501")
     }
 
     @Test func aStoppedReplicaIsUnknownAndNothingIsDeleted() async throws {

@@ -132,6 +132,10 @@ struct ExplainIntegrationTests {
             "CLICKHOUSE_URL": try TestStack.chdbURL, "CLICKHOUSE_CLUSTER_ENABLED": "false", "DATABASE_URL": try TestStack.databaseURL])
         #expect(result.status == 2)
         #expect(result.stderr.contains("no volume named nope") && result.stderr.contains("clickhouse, postgres"), "\(result.stderr)")
+        for odd in ["", "@", "@pod"] {
+            let refused = try CommandLineTests().run(["explain", "--volume", odd], environment: ["CLICKHOUSE_URL": try TestStack.chdbURL])
+            #expect(refused.status == 2 && refused.stderr.contains("no volume named"), "--volume \"\(odd)\": \(refused.stderr)")
+        }
     }
 
     @Test func anAgentThatDoesNotAnswerLeavesTheForecastOutAndANonHTTPOneIsRefused() throws {

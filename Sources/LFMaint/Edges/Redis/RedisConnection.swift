@@ -60,6 +60,18 @@ public final class RedisConnection {
         }
     }
 
+    /// The `key:value` lines of `INFO` for each section, as one dictionary.
+    public func info(_ sections: [String]) throws -> [String: String] {
+        var fields: [String: String] = [:]
+        for section in sections {
+            for line in try command(["INFO", section]).split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
+                let pair = line.split(separator: ":", maxSplits: 1)
+                if pair.count == 2 { fields[String(pair[0])] = String(pair[1]).trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        return fields
+    }
+
     /// Sends several commands at once and reads their replies in order, all within the connection's
     /// timeout. A command the server refuses is an `.error` reply, not a throw: the others still count.
     public func pipeline(_ commands: [[String]]) throws -> [RedisReply] {
