@@ -58,7 +58,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LFMaintTests",
-            dependencies: ["LFMaint", "LFMaintAgent", "LFMaintCLI", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["LFMaint", "LFMaintAgent", "LFMaintCLI", .product(name: "FlyingFox", package: "FlyingFox"),
+                           .product(name: "Yams", package: "Yams")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -13,7 +13,8 @@ public struct LFMaintCommand: AsyncParsableCommand {
             REDIS_* variables and AWS's AWS_* variables override the file.
             """,
         version: LFMaintVersion.current,
-        subcommands: [SampleCommand.self, ExplainCommand.self, TTLCommand.self, CleanupCommand.self, AgentCommand.self, VersionCommand.self]
+        subcommands: [SampleCommand.self, ExplainCommand.self, TTLCommand.self, S3Command.self, CleanupCommand.self, AgentCommand.self,
+                      VersionCommand.self]
     )
 
     public init() {}

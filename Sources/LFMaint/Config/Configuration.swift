@@ -9,6 +9,8 @@ public struct Configuration: Sendable, Equatable {
     public var postgres: PostgresSettings?
     public var redis: RedisSettings?
     public var cloudwatch = CloudWatchSettings()
+    /// Langfuse's event bucket, for `s3 plan|apply`.
+    public var s3 = EventBucketSettings()
     public var publish: [PublishTarget] = []
     public var pushgatewayURL: String?
     public var kubelet = KubeletSettings()

@@ -21,7 +21,7 @@ public enum ConfigurationLoader {
         var config = Configuration()
         try apply(yaml: yaml, to: &config)
         try EnvironmentOverrides.apply(environment, to: &config)
-        for url in [config.clickhouse.url, config.pushgatewayURL, config.kubelet.apiServer, config.cloudwatch.endpoint].compactMap({ $0 }) {
+        for url in [config.clickhouse.url, config.pushgatewayURL, config.kubelet.apiServer, config.cloudwatch.endpoint, config.s3.endpoint].compactMap({ $0 }) {
             SecretScrubber.register(passwordOf: url)
         }
         SecretScrubber.exempt([config.clusterName, config.namespace, config.clickhouse.database, config.clickhouse.user,
@@ -33,7 +33,8 @@ public enum ConfigurationLoader {
 
     /// Before anything can fail: an error about a bad value must not show a secret that came with it.
     static func registerSecrets(in environment: [String: String]) {
-        for name in ["CLICKHOUSE_PASSWORD", "DATABASE_PASSWORD", "REDIS_PASSWORD", "REDIS_AUTH", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"] {
+        for name in ["CLICKHOUSE_PASSWORD", "DATABASE_PASSWORD", "REDIS_PASSWORD", "REDIS_AUTH", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+                     "AWS_CONTAINER_AUTHORIZATION_TOKEN"] + EventBucketSettings.secretVariables {
             if let value = environment[name] { SecretScrubber.register(value) }
         }
         for name in ["CLICKHOUSE_URL", "DATABASE_URL", "REDIS_CONNECTION_STRING", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
@@ -59,6 +60,7 @@ public enum ConfigurationLoader {
         }
         if var section = try top.section("redis") { config.redis = try readRedis(&section) }
         if var section = try top.section("cloudwatch") { try readCloudWatch(&section, into: &config.cloudwatch) }
+        if var section = try top.section("s3") { config.s3 = try EventBucketSettings.read(&section) }
         config.publish = try top.strings("publish").enumerated().map { index, name in
             guard let target = PublishTarget(rawValue: name) else {
                 throw ConfigError(key: "publish[\(index)]", "unknown target \"\(name)\" (known: cloudwatch, pushgateway)")

@@ -50,6 +50,8 @@ enum EnvironmentOverrides {
             config.kubelet.apiServer = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
         }
 
+        try config.s3.apply(environment: value)
+
         if let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { config.cloudwatch.region = region }
         if let endpoint = value("AWS_ENDPOINT_URL_CLOUDWATCH") ?? value("AWS_ENDPOINT_URL") { config.cloudwatch.endpoint = endpoint }
         if let key = value("AWS_ACCESS_KEY_ID") { config.cloudwatch.accessKeyID = key }

@@ -12,7 +12,18 @@ public enum TTLReport {
         let pending = rows.filter(\.action.changesSomething).count
         var text = table.render() + "\n\n"
         text += pending == 0 ? "Nothing to change.\n" : "\(pending) table(s) to change; `lfmaint ttl apply` runs:\n" + statements.joined(separator: "\n") + "\n"
-        return text
+        return text + restartWarnings(rows)
+    }
+
+    /// One paragraph for every system log whose TTL a restart undoes, grouped by why.
+    static func restartWarnings(_ rows: [TTLPlanRow]) -> String {
+        let byWarning = Dictionary(grouping: rows.notLasting, by: { $0.warning! })
+        guard !byWarning.isEmpty else { return "" }
+        var text = "\nWarning: ClickHouse makes each system log anew from its server config when it starts, so these TTLs do not last:\n"
+        for (warning, rows) in byWarning.sorted(by: { $0.key < $1.key }) {
+            text += "  \(warning): \(rows.map(\.table.description).joined(separator: ", "))\n"
+        }
+        return text + "`lfmaint ttl server-config` prints the config.d file that makes them last (k8s/components/clickhouse-system-log-ttl-*).\n"
     }
 
     public static func json(_ rows: [TTLPlanRow]) -> String {
@@ -26,7 +37,7 @@ public enum TTLReport {
             table.add([outcome.row.table.description, outcome.row.action.description, outcome.status.rawValue,
                        outcome.verified ? "yes" : "no", outcome.message ?? ""])
         }
-        return table.render() + "\n"
+        return table.render() + "\n" + restartWarnings(outcomes.map(\.row))
     }
 
     public static func json(_ outcomes: [TTLApplyOutcome]) -> String {
@@ -46,6 +57,7 @@ public enum TTLReport {
             "desired": row.desired ?? NSNull(),
             "action": row.action.description,
             "reason": row.reason ?? NSNull(),
+            "warning": row.warning ?? NSNull(),
             "statement": row.statements.isEmpty ? NSNull() : row.statements.map(\.sql).joined(separator: ";\n") as Any,
         ]
     }

@@ -30,6 +30,8 @@ public struct TTLPlanRow: Sendable, Equatable {
     public var totalBytes: Int64?
     /// Why the table has its rule (`RetentionRule.reason`); nil for tables without one.
     public var reason: String?
+    /// What undoes the TTL later (`TTLPlanner.restartWarning`); nil: it lasts.
+    public var warning: String?
 
     public init(table: QualifiedTableName, current: String?, desired: String?, action: Action, statements: [ClickHouseStatement] = [],
                 totalBytes: Int64? = nil, reason: String? = nil) {
@@ -45,4 +47,6 @@ public struct TTLPlanRow: Sendable, Equatable {
 
 extension Array where Element == TTLPlanRow {
     public var hasPendingChanges: Bool { contains { $0.action.changesSomething } }
+    /// Rows whose TTL a restart undoes.
+    public var notLasting: [TTLPlanRow] { filter { $0.warning != nil } }
 }

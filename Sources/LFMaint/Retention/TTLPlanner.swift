@@ -6,11 +6,15 @@ public struct TTLPlanner: Sendable {
     /// The server's `max_query_size`; ClickHouse refuses an ALTER whose resulting definition is longer.
     public var maxQuerySize: Int
     public static let defaultMaxQuerySize = 262_144
+    /// The days the server's config gives each system log (`SystemLogServerConfig`'s marker); empty: none.
+    public var serverConfigDays: [String: Int]
 
-    public init(cluster: ClusterClause = .none, dropRotatedLogs: Bool = false, maxQuerySize: Int = TTLPlanner.defaultMaxQuerySize) {
+    public init(cluster: ClusterClause = .none, dropRotatedLogs: Bool = false, maxQuerySize: Int = TTLPlanner.defaultMaxQuerySize,
+                serverConfigDays: [String: Int] = [:]) {
         self.cluster = cluster
         self.dropRotatedLogs = dropRotatedLogs
         self.maxQuerySize = maxQuerySize
+        self.serverConfigDays = serverConfigDays
     }
 
     public func plan(rules: [RetentionRule], facts: [QualifiedTableName: TableFacts], rotatedLogs: [TableSize] = [],
@@ -21,6 +25,7 @@ public struct TTLPlanner: Sendable {
             }
             var row = plan(rule, table)
             row.reason = rule.reason
+            row.warning = restartWarning(rule, row)
             return row
         }
         let left = untouched.map { entry in
@@ -64,6 +69,17 @@ public struct TTLPlanner: Sendable {
         }
         row.action = row.statements.isEmpty ? .none : .modify
         return row
+    }
+
+    /// A system log's TTL lasts only if the server's config gives it: ClickHouse makes the log anew from
+    /// its config at start, so a TTL set by ALTER (or the days an ALTER changed) is lost then.
+    func restartWarning(_ rule: RetentionRule, _ row: TTLPlanRow) -> String? {
+        guard rule.kind == .systemLog, row.desired != nil, row.action == .none || row.action == .modify else { return nil }
+        switch serverConfigDays[rule.table.table.name] {
+        case rule.days: return nil
+        case let days?: return "the server config gives \(days) days: the next restart brings them back"
+        case nil: return "set by ALTER only: lost at the next restart"
+        }
     }
 
     func plan(_ rotated: TableSize) -> TTLPlanRow {

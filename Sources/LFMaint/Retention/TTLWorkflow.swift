@@ -23,11 +23,19 @@ public struct TTLWorkflow: Sendable {
             .apply(rows, rules: scope.rules, materialize: materialize)
     }
 
+    /// The config.d file that gives the system logs this server keeps their retention at every start.
+    public func serverConfig() async throws -> SystemLogServerConfig {
+        let reader = SystemCatalog(client: client)
+        let rules = RetentionPolicy.scope(for: config, serverTables: [:]).rules
+        return SystemLogServerConfig.forRules(rules, kept: try await reader.systemLogKeys())
+    }
+
     private func planWithPlanner() async throws -> (planner: TTLPlanner, scope: RetentionPolicy.Scope, rows: [TTLPlanRow]) {
         try await client.require(.ttl)
         try await client.requireClusterReady()
         let reader = SystemCatalog(client: client)
-        let planner = TTLPlanner(cluster: client.cluster, dropRotatedLogs: dropRotatedLogs, maxQuerySize: try await reader.maxQuerySize())
+        let planner = TTLPlanner(cluster: client.cluster, dropRotatedLogs: dropRotatedLogs, maxQuerySize: try await reader.maxQuerySize(),
+                                 serverConfigDays: try await reader.serverConfigDays())
         let scope = RetentionPolicy.scope(for: config, serverTables: try await reader.tableEngines(in: SQLIdentifier(config.clickhouse.database)!))
         let facts = try await reader.facts(for: scope.rules.map(\.table) + scope.untouched.map(\.table))
         return (planner, scope, planner.plan(rules: scope.rules, facts: facts, rotatedLogs: try await reader.rotatedLogs(), untouched: scope.untouched))

@@ -1,0 +1,118 @@
+import Foundation
+
+/// The `s3` section: the bucket Langfuse writes every raw event to, which nothing expires, and the
+/// objects no rule may touch. Read from Langfuse's own variables (LANGFUSE_S3_EVENT_UPLOAD_*,
+/// LANGFUSE_S3_MEDIA_UPLOAD_*, LANGFUSE_S3_BATCH_EXPORT_*), so it works against MinIO and S3 alike.
+public struct EventBucketSettings: Sendable, Equatable {
+    public var bucket: String?
+    public var prefix = ""
+    /// nil: AWS S3 in `region`.
+    public var endpoint: String?
+    public var region: String?
+    public var accessKeyID: String?
+    public var secretAccessKey: Secret?
+    /// `https://endpoint/bucket` (MinIO) rather than `https://bucket.endpoint`.
+    public var forcePathStyle = false
+    /// Where Langfuse keeps media. nil: not known, and then no rule is put; `none`: Langfuse keeps no media.
+    public var media: Media?
+    /// Batch exports, when Langfuse has a bucket for them.
+    public var exports: Location?
+
+    public enum Media: Sendable, Equatable {
+        case none
+        case at(Location)
+    }
+
+    public struct Location: Sendable, Equatable {
+        public var bucket: String
+        public var prefix: String
+
+        public init(bucket: String, prefix: String) {
+            self.bucket = bucket
+            self.prefix = prefix
+        }
+    }
+
+    public init() {}
+
+    /// The objects no lifecycle rule of lfmaint's may match, by what they are.
+    public var protected: [(what: String, location: Location)] {
+        var list: [(String, Location)] = []
+        if case .at(let media)? = media { list.append(("media", media)) }
+        if let exports { list.append(("batch exports", exports)) }
+        return list
+    }
+
+    static func read(_ section: inout YAMLSection) throws -> EventBucketSettings {
+        var settings = EventBucketSettings()
+        settings.bucket = try section.string("bucket")
+        if let value = try section.string("prefix") { settings.prefix = value }
+        settings.endpoint = try section.string("endpoint")
+        settings.region = try section.string("region")
+        if let value = try section.bool("forcePathStyle") { settings.forcePathStyle = value }
+        if let bucket = try section.string("mediaBucket") {
+            settings.media = bucket == "none" ? Media.none : .at(Location(bucket: bucket, prefix: try section.string("mediaPrefix") ?? ""))
+        }
+        if let bucket = try section.string("exportBucket") {
+            settings.exports = Location(bucket: bucket, prefix: try section.string("exportPrefix") ?? "")
+        }
+        try section.finish()
+        return settings
+    }
+
+    mutating func apply(environment value: (String) -> String?) throws {
+        let event = "LANGFUSE_S3_EVENT_UPLOAD_"
+        if let bucket = value(event + "BUCKET") { self.bucket = bucket }
+        if let prefix = value(event + "PREFIX") { self.prefix = prefix }
+        if let endpoint = value(event + "ENDPOINT") { self.endpoint = endpoint }
+        if let region = value(event + "REGION") { self.region = region }
+        if let key = value(event + "ACCESS_KEY_ID") { accessKeyID = key }
+        if let secret = value(event + "SECRET_ACCESS_KEY") { secretAccessKey = Secret(secret) }
+        if let text = value(event + "FORCE_PATH_STYLE") {
+            guard let flag = ["true": true, "false": false][text.lowercased()] else {
+                throw ConfigError(key: event + "FORCE_PATH_STYLE", "expected true or false, got \"\(text)\"")
+            }
+            forcePathStyle = flag
+        }
+        if let bucket = value("LANGFUSE_S3_MEDIA_UPLOAD_BUCKET") {
+            media = .at(Location(bucket: bucket, prefix: value("LANGFUSE_S3_MEDIA_UPLOAD_PREFIX") ?? ""))
+        }
+        if let bucket = value("LANGFUSE_S3_BATCH_EXPORT_BUCKET") {
+            exports = Location(bucket: bucket, prefix: value("LANGFUSE_S3_BATCH_EXPORT_PREFIX") ?? "")
+        }
+    }
+
+    static let secretVariables = ["LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY"]
+
+    func validate() throws {
+        let buckets = [("s3.bucket (LANGFUSE_S3_EVENT_UPLOAD_BUCKET)", bucket)]
+            + protected.map { ("s3 \($0.what) bucket", $0.location.bucket as String?) }
+        for (key, name) in buckets {
+            if let name, !Self.isBucketName(name) {
+                throw ConfigError(key: key, "\"\(name)\" is not a bucket name (3–63 lower-case letters, digits, dots and hyphens)")
+            }
+        }
+        for (key, prefix) in [("s3.prefix (LANGFUSE_S3_EVENT_UPLOAD_PREFIX)", prefix)] + protected.map({ ("s3 \($0.what) prefix", $0.location.prefix) }) {
+            guard prefix.utf8.count <= 1024, !prefix.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw ConfigError(key: key, "must be at most 1,024 bytes without control characters")
+            }
+        }
+        if let endpoint { try ConfigValidation.httpURL(endpoint, key: "s3.endpoint (LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT)") }
+        if let region, region.isEmpty || region.count > 64 || !region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) {
+            throw ConfigError(key: "s3.region (LANGFUSE_S3_EVENT_UPLOAD_REGION)", "\"\(region)\" is not a region name")
+        }
+        if (accessKeyID == nil) != (secretAccessKey == nil) {
+            throw ConfigError(key: "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID", "and LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY go together: one is missing")
+        }
+    }
+
+    /// S3's rule for bucket names (MinIO's is the same).
+    static func isBucketName(_ name: String) -> Bool {
+        let allowed = name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-" }
+        return (3...63).contains(name.count) && allowed && name.first!.isLetterOrDigit && name.last!.isLetterOrDigit && !name.contains("..")
+    }
+}
+
+private extension Character {
+    var isLetterOrDigit: Bool { isLetter || isNumber }
+}

@@ -1,0 +1,44 @@
+/// `s3 plan` and `s3 apply`: the event bucket's lifecycle rules read, planned, put, and read back.
+public struct EventLifecycleWorkflow: Sendable {
+    public let config: Configuration
+    public let client: S3LifecycleClient
+
+    public init(config: Configuration, client: S3LifecycleClient? = nil) throws {
+        self.config = config
+        self.client = try client ?? S3LifecycleClient(config: config)
+    }
+
+    public func plan() async throws -> EventLifecyclePlan {
+        EventLifecyclePlanner.plan(settings: config.s3, bucket: client.bucket, days: config.retention.appDays, existing: try await client.read())
+    }
+
+    /// Puts the planned configuration, then reads it back: lfmaint's rule as planned, and every other
+    /// rule still there as it was.
+    public func apply() async throws -> EventLifecycleOutcome {
+        let plan = try await plan()
+        switch plan.action {
+        case .refuse(let reason): throw EventLifecycleError.refused(reason)
+        case .none: return EventLifecycleOutcome(plan: plan, applied: false)
+        case .put: break
+        }
+        guard let configuration = plan.configuration else { throw EventLifecycleError.refused("a put with nothing to send") }
+        try EventLifecycleGuard.check(configuration, bucket: client.bucket, settings: config.s3)
+        try await client.put(configuration)
+        let after = try await client.read()
+        guard let rule = after.rules.first(where: { $0.id == EventLifecyclePlanner.ruleID }), rule.enabled,
+              rule.prefix == plan.prefix, rule.expirationDays == plan.days else {
+            throw EventLifecycleError.notVerified("lfmaint's rule is missing or differs")
+        }
+        let missing = plan.kept.filter { kept in !after.rules.contains { $0.id == kept.id && $0.prefix == kept.prefix && $0.enabled == kept.enabled } }
+        guard missing.isEmpty else {
+            throw EventLifecycleError.notVerified("rules it had are gone or changed: \(missing.map { $0.id ?? "(no ID)" }.joined(separator: ", "))")
+        }
+        return EventLifecycleOutcome(plan: plan, applied: true)
+    }
+}
+
+public struct EventLifecycleOutcome: Sendable, Equatable {
+    public var plan: EventLifecyclePlan
+    /// Put and read back as planned.
+    public var applied: Bool
+}

@@ -1,0 +1,155 @@
+/// A bucket's lifecycle configuration as S3 (and MinIO, and moto) return it. A PUT replaces every
+/// rule, so each rule lfmaint did not write is kept as the exact text the store sent, and sent back
+/// as it was; only what lfmaint needs to know is read from it. Anything it cannot account for is an
+/// error, never a rule dropped.
+public struct LifecycleConfiguration: Sendable, Equatable {
+    public struct Rule: Sendable, Equatable {
+        /// The `<Rule>…</Rule>` element as the store sent it (or as lfmaint writes it).
+        public var xml: String
+        public var id: String?
+        public var enabled: Bool
+        /// The rule's only filter, a prefix (`<Filter><Prefix>` or the old `<Prefix>`); nil for any other filter.
+        public var prefix: String?
+        public var expirationDays: Int?
+
+        public init(xml: String, id: String?, enabled: Bool, prefix: String?, expirationDays: Int?) {
+            self.xml = xml
+            self.id = id
+            self.enabled = enabled
+            self.prefix = prefix
+            self.expirationDays = expirationDays
+        }
+    }
+
+    public var rules: [Rule]
+
+    public init(rules: [Rule]) {
+        self.rules = rules
+    }
+
+    public static let limit = 1000
+    static let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+    /// The rule lfmaint puts: expire objects under `prefix` after `days`.
+    public static func expiry(id: String, prefix: String, days: Int) -> Rule {
+        let xml = "<Rule><ID>\(XMLText.escaped(id))</ID><Filter><Prefix>\(XMLText.escaped(prefix))</Prefix></Filter>"
+            + "<Status>Enabled</Status><Expiration><Days>\(days)</Days></Expiration></Rule>"
+        return Rule(xml: xml, id: id, enabled: true, prefix: prefix, expirationDays: days)
+    }
+
+    public var xml: String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LifecycleConfiguration xmlns=\"\(Self.namespace)\">"
+            + rules.map(\.xml).joined() + "</LifecycleConfiguration>\n"
+    }
+
+    public struct Malformed: Error, Equatable, CustomStringConvertible {
+        public var detail: String
+        public var description: String { "the bucket's lifecycle configuration is not one lfmaint can keep intact: \(detail)" }
+    }
+
+    /// The rules of a `LifecycleConfiguration` document: only `<Rule>` elements may sit inside it.
+    public static func parse(_ document: String) throws -> LifecycleConfiguration {
+        var text = Substring(document).trimmingWhitespace
+        if text.hasPrefix("<?xml") {
+            guard let end = text.range(of: "?>") else { throw Malformed(detail: "an unclosed XML declaration") }
+            text = text[end.upperBound...].trimmingWhitespace
+        }
+        guard text.hasPrefix("<LifecycleConfiguration"), let open = text.firstIndex(of: ">") else {
+            throw Malformed(detail: "no <LifecycleConfiguration> element")
+        }
+        if text[text.index(before: open)] == "/", text.index(after: open) == text.endIndex { return LifecycleConfiguration(rules: []) }
+        guard text.hasSuffix("</LifecycleConfiguration>") else { throw Malformed(detail: "an unclosed <LifecycleConfiguration>") }
+        var body = text[text.index(after: open)..<text.index(text.endIndex, offsetBy: -"</LifecycleConfiguration>".count)].trimmingWhitespace
+        var rules: [Rule] = []
+        while !body.isEmpty {
+            guard body.hasPrefix("<Rule>"), let close = body.range(of: "</Rule>") else {
+                throw Malformed(detail: "\"\(body.prefix(60))\" where a <Rule> was expected")
+            }
+            let element = body[..<close.upperBound]
+            guard element.dropFirst(6).range(of: "<Rule>") == nil else { throw Malformed(detail: "a <Rule> inside a <Rule>") }
+            rules.append(try rule(String(element)))
+            body = body[close.upperBound...].trimmingWhitespace
+        }
+        guard rules.count <= limit else { throw Malformed(detail: "\(rules.count) rules, more than S3's \(limit)") }
+        return LifecycleConfiguration(rules: rules)
+    }
+
+    static func rule(_ xml: String) throws -> Rule {
+        let status = try XMLText.element("Status", in: xml)
+        guard status == "Enabled" || status == "Disabled" else { throw Malformed(detail: "a rule whose Status is \(status ?? "missing")") }
+        let filter = try XMLText.inner("Filter", in: xml)
+        var prefix: String?
+        if let filter {
+            let children = filter.trimmingWhitespace
+            if children.isEmpty || children == "<Prefix/>" {
+                prefix = ""
+            } else if children.hasPrefix("<Prefix>"), children.hasSuffix("</Prefix>") {
+                let content = children.dropFirst(8).dropLast(9)
+                if !content.contains("<") { prefix = try XMLText.unescaped(content) }
+            }
+        } else {
+            prefix = try XMLText.element("Prefix", in: xml) ?? ""
+        }
+        var days: Int?
+        if let expiration = try XMLText.inner("Expiration", in: xml), let text = try XMLText.element("Days", in: String(expiration)) {
+            guard let number = Int(text), number > 0 else { throw Malformed(detail: "a rule whose Expiration Days is \"\(text)\"") }
+            days = number
+        }
+        return Rule(xml: xml, id: try XMLText.element("ID", in: xml), enabled: status == "Enabled", prefix: prefix, expirationDays: days)
+    }
+}
+
+/// The little XML an S3 lifecycle document needs: element text by name, and escaping.
+enum XMLText {
+    /// The raw content of the first `<name>…</name>` (nil when there is none; "" for `<name/>`).
+    static func inner(_ name: String, in xml: String) throws -> Substring? {
+        if xml.range(of: "<\(name)/>") != nil, xml.range(of: "<\(name)>") == nil { return "" }
+        guard let open = xml.range(of: "<\(name)>") else { return nil }
+        guard let close = xml.range(of: "</\(name)>", range: open.upperBound..<xml.endIndex) else {
+            throw LifecycleConfiguration.Malformed(detail: "an unclosed <\(name)>")
+        }
+        return xml[open.upperBound..<close.lowerBound]
+    }
+
+    /// The text of the first `<name>` element, unescaped; an element holding elements is an error.
+    static func element(_ name: String, in xml: String) throws -> String? {
+        guard let content = try inner(name, in: xml) else { return nil }
+        guard !content.contains("<") else { throw LifecycleConfiguration.Malformed(detail: "<\(name)> holds elements, not text") }
+        return try unescaped(content)
+    }
+
+    static func unescaped(_ text: Substring) throws -> String {
+        var result = ""
+        var rest = text
+        while let amp = rest.firstIndex(of: "&") {
+            result += rest[..<amp]
+            guard let semicolon = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semicolon) <= 10 else {
+                throw LifecycleConfiguration.Malformed(detail: "a bare & in text")
+            }
+            let entity = rest[rest.index(after: amp)..<semicolon]
+            let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"][String(entity)]
+            if let named {
+                result += named
+            } else if entity.hasPrefix("#"), let code = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : UInt32(entity.dropFirst()),
+                      let scalar = Unicode.Scalar(code) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                throw LifecycleConfiguration.Malformed(detail: "an unknown entity &\(entity);")
+            }
+            rest = rest[rest.index(after: semicolon)...]
+        }
+        return result + rest
+    }
+
+    static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
+
+private extension Substring {
+    var trimmingWhitespace: Substring {
+        let start = firstIndex { !$0.isWhitespace } ?? endIndex
+        let end = lastIndex { !$0.isWhitespace }.map { index(after: $0) } ?? start
+        return self[start..<Swift.max(start, end)]
+    }
+}

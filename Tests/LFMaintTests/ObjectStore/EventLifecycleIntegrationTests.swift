@@ -1,0 +1,128 @@
+import Foundation
+import LFMaint
+import Synchronization
+import Testing
+
+/// `s3 plan` and `s3 apply` against moto's S3 (a real S3 API on loopback) and a store that lies.
+@Suite("Event bucket lifecycle against moto's S3", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+struct EventLifecycleIntegrationTests {
+    static let seed = """
+        <LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+        <Rule><ID>scratch</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>
+        <Rule><ID>tagged-media</ID><Filter><And><Prefix>media/</Prefix><Tag><Key>class</Key><Value>draft</Value></Tag></And></Filter>
+        <Status>Disabled</Status><NoncurrentVersionExpiration><NoncurrentDays>3</NoncurrentDays></NoncurrentVersionExpiration></Rule>
+        </LifecycleConfiguration>
+        """
+
+    /// A bucket of its own on moto, with the rules `seed` gives it, and the Langfuse variables that reach it.
+    func bucket(seed: String? = EventLifecycleIntegrationTests.seed) async throws -> (environment: [String: String], client: S3LifecycleClient) {
+        let name = "lfmaint-\(UUID().uuidString.lowercased().prefix(13))"
+        let create = try await HTTPClient().send(HTTPClientRequest(method: .put, url: "\(try TestStack.motoURL)/\(name)"))
+        #expect(create.status == 200, "moto creates the bucket: \(create.bodyText)")
+        let environment = [
+            "LANGFUSE_S3_EVENT_UPLOAD_BUCKET": name, "LANGFUSE_S3_EVENT_UPLOAD_PREFIX": "events/",
+            "LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": try TestStack.motoURL, "LANGFUSE_S3_EVENT_UPLOAD_REGION": "auto",
+            "LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE": "true", "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID": "lfmaint",
+            "LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY": "s3-secret-never-printed",
+            "LANGFUSE_S3_MEDIA_UPLOAD_BUCKET": name, "LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "media/",
+        ]
+        let client = try S3LifecycleClient(config: try ConfigurationLoader.load(yaml: "", environment: environment))
+        if let seed { try await client.put(try LifecycleConfiguration.parse(seed)) }
+        return (environment, client)
+    }
+
+    func config(_ yaml: String) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-s3-\(UUID().uuidString).yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    @Test func applyPutsTheEventsRuleKeepsEveryRuleTheBucketHadAndASecondPlanChangesNothing() async throws {
+        let (environment, client) = try await bucket()
+        let before = try await client.read()
+        let cli = CommandLineTests()
+        let days = try config("retention: {appDays: 21}")
+
+        let plan = try cli.run(["s3", "plan", "--config", days], environment: environment)
+        #expect(plan.status == 4, "a rule to put: \(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.contains("scratch, tagged-media"))
+        let apply = try cli.run(["s3", "apply", "--config", days], environment: environment)
+        #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(!(apply.stdout + apply.stderr).contains("s3-secret-never-printed"))
+
+        let after = try await client.read()
+        let ours = try #require(after.rules.first { $0.id == EventLifecyclePlanner.ruleID })
+        #expect(ours.prefix == "events/" && ours.expirationDays == 21 && ours.enabled, "the events prefix only, the days from config")
+        #expect(after.rules.filter { $0.id != EventLifecyclePlanner.ruleID } == before.rules, "the rules it had, as they were")
+        #expect(after.rules.first { $0.id == "tagged-media" }?.xml.contains("<NoncurrentDays>3</NoncurrentDays>") == true)
+
+        let again = try cli.run(["s3", "plan", "--config", days, "--output", "json"], environment: environment)
+        #expect(again.status == 0, "\(again.stdout)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        #expect(json["action"] as? String == "none")
+        #expect(json["kept"] as? [String] == ["scratch", "tagged-media"])
+        let second = try cli.run(["s3", "apply", "--config", days], environment: environment)
+        #expect(second.status == 0 && second.stdout.contains("Nothing to change"), "\(second.stdout)")
+
+        // Other days: the one rule is mended in place.
+        #expect(try cli.run(["s3", "apply", "--config", try config("retention: {appDays: 45}")], environment: environment).status == 0)
+        let mended = try await client.read()
+        #expect(mended.rules.map(\.id) == after.rules.map(\.id))
+        #expect(mended.rules.first { $0.id == EventLifecyclePlanner.ruleID }?.expirationDays == 45)
+    }
+
+    @Test func aRuleThatWouldMatchMediaIsRefusedAndTheBucketKeepsItsRules() async throws {
+        let (environment, client) = try await bucket()
+        let before = try await client.read()
+        let cli = CommandLineTests()
+        // Langfuse's chart as installed: events and media unprefixed in one bucket.
+        let unprefixed = environment.merging(["LANGFUSE_S3_EVENT_UPLOAD_PREFIX": "", "LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": ""]) { $1 }
+        let plan = try cli.run(["s3", "plan"], environment: unprefixed)
+        #expect(plan.status == 1)
+        #expect(plan.stdout.contains("would also expire media"), "\(plan.stdout)")
+        let apply = try cli.run(["s3", "apply"], environment: unprefixed)
+        #expect(apply.status == 1)
+        #expect(apply.stderr.contains("refused"), "\(apply.stderr)")
+        // Media under the events prefix, and media nowhere said.
+        let nested = environment.merging(["LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "events/media/"]) { $1 }
+        #expect(try cli.run(["s3", "apply"], environment: nested).status == 1)
+        var unknown = environment
+        unknown["LANGFUSE_S3_MEDIA_UPLOAD_BUCKET"] = nil
+        let unsaid = try cli.run(["s3", "apply"], environment: unknown)
+        #expect(unsaid.status == 1 && unsaid.stderr.contains("where Langfuse keeps media is not known"), "\(unsaid.stderr)")
+        #expect(try await client.read() == before, "nothing was put")
+        // No event bucket at all is bad input.
+        var none = environment
+        none["LANGFUSE_S3_EVENT_UPLOAD_BUCKET"] = nil
+        #expect(try cli.run(["s3", "plan"], environment: none).status == 2)
+    }
+
+    @Test func aBucketWithoutRulesGetsOnlyLfmaintsRule() async throws {
+        let (environment, client) = try await bucket(seed: nil)
+        #expect(try await client.read().rules.isEmpty)
+        #expect(try CommandLineTests().run(["s3", "apply"], environment: environment).status == 0)
+        #expect(try await client.read().rules.map(\.id) == [EventLifecyclePlanner.ruleID])
+    }
+
+    /// A store whose lifecycle document lfmaint cannot account for gets no PUT: sending back less than
+    /// it had would delete the rules it could not read.
+    @Test(arguments: [
+        "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status></Rule><Owner>x</Owner></LifecycleConfiguration>",
+        "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status>",
+        String(repeating: "<", count: 3 << 20),
+    ])
+    func aDocumentItCannotReadWholeGetsNoPut(document: String) async throws {
+        let methods = Mutex<[String]>([])
+        let store = try HostilePeer(.respond { request in
+            methods.withLock { $0.append(String(request.prefix { $0 != " " })) }
+            return HostilePeer.Behaviour.httpAnswer(200, document, contentType: "application/xml")
+        })
+        let environment = ["LANGFUSE_S3_EVENT_UPLOAD_BUCKET": "langfuse", "LANGFUSE_S3_EVENT_UPLOAD_PREFIX": "events/",
+                           "LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": "http://127.0.0.1:\(store.port)", "LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE": "true",
+                           "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID": "k", "LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY": "s",
+                           "LANGFUSE_S3_MEDIA_UPLOAD_BUCKET": "langfuse", "LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "media/"]
+        let apply = try CommandLineTests().run(["s3", "apply"], environment: environment)
+        #expect(apply.status == 1, "\(apply.stderr)")
+        #expect(methods.withLock { $0 }.allSatisfy { $0 == "GET" }, "\(methods.withLock { $0 })")
+    }
+}
