@@ -2,7 +2,8 @@ import Logging
 import LFMaint
 import ServiceLifecycle
 
-/// Every `ttlIntervalSeconds`: plan the TTLs, apply drift with `autoApplyTTL`, report it otherwise.
+/// Every `ttlIntervalSeconds`: plan the TTLs and the event bucket's expiry rule; apply drift with
+/// `autoApplyTTL` and `autoApplyLifecycle`, report it otherwise.
 struct RetentionService: Service, CustomStringConvertible {
     var description: String { "retention" }
     let work: AgentWork
@@ -18,6 +19,11 @@ struct RetentionService: Service, CustomStringConvertible {
                 _ = try await work.checkTTL()
             } catch {
                 logger.error("TTL check failed", metadata: ["error": "\(error)"])
+            }
+            do {
+                _ = try await work.checkLifecycle()
+            } catch {
+                logger.error("event bucket lifecycle check failed", metadata: ["error": "\(error)"])
             }
         } while await pause(seconds: work.config.agent.ttlIntervalSeconds)
     }

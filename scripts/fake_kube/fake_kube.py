@@ -32,19 +32,21 @@ def pod_name(node, slot):
     return f"app-{node}-{slot}"
 
 
-def summary(node, pvcs, namespace, sparse):
+def summary(node, pvcs, namespace, sparse, claims=()):
+    """`claims`: more PVCs on this node, each mounted by a Deployment's pod (a made-up name), 40 % of 50 GiB used."""
     now = "2026-11-23T10:00:00Z"
     pods = []
-    for slot in range(pvcs):
-        capacity = (10 + slot) * GIB
-        used = capacity * (node_index(node) % 50 + slot * 3 + 10) // 100
+    slots = [(pvc_name(node, slot), pod_name(node, slot), (10 + slot) * GIB, node_index(node) % 50 + slot * 3 + 10) for slot in range(pvcs)]
+    slots += [(claim, f"{claim}-5d8c7b9f6-q2w7x", 50 * GIB, 40) for claim in claims]
+    for slot, (pvc, pod, capacity, percent) in enumerate(slots):
+        used = capacity * percent // 100
         volume = {"time": now, "availableBytes": capacity - used, "capacityBytes": capacity, "usedBytes": used,
                   "inodesFree": 600000, "inodes": 655360, "inodesUsed": 55360,
-                  "name": "data", "pvcRef": {"name": pvc_name(node, slot), "namespace": namespace}}
+                  "name": "data", "pvcRef": {"name": pvc, "namespace": namespace}}
         if sparse:
-            volume = {"time": now, "usedBytes": used, "name": "data", "pvcRef": {"name": pvc_name(node, slot), "namespace": namespace}}
+            volume = {"time": now, "usedBytes": used, "name": "data", "pvcRef": {"name": pvc, "namespace": namespace}}
         pods.append({
-            "podRef": {"name": pod_name(node, slot), "namespace": namespace, "uid": f"uid-{node}-{slot}"},
+            "podRef": {"name": pod, "namespace": namespace, "uid": f"uid-{node}-{slot}"},
             "startTime": now,
             "containers": [{
                 "name": "app", "startTime": now,
@@ -139,7 +141,8 @@ def make_handler(args):
                 return self.status(403, "Forbidden", f'nodes "{node}" is forbidden: User "system:serviceaccount:langfuse:lfmaint" '
                                                      f'cannot get resource "nodes/proxy" in API group "" at the cluster scope')
             if node not in cache:
-                cache[node] = json.dumps(summary(node, args.pvcs_per_node, args.namespace, node == args.sparse_node)).encode()
+                cache[node] = json.dumps(summary(node, args.pvcs_per_node, args.namespace, node == args.sparse_node,
+                                                 args.claim if node == nodes[0] else ())).encode()
             self.raw(200, cache[node])
 
         def status(self, code, reason, message):
@@ -174,6 +177,7 @@ def main():
     parser.add_argument("--slow-seconds", type=float, default=30)
     parser.add_argument("--forbidden-node")
     parser.add_argument("--sparse-node")
+    parser.add_argument("--claim", action="append", default=[], help="a PVC a Deployment's pod mounts on the first node")
     parser.add_argument("--cert")
     parser.add_argument("--key")
     args = parser.parse_args()

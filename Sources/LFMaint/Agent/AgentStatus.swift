@@ -13,7 +13,10 @@ public final class AgentStatus: Sendable {
         var freedBytes: [String: Int64] = [:]
         var actions: [LabelPair: Int] = [:]
         var ttlDrift: Int?
+        var ttlNotLasting: Int?
         var ttlCheckOK: Bool?
+        var lifecycleDrift: Int?
+        var lifecycleCheckOK: Bool?
         var accounts: [VolumeAccount] = []
         var accountsAt: Double?
     }
@@ -80,11 +83,20 @@ public final class AgentStatus: Sendable {
         state.withLock { $0.actions[LabelPair(volume: volume, value: action), default: 0] += 1 }
     }
 
-    /// `drift` nil: the check failed.
-    public func recordTTL(drift: Int?) {
+    /// `drift` nil: the check failed. `notLasting`: system logs whose TTL the next restart undoes.
+    public func recordTTL(drift: Int?, notLasting: Int? = nil) {
         state.withLock {
             $0.ttlCheckOK = drift != nil
             if let drift { $0.ttlDrift = drift }
+            if let notLasting { $0.ttlNotLasting = notLasting }
+        }
+    }
+
+    /// `drift` nil: the check failed; 1 when the event bucket's rule is missing, differs or is refused.
+    public func recordLifecycle(drift: Int?) {
+        state.withLock {
+            $0.lifecycleCheckOK = drift != nil
+            if let drift { $0.lifecycleDrift = drift }
         }
     }
 
@@ -136,7 +148,19 @@ public final class AgentStatus: Sendable {
         drift.add(clusterLabel, state.ttlDrift.map(Double.init))
         var ttlOK = PrometheusExposition.Family(name: "lfmaint_ttl_check_ok", help: "1 when the last TTL check could read the server, else 0.")
         ttlOK.add(clusterLabel, state.ttlCheckOK.map { $0 ? 1 : 0 })
-        families += [threshold, forecast, accounted(state.accounts), runs, freed, actions, cycles, failures, duration, success, drift, ttlOK]
+        var notLasting = PrometheusExposition.Family(name: "lfmaint_ttl_not_lasting",
+                                                     help: "System logs whose TTL the next ClickHouse restart undoes (set by ALTER, not in the server config).")
+        notLasting.add(clusterLabel, state.ttlNotLasting.map(Double.init))
+        families += [threshold, forecast, accounted(state.accounts), runs, freed, actions, cycles, failures, duration, success, drift, ttlOK, notLasting]
+        if state.lifecycleCheckOK != nil {
+            var lifecycle = PrometheusExposition.Family(name: "lfmaint_s3_lifecycle_drift",
+                                                        help: "1 when the event bucket's expiry rule is missing, differs or would be refused, else 0.")
+            lifecycle.add(clusterLabel, state.lifecycleDrift.map(Double.init))
+            var lifecycleOK = PrometheusExposition.Family(name: "lfmaint_s3_lifecycle_check_ok",
+                                                          help: "1 when the last check could read the event bucket's lifecycle, else 0.")
+            lifecycleOK.add(clusterLabel, state.lifecycleCheckOK.map { $0 ? 1 : 0 })
+            families += [lifecycle, lifecycleOK]
+        }
         return PrometheusExposition.render(families)
     }
 

@@ -92,7 +92,8 @@ public struct AgentWork: Sendable {
                 let usage = Percent.text(sample.usagePercent ?? 0)
                 logger.warning("volume over its threshold; lfmaint cleans up ClickHouse only", metadata: ["volume": "\(volume.name)", "usage": "\(usage)"])
                 await notifier.notify("threshold", volume: volume.name,
-                                      text: "\(volume.component.rawValue) volume at \(usage), over its \(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: grow the volume")
+                                      text: "\(volume.component.rawValue) volume at \(usage), over its \(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: "
+                                          + (volume.component == .minio ? "expire raw events (lfmaint s3 apply) or grow the volume" : "grow the volume"))
             }
             guards[volume.name] = guardState
         }
@@ -194,13 +195,17 @@ public struct AgentWork: Sendable {
         let workflow = TTLWorkflow(config: config, client: client, dropRotatedLogs: false)
         do {
             var check = TTLCheck(rows: try await workflow.plan(), applied: 0)
+            let notLasting = check.rows.notLasting
             if check.drift > 0, config.agent.autoApplyTTL, !dryRun {
                 // apply re-reads and verifies each table: what it verified is no longer drift.
                 let done = Set(try await workflow.apply(materialize: false).filter { $0.status == .applied && $0.verified }.map(\.row.table))
                 check.applied = done.count
                 check.rows.removeAll { done.contains($0.table) }
             }
-            status.recordTTL(drift: check.drift)
+            status.recordTTL(drift: check.drift, notLasting: notLasting.count)
+            if !notLasting.isEmpty {
+                logger.warning("system-log TTLs a restart undoes: lfmaint ttl server-config", metadata: ["tables": "\(notLasting.map(\.table.description))"])
+            }
             if check.drift > 0 {
                 logger.warning("TTL drift", metadata: ["tables": "\(check.changes.map(\.table.description))",
                                                        "autoApplyTTL": "\(config.agent.autoApplyTTL)"])

@@ -12,6 +12,8 @@ public struct AgentSettings: Sendable, Equatable {
     /// Least time between two cleanups of one volume.
     public var cooldownSeconds = 900.0
     public var autoApplyTTL = false
+    /// Retention loop: put the event bucket's expiry rule when it is missing or differs (`s3 apply`).
+    public var autoApplyLifecycle = false
     /// The samples the time-to-full slope is fitted over.
     public var forecastWindowSeconds = 3600.0
     /// Warn when a volume is forecast to fill sooner than this.
@@ -29,6 +31,7 @@ public struct AgentSettings: Sendable, Equatable {
         if let value = try section.int("consecutiveSamples") { settings.consecutiveSamples = value }
         if let value = try section.double("cooldownSeconds") { settings.cooldownSeconds = value }
         if let value = try section.bool("autoApplyTTL") { settings.autoApplyTTL = value }
+        if let value = try section.bool("autoApplyLifecycle") { settings.autoApplyLifecycle = value }
         if let value = try section.double("forecastWindowSeconds") { settings.forecastWindowSeconds = value }
         if let value = try section.double("forecastWarnDays") { settings.forecastWarnDays = value }
         if var webhook = try section.section("webhook") {

@@ -133,7 +133,10 @@ enum ConfigValidation {
             if volume.source == .statfs, volume.path == nil {
                 throw ConfigError(key: "\(key).path", "is required for source statfs")
             }
-            if volume.source == .kubelet, volume.pvc == nil {
+            if volume.component == .minio, volume.source != .kubelet, volume.source != .statfs {
+                throw ConfigError(key: "\(key).source", "a minio volume is measured by kubelet or statfs, not \(volume.source.rawValue)")
+            }
+            if volume.source == .kubelet, volume.pvc == nil, volume.component != .minio {
                 throw ConfigError(key: "\(key).pvc", "is required for source kubelet")
             }
             if let threshold = volume.thresholdPercent { try percent(threshold, key: "\(key).threshold") }

@@ -159,7 +159,9 @@ public struct CleanupSettings: Sendable, Equatable {
 }
 
 public struct VolumeSettings: Sendable, Equatable {
-    public enum Component: String, Sendable, CaseIterable { case clickhouse, postgres, redis }
+    /// `minio`: the object store Langfuse's chart bundles (MinIO in chart v1, SeaweedFS in chart v2), measured by the
+    /// kubelet or statfs; its PVC defaults to the chart's.
+    public enum Component: String, Sendable, CaseIterable { case clickhouse, postgres, redis, minio }
     public enum Source: String, Sendable, CaseIterable { case clickhouse, kubelet, statfs, postgres, redis }
 
     public var name: String

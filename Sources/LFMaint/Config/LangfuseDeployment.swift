@@ -50,8 +50,9 @@ public struct LangfuseDeployment: Sendable, Equatable {
     }
 
     /// The first replica's volume of each component: (PVC, pod). Compose has docker volumes and
-    /// services, and Redis keeps no volume there.
-    public func names(of component: VolumeSettings.Component) -> (pvc: String?, pod: String) {
+    /// services, and Redis keeps no volume there. The bundled object store runs as a Deployment, whose
+    /// pods' names are made anew: nil.
+    public func names(of component: VolumeSettings.Component) -> (pvc: String?, pod: String?) {
         let r = release
         switch (chart, component) {
         case (.v1, .clickhouse): return (clickhouseClaim(pod: "\(r)-clickhouse-shard0-0"), "\(r)-clickhouse-shard0-0")
@@ -63,6 +64,9 @@ public struct LangfuseDeployment: Sendable, Equatable {
         case (.compose, .clickhouse): return ("langfuse_clickhouse_data", "clickhouse")
         case (.compose, .postgres): return ("langfuse_postgres_data", "postgres")
         case (.compose, .redis): return (nil, "redis")
+        case (.v1, .minio): return ("\(r)-s3", nil)
+        case (.v2, .minio): return ("\(r)-s3-all-in-one-data", nil)
+        case (.compose, .minio): return ("langfuse_langfuse_minio_data", "minio")
         }
     }
 }

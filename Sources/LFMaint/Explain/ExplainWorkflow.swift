@@ -43,6 +43,8 @@ public struct ExplainWorkflow: Sendable {
         case clickhouse(ClickHouseDiskFacts)
         case postgres(PostgresFacts)
         case redis(RedisFacts)
+        /// The object store: nothing to read, its account is one line.
+        case objectStore
     }
 
     public func accounts(for run: SampleRun, forecasts: [String: Double] = [:]) async -> [VolumeAccount] {
@@ -69,6 +71,7 @@ public struct ExplainWorkflow: Sendable {
             case .clickhouse: clickhouseFacts[index].map { $0.map(Facts.clickhouse) }
             case .postgres: postgresFacts.map { $0.map(Facts.postgres) }
             case .redis: redisFacts.map { $0.map(Facts.redis) }
+            case .minio: .success(.objectStore)
             }
             var account = Self.account(sample, facts, langfuseDatabase: config.clickhouse.database)
             account.secondsToFull = forecasts[sample.volume.name]
@@ -132,6 +135,11 @@ public struct ExplainWorkflow: Sendable {
             }
             account.lines = RedisAccount.lines(facts, used: account.sample.usedBytes ?? 0, inMemory: measuredBySource)
             account.notes = RedisAccount.notes(facts, inMemory: measuredBySource)
+        case .success(.objectStore):
+            account.lines = [AccountLine(kind: .objectStoreData, name: "the object store's files (raw events, media, batch exports)",
+                                         bytes: account.sample.usedBytes ?? 0,
+                                         freedBy: "an expiry rule on the events prefix (lfmaint s3 apply); media and exports are never expired",
+                                         remedy: .operatorOnly)]
         }
         return account
     }

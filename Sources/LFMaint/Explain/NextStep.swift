@@ -15,6 +15,7 @@ public enum NextStep {
         case .clickhouse: return clickhouse(account)
         case .postgres: return postgres(account)
         case .redis: return redis(account)
+        case .minio: return calm(account) ?? "Expire Langfuse's raw events: lfmaint s3 plan, then s3 apply (media is never expired)."
         }
     }
 

@@ -55,6 +55,8 @@ public struct AccountLine: Sendable, Equatable {
         case redisOverhead = "redis_overhead"
         case appendOnlyFile = "append_only_file"
         case notRedisData = "not_redis_data"
+        /// The bundled object store's files, which lfmaint does not read inside.
+        case objectStoreData = "object_store_data"
     }
 
     /// What lfmaint does about a line.

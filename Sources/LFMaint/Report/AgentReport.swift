@@ -13,6 +13,11 @@ public enum AgentReport {
             text += "\nTTL: " + (ttl.drift == 0 ? "every table matches the retention policy" : "\(ttl.drift) tables differ from the retention policy")
             text += ttl.applied > 0 ? " (applied \(ttl.applied) changes)\n" : "\n"
             if ttl.drift > 0 { text += TTLReport.text(ttl.changes) }
+            text += TTLReport.restartWarnings(ttl.rows)
+        }
+        if let lifecycle = once.lifecycle {
+            text += "\nEvent bucket: " + (lifecycle.applied ? EventLifecycleReport.text(EventLifecycleOutcome(plan: lifecycle.plan, applied: true))
+                : lifecycle.drifts ? "\n" + EventLifecycleReport.text(lifecycle.plan) : "its expiry rule is as planned\n")
         }
         for failure in once.failures { text += "\nfailed: \(failure)\n" }
         return text
@@ -29,6 +34,11 @@ public enum AgentReport {
                 ["volume": volume, "outcome": result.verdict.rawValue, "message": result.message, "run": result.run.map { CleanupReport.object($0, showSkipped: false) } ?? NSNull()]
             },
             "ttl": ttl,
+            "lifecycle": once.lifecycle.map { check -> Any in
+                var entry = EventLifecycleReport.object(check.plan)
+                entry["applied"] = check.applied
+                return entry
+            } ?? NSNull(),
             "failures": once.failures,
         ] as [String: Any])
     }

@@ -70,6 +70,7 @@ public struct SampleWorkflow: Sendable {
         case .clickhouse: ClickHouseTopTables(client: key.replica.map(replicas.client(for:)) ?? clickhouse)
         case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
         case .redis: config.redis.map { RedisUsage(settings: $0) }
+        case .minio: nil
         }
     }
 

@@ -104,6 +104,39 @@ struct EventLifecycleIntegrationTests {
         #expect(try await client.read().rules.map(\.id) == [EventLifecyclePlanner.ruleID])
     }
 
+    /// The agent's retention loop checks the rule as it checks TTLs: drift reported, put only when asked to.
+    @Test func theAgentReportsTheMissingRuleAndPutsItOnlyWhenAskedTo() async throws {
+        let (bucketEnvironment, client) = try await bucket()
+        let before = try await client.read()
+        let environment = bucketEnvironment.merging([
+            "CLICKHOUSE_URL": try TestStack.chdbURL, "CLICKHOUSE_PASSWORD": try TestStack.clickhousePassword.reveal(),
+            "CLICKHOUSE_CLUSTER_ENABLED": "false",
+        ]) { $1 }
+        func lifecycle(_ stdout: String) throws -> [String: Any] {
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+            return try #require(report["lifecycle"] as? [String: Any])
+        }
+        let cli = CommandLineTests()
+        let observed = try cli.run(["agent", "--once", "--output", "json"], environment: environment)
+        #expect(try lifecycle(observed.stdout)["action"] as? String == "put", "\(observed.stderr.suffix(2000))")
+        #expect(try lifecycle(observed.stdout)["applied"] as? Bool == false)
+        #expect(try await client.read() == before, "observed, not put")
+
+        let agent = try AgentProcess(config: "agent: {intervalSeconds: 5}\n", environment: environment, arguments: ["--dry-run"])
+        #expect(agent.wait(upTo: 20) { AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_s3_lifecycle_drift") == 1 },
+                "\(agent.stderr.suffix(2000))")
+        let metrics = try #require(agent.get("/metrics")).body
+        #expect(try cli.runTool("/usr/bin/promtool", ["check", "metrics"], input: metrics).isEmpty)
+        #expect(AgentProcess.sum(metrics, "lfmaint_s3_lifecycle_check_ok") == 1)
+
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-s3-agent-\(UUID().uuidString).yaml")
+        try "agent: {autoApplyLifecycle: true}\n".write(to: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: config) }
+        let applied = try cli.run(["agent", "--once", "--output", "json", "--config", config.path], environment: environment)
+        #expect(try lifecycle(applied.stdout)["applied"] as? Bool == true, "\(applied.stderr.suffix(2000))")
+        #expect(try await client.read().rules.contains { $0.id == EventLifecyclePlanner.ruleID && $0.prefix == "events/" })
+    }
+
     /// A store whose lifecycle document lfmaint cannot account for gets no PUT: sending back less than
     /// it had would delete the rules it could not read.
     @Test(arguments: [
