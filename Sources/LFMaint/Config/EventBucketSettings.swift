@@ -35,11 +35,14 @@ public struct EventBucketSettings: Sendable, Equatable {
 
     public init() {}
 
+    static let mediaName = "media"
+    static let exportsName = "batch exports"
+
     /// The objects no lifecycle rule of lfmaint's may match, by what they are.
     public var protected: [(what: String, location: Location)] {
         var list: [(String, Location)] = []
-        if case .at(let media)? = media { list.append(("media", media)) }
-        if let exports { list.append(("batch exports", exports)) }
+        if case .at(let media)? = media { list.append((Self.mediaName, media)) }
+        if let exports { list.append((Self.exportsName, exports)) }
         return list
     }
 

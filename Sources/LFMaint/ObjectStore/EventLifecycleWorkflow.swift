@@ -9,20 +9,32 @@ public struct EventLifecycleWorkflow: Sendable {
     }
 
     public func plan() async throws -> EventLifecyclePlan {
-        EventLifecyclePlanner.plan(settings: config.s3, bucket: client.bucket, days: config.retention.appDays, existing: try await client.read())
+        try await planWithProjects().plan
+    }
+
+    /// The plan, and the project IDs it was made with (read only when the events prefix lies inside media's keys).
+    private func planWithProjects() async throws -> (plan: EventLifecyclePlan, projects: [String]?) {
+        let existing = try await client.read()
+        var projects: [String]?
+        if let start = EventLifecycleGuard.projectIDStart(prefix: config.s3.prefix, bucket: client.bucket, settings: config.s3) {
+            projects = try await LangfuseProjects.ids(startingWith: start, settings: config.postgres)
+        }
+        let plan = EventLifecyclePlanner.plan(settings: config.s3, bucket: client.bucket, days: config.retention.appDays, existing: existing,
+                                              projects: projects)
+        return (plan, projects)
     }
 
     /// Puts the planned configuration, then reads it back: lfmaint's rule as planned, and every other
     /// rule still there as it was.
     public func apply() async throws -> EventLifecycleOutcome {
-        let plan = try await plan()
+        let (plan, projects) = try await planWithProjects()
         switch plan.action {
         case .refuse(let reason): throw EventLifecycleError.refused(reason)
         case .none: return EventLifecycleOutcome(plan: plan, applied: false)
         case .put: break
         }
         guard let configuration = plan.configuration else { throw EventLifecycleError.refused("a put with nothing to send") }
-        try EventLifecycleGuard.check(configuration, bucket: client.bucket, settings: config.s3)
+        try EventLifecycleGuard.check(configuration, bucket: client.bucket, settings: config.s3, projects: projects)
         try await client.put(configuration)
         let after = try await client.read()
         guard let rule = after.rules.first(where: { $0.id == EventLifecyclePlanner.ruleID }), rule.enabled,

@@ -124,7 +124,8 @@ struct AgentIntegrationTests {
                                                environment: fixture.environment)
         #expect(result.status == 3, "still above 2% after every step: \(result.stderr.suffix(2000))")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(Set(report.keys) == ["samples", "cleanups", "ttl", "failures"])
+        #expect(Set(report.keys) == ["samples", "cleanups", "ttl", "lifecycle", "failures"])
+        #expect(report["lifecycle"] is NSNull, "no event bucket configured")
         let cleanups = try #require(report["cleanups"] as? [[String: Any]])
         #expect(cleanups.count == 1 && cleanups.first?["outcome"] as? String == "still_above")
         let received = bodies.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }

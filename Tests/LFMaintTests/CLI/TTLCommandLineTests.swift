@@ -16,7 +16,8 @@ struct TTLCommandLineTests {
         #expect(plan.status == 4, "\(plan.stderr)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [[String: Any]])
         let traces = try #require(rows.first { $0["table"] as? String == "\(fixture.database).traces" })
-        #expect(Set(traces.keys) == ["table", "current", "desired", "action", "reason", "statement"])
+        #expect(Set(traces.keys) == ["table", "current", "desired", "action", "reason", "warning", "statement"])
+        #expect(traces["warning"] is NSNull, "an app table's TTL lasts")
         #expect(traces["action"] as? String == "modify")
         #expect((traces["statement"] as? String)?.contains("MODIFY TTL toDateTime(`timestamp`) + INTERVAL 30 DAY") == true)
         func row(_ table: String) -> [String: Any]? { rows.first { $0["table"] as? String == "\(fixture.database).\(table)" } }

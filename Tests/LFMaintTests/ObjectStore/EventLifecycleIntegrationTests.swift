@@ -97,6 +97,39 @@ struct EventLifecycleIntegrationTests {
         #expect(try cli.run(["s3", "plan"], environment: none).status == 2)
     }
 
+    /// Langfuse's chart with only the events prefix set: media unprefixed beside it, as `<project ID>/<file>`.
+    /// The rule is put unless a project is named events, which lfmaint reads from Langfuse's database.
+    @Test func eventsBesideUnprefixedMediaArePutUnlessAProjectIsNamedEvents() async throws {
+        let (bucketEnvironment, client) = try await bucket(seed: nil)
+        // Langfuse's projects table in the stack's database (no other test has one).
+        let schema = "public"
+        let langfuse = try PostgresConnection(url: try TestStack.databaseURL)
+        try langfuse.query("DROP TABLE IF EXISTS public.projects")
+        defer { _ = try? langfuse.query("DROP TABLE public.projects") }
+        let url = try #require(URLComponents(string: try TestStack.databaseURL))
+        // Prisma's projects table, as Langfuse's migrations make it.
+        try langfuse.query("""
+            CREATE TABLE \(schema).projects (id TEXT PRIMARY KEY, created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, name TEXT NOT NULL,
+                                   updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, org_id TEXT NOT NULL, deleted_at TIMESTAMP(3))
+            """)
+        try langfuse.query("INSERT INTO \(schema).projects (id, name, org_id) VALUES ('clx9k2abc0001qwerty12345', 'prod', 'o'), ('eventsource', 'x', 'o')")
+        let environment = bucketEnvironment.merging(["LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "", "DATABASE_URL": try #require(url.string)]) { $1 }
+        let cli = CommandLineTests()
+        var unread = environment
+        unread["DATABASE_URL"] = nil
+        let blind = try cli.run(["s3", "plan"], environment: unread)
+        #expect(blind.status == 1 && blind.stdout.contains("set DATABASE_URL"), "\(blind.stdout)")
+
+        #expect(try cli.run(["s3", "plan"], environment: environment).status == 4, "no project is named events")
+        try langfuse.query("INSERT INTO \(schema).projects (id, name, org_id, deleted_at) VALUES ('events', 'chosen', 'o', now())")
+        let refused = try cli.run(["s3", "apply"], environment: environment)
+        #expect(refused.status == 1 && refused.stderr.contains("project(s) events"), "a deleted project's media stays: \(refused.stderr)")
+        #expect(try await client.read().rules.isEmpty)
+        try langfuse.query("DELETE FROM \(schema).projects WHERE id = 'events'")
+        #expect(try cli.run(["s3", "apply"], environment: environment).status == 0)
+        #expect(try await client.read().rules.first?.prefix == "events/")
+    }
+
     @Test func aBucketWithoutRulesGetsOnlyLfmaintsRule() async throws {
         let (environment, client) = try await bucket(seed: nil)
         #expect(try await client.read().rules.isEmpty)

@@ -72,26 +72,49 @@ struct LifecycleConfigurationTests {
 
     @Test func aRuleThatCouldMatchMediaOrExportsIsRefused() {
         let empty = LifecycleConfiguration(rules: [])
-        func action(_ settings: EventBucketSettings) -> EventLifecyclePlan.Action {
-            EventLifecyclePlanner.plan(settings: settings, bucket: "langfuse", days: 30, existing: empty).action
+        func action(_ settings: EventBucketSettings, projects: [String]? = nil) -> EventLifecyclePlan.Action {
+            EventLifecyclePlanner.plan(settings: settings, bucket: "langfuse", days: 30, existing: empty, projects: projects).action
         }
         // Langfuse's chart by default: events, media and exports unprefixed in one bucket.
         #expect(action(settings(prefix: "", media: .at(.init(bucket: "langfuse", prefix: "")))).description.contains("would also expire media"))
         #expect(action(settings(prefix: "lf/", media: .at(.init(bucket: "langfuse", prefix: "lf/media/")))).description.contains("media"))
-        #expect(action(settings(prefix: "events/2026", media: .at(.init(bucket: "langfuse", prefix: "events/")))).description.contains("media"))
-        #expect(action(settings(prefix: "events/", exports: .init(bucket: "langfuse", prefix: ""))).description.contains("batch exports"))
+        #expect(action(settings(prefix: "events/", exports: .init(bucket: "langfuse", prefix: "events/"))).description.contains("batch exports"))
         #expect(action(settings(media: nil)).description.contains("where Langfuse keeps media is not known"))
+        // Exports' keys begin with a timestamp: only a rule whose rest begins with a digit reaches them.
+        #expect(action(settings(prefix: "events/", exports: .init(bucket: "langfuse", prefix: ""))) == .put)
+        #expect(action(settings(prefix: "2026/", exports: .init(bucket: "langfuse", prefix: ""))).description.contains("begin with a timestamp"))
         // Apart: another bucket, a sibling prefix, or no media at all.
         #expect(action(settings(prefix: "", media: .at(.init(bucket: "langfuse-media", prefix: "")))) == .put)
         #expect(action(settings(prefix: "events/", media: .at(.init(bucket: "langfuse", prefix: "events-media/")))) == .put)
         #expect(action(settings(prefix: "", media: EventBucketSettings.Media.none)) == .put)
     }
 
+    /// Media under "" is `<project ID>/<file>`: a rule on events/ reaches only a project named events.
+    @Test func insideMediasKeysOnlyAProjectOfThatNameIsAtStakeAndItsIDsMustBeRead() {
+        let empty = LifecycleConfiguration(rules: [])
+        let unprefixedMedia = settings(prefix: "events/", media: .at(.init(bucket: "langfuse", prefix: "")))
+        #expect(EventLifecycleGuard.projectIDStart(prefix: "events/", bucket: "langfuse", settings: unprefixedMedia) == "events")
+        #expect(EventLifecycleGuard.projectIDStart(prefix: "events/", bucket: "other", settings: unprefixedMedia) == nil)
+        #expect(EventLifecycleGuard.projectIDStart(prefix: "events/", bucket: "langfuse", settings: settings()) == nil)
+        func action(_ settings: EventBucketSettings, _ projects: [String]?) -> String {
+            EventLifecyclePlanner.plan(settings: settings, bucket: "langfuse", days: 30, existing: empty, projects: projects).action.description
+        }
+        #expect(action(unprefixedMedia, nil).contains("set DATABASE_URL"), "not read: refused")
+        #expect(action(unprefixedMedia, []) == "put")
+        #expect(action(unprefixedMedia, ["eventsx", "clx0abc"]) == "put", "after events/ only the project named events")
+        #expect(action(unprefixedMedia, ["events"]).contains("project(s) events"))
+        let short = settings(prefix: "ev", media: .at(.init(bucket: "langfuse", prefix: "")))
+        #expect(action(short, ["evals"]).contains("project(s) evals"), "a rule without a slash reaches every ID that starts so")
+        #expect(action(settings(prefix: "media/events/", media: .at(.init(bucket: "langfuse", prefix: "media/"))), ["events"]).contains("events"))
+    }
+
     @Test func theGuardReadsTheDocumentToSendAndRefusesOnItsOwn() throws {
         let onMedia = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "media/", days: 30)])
-        #expect(throws: EventLifecycleError.self) { try EventLifecycleGuard.check(onMedia, bucket: "langfuse", settings: settings()) }
+        #expect(throws: EventLifecycleError.self) { try EventLifecycleGuard.check(onMedia, bucket: "langfuse", settings: settings(), projects: nil) }
         let fine = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "events/", days: 30)])
-        try EventLifecycleGuard.check(fine, bucket: "langfuse", settings: settings())
+        try EventLifecycleGuard.check(fine, bucket: "langfuse", settings: settings(), projects: nil)
+        let unprefixedMedia = settings(media: .at(.init(bucket: "langfuse", prefix: "")))
+        #expect(throws: EventLifecycleError.self) { try EventLifecycleGuard.check(fine, bucket: "langfuse", settings: unprefixedMedia, projects: ["events"]) }
         let escaped = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "a<&>b/", days: 30)])
         #expect(try LifecycleConfiguration.parse(escaped.xml).rules.first?.prefix == "a<&>b/")
     }
