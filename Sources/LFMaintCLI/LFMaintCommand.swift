@@ -5,12 +5,12 @@ import LFMaint
 public struct LFMaintCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "lfmaint",
-        abstract: "Keeps a self-hosted Langfuse's ClickHouse, Postgres and Redis volumes from filling up.",
+        abstract: "Keeps a self-hosted Langfuse's volumes (ClickHouse, Postgres, Redis, its object store) from filling up.",
         discussion: """
             Exit codes: 0 ok, 1 error, 2 bad input (config, flags), 3 cleanup still above threshold, \
-            4 TTL changes pending, 5 some volumes unknown.
-            Configuration: --config FILE or $LFMAINT_CONFIG; Langfuse's CLICKHOUSE_*, DATABASE_URL and \
-            REDIS_* variables and AWS's AWS_* variables override the file.
+            4 TTL or lifecycle changes pending, 5 some volumes unknown.
+            Configuration: --config FILE or $LFMAINT_CONFIG; Langfuse's CLICKHOUSE_*, DATABASE_URL, REDIS_* \
+            and LANGFUSE_S3_* variables and AWS's AWS_* variables override the file.
             """,
         version: LFMaintVersion.current,
         subcommands: [SampleCommand.self, ExplainCommand.self, TTLCommand.self, S3Command.self, CleanupCommand.self, AgentCommand.self,

@@ -91,9 +91,9 @@ public struct AgentWork: Sendable {
                 status.recordAction(volume: volume.name, action: "warn_threshold")
                 let usage = Percent.text(sample.usagePercent ?? 0)
                 logger.warning("volume over its threshold; lfmaint cleans up ClickHouse only", metadata: ["volume": "\(volume.name)", "usage": "\(usage)"])
-                await notifier.notify("threshold", volume: volume.name,
-                                      text: "\(volume.component.rawValue) volume at \(usage), over its \(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: "
-                                          + (volume.component == .minio ? "expire raw events (lfmaint s3 apply) or grow the volume" : "grow the volume"))
+                let remedy = volume.component == .minio ? "expire raw events (lfmaint s3 apply) or grow the volume" : "grow the volume"
+                await notifier.notify("threshold", volume: volume.name, text: "\(volume.component.rawValue) volume at \(usage), over its "
+                                      + "\(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: \(remedy)")
             }
             guards[volume.name] = guardState
         }
@@ -186,6 +186,8 @@ public struct AgentWork: Sendable {
     public struct TTLCheck: Sendable {
         public var rows: [TTLPlanRow]
         public var applied: Int
+        /// System logs whose TTL the next restart undoes, applied just now or not.
+        public var notLasting: [TTLPlanRow] = []
         public var changes: [TTLPlanRow] { rows.filter(\.action.changesSomething) }
         public var drift: Int { changes.count }
     }
@@ -195,16 +197,17 @@ public struct AgentWork: Sendable {
         let workflow = TTLWorkflow(config: config, client: client, dropRotatedLogs: false)
         do {
             var check = TTLCheck(rows: try await workflow.plan(), applied: 0)
-            let notLasting = check.rows.notLasting
+            check.notLasting = check.rows.notLasting
             if check.drift > 0, config.agent.autoApplyTTL, !dryRun {
                 // apply re-reads and verifies each table: what it verified is no longer drift.
                 let done = Set(try await workflow.apply(materialize: false).filter { $0.status == .applied && $0.verified }.map(\.row.table))
                 check.applied = done.count
                 check.rows.removeAll { done.contains($0.table) }
             }
-            status.recordTTL(drift: check.drift, notLasting: notLasting.count)
-            if !notLasting.isEmpty {
-                logger.warning("system-log TTLs a restart undoes: lfmaint ttl server-config", metadata: ["tables": "\(notLasting.map(\.table.description))"])
+            status.recordTTL(drift: check.drift, notLasting: check.notLasting.count)
+            if !check.notLasting.isEmpty {
+                logger.warning("system-log TTLs a restart undoes: lfmaint ttl server-config",
+                               metadata: ["tables": "\(check.notLasting.map(\.table.description))"])
             }
             if check.drift > 0 {
                 logger.warning("TTL drift", metadata: ["tables": "\(check.changes.map(\.table.description))",

@@ -29,7 +29,6 @@ enum ConfigValidation {
             }
         }
         try config.agent.validate()
-        try config.s3.validate()
         guard SQLIdentifier(config.clickhouse.database) != nil else {
             throw ConfigError(key: "clickhouse.database (CLICKHOUSE_DB)", "\"\(config.clickhouse.database)\" is not a valid database name")
         }

@@ -50,7 +50,7 @@ enum EnvironmentOverrides {
             config.kubelet.apiServer = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
         }
 
-        try config.s3.apply(environment: value)
+        config.s3.apply(environment: value)
 
         if let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { config.cloudwatch.region = region }
         if let endpoint = value("AWS_ENDPOINT_URL_CLOUDWATCH") ?? value("AWS_ENDPOINT_URL") { config.cloudwatch.endpoint = endpoint }

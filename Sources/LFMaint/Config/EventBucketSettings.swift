@@ -3,6 +3,8 @@ import Foundation
 /// The `s3` section: the bucket Langfuse writes every raw event to, which nothing expires, and the
 /// objects no rule may touch. Read from Langfuse's own variables (LANGFUSE_S3_EVENT_UPLOAD_*,
 /// LANGFUSE_S3_MEDIA_UPLOAD_*, LANGFUSE_S3_BATCH_EXPORT_*), so it works against MinIO and S3 alike.
+/// Validated when a command uses the bucket (`S3LifecycleClient`), not when the config loads: Langfuse's
+/// variables are mounted as they are, and an odd one must not stop `sample` or `cleanup`.
 public struct EventBucketSettings: Sendable, Equatable {
     public var bucket: String?
     public var prefix = ""
@@ -15,8 +17,10 @@ public struct EventBucketSettings: Sendable, Equatable {
     public var forcePathStyle = false
     /// Where Langfuse keeps media. nil: not known, and then no rule is put; `none`: Langfuse keeps no media.
     public var media: Media?
-    /// Batch exports, when Langfuse has a bucket for them.
+    /// Batch exports, when Langfuse has a bucket for them (they are off unless LANGFUSE_S3_BATCH_EXPORT_ENABLED).
     public var exports: Location?
+    /// A `…_FORCE_PATH_STYLE` that is neither true nor false, refused by `validate`.
+    var unreadableForcePathStyle: String?
 
     public enum Media: Sendable, Equatable {
         case none
@@ -63,7 +67,7 @@ public struct EventBucketSettings: Sendable, Equatable {
         return settings
     }
 
-    mutating func apply(environment value: (String) -> String?) throws {
+    mutating func apply(environment value: (String) -> String?) {
         let event = "LANGFUSE_S3_EVENT_UPLOAD_"
         if let bucket = value(event + "BUCKET") { self.bucket = bucket }
         if let prefix = value(event + "PREFIX") { self.prefix = prefix }
@@ -72,10 +76,8 @@ public struct EventBucketSettings: Sendable, Equatable {
         if let key = value(event + "ACCESS_KEY_ID") { accessKeyID = key }
         if let secret = value(event + "SECRET_ACCESS_KEY") { secretAccessKey = Secret(secret) }
         if let text = value(event + "FORCE_PATH_STYLE") {
-            guard let flag = ["true": true, "false": false][text.lowercased()] else {
-                throw ConfigError(key: event + "FORCE_PATH_STYLE", "expected true or false, got \"\(text)\"")
-            }
-            forcePathStyle = flag
+            forcePathStyle = text.lowercased() == "true"
+            unreadableForcePathStyle = ["true", "false"].contains(text.lowercased()) ? nil : text
         }
         if let bucket = value("LANGFUSE_S3_MEDIA_UPLOAD_BUCKET") {
             media = .at(Location(bucket: bucket, prefix: value("LANGFUSE_S3_MEDIA_UPLOAD_PREFIX") ?? ""))
@@ -88,6 +90,9 @@ public struct EventBucketSettings: Sendable, Equatable {
     static let secretVariables = ["LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY"]
 
     func validate() throws {
+        if let text = unreadableForcePathStyle {
+            throw ConfigError(key: "LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE", "expected true or false, got \"\(text.prefix(40))\"")
+        }
         let buckets = [("s3.bucket (LANGFUSE_S3_EVENT_UPLOAD_BUCKET)", bucket)]
             + protected.map { ("s3 \($0.what) bucket", $0.location.bucket as String?) }
         for (key, name) in buckets {
@@ -95,27 +100,27 @@ public struct EventBucketSettings: Sendable, Equatable {
                 throw ConfigError(key: key, "\"\(name)\" is not a bucket name (3–63 lower-case letters, digits, dots and hyphens)")
             }
         }
-        for (key, prefix) in [("s3.prefix (LANGFUSE_S3_EVENT_UPLOAD_PREFIX)", prefix)] + protected.map({ ("s3 \($0.what) prefix", $0.location.prefix) }) {
+        let prefixes = [("s3.prefix (LANGFUSE_S3_EVENT_UPLOAD_PREFIX)", prefix)] + protected.map { ("s3 \($0.what) prefix", $0.location.prefix) }
+        for (key, prefix) in prefixes {
             guard prefix.utf8.count <= 1024, !prefix.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw ConfigError(key: key, "must be at most 1,024 bytes without control characters")
             }
         }
         if let endpoint { try ConfigValidation.httpURL(endpoint, key: "s3.endpoint (LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT)") }
-        if let region, region.isEmpty || region.count > 64 || !region.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }) {
+        let regionCharacters = { (character: Character) in character.isASCII && (character.isLowercase || character.isNumber || character == "-") }
+        if let region, region.isEmpty || region.count > 64 || !region.allSatisfy(regionCharacters) {
             throw ConfigError(key: "s3.region (LANGFUSE_S3_EVENT_UPLOAD_REGION)", "\"\(region)\" is not a region name")
         }
         if (accessKeyID == nil) != (secretAccessKey == nil) {
-            throw ConfigError(key: "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID", "and LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY go together: one is missing")
+            throw ConfigError(key: "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID",
+                              "and LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY go together: one is missing")
         }
     }
 
     /// S3's rule for bucket names (MinIO's is the same).
     static func isBucketName(_ name: String) -> Bool {
-        let allowed = name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-" }
-        return (3...63).contains(name.count) && allowed && name.first!.isLetterOrDigit && name.last!.isLetterOrDigit && !name.contains("..")
+        let allowed = name.allSatisfy { $0.isASCII && (("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-") }
+        let ends = [name.first, name.last].allSatisfy { $0.map { $0 != "." && $0 != "-" } == true }
+        return (3...63).contains(name.count) && allowed && ends && !name.contains("..")
     }
-}
-
-private extension Character {
-    var isLetterOrDigit: Bool { isLetter || isNumber }
 }

@@ -66,7 +66,7 @@ public struct LangfuseDeployment: Sendable, Equatable {
         case (.compose, .redis): return (nil, "redis")
         case (.v1, .minio): return ("\(r)-s3", nil)
         case (.v2, .minio): return ("\(r)-s3-all-in-one-data", nil)
-        case (.compose, .minio): return ("langfuse_langfuse_minio_data", "minio")
+        case (.compose, .minio): return ("langfuse_minio_data", "minio")
         }
     }
 }

@@ -33,26 +33,32 @@ public enum EventLifecyclePlanner {
     /// The ID of the one rule lfmaint writes and may change.
     public static let ruleID = "lfmaint-langfuse-events"
 
-    /// `projects`: Langfuse's project IDs a rule might reach (`EventLifecycleGuard.projectIDStart`); nil: not read.
+    /// `projects`: Langfuse's project IDs a rule might reach (`EventLifecycleGuard.projectIDs`); nil: not read.
     public static func plan(settings: EventBucketSettings, bucket: String, days: Int, existing: LifecycleConfiguration,
                             projects: [String]? = nil) -> EventLifecyclePlan {
         let desired = LifecycleConfiguration.expiry(id: ruleID, prefix: settings.prefix, days: days)
-        let current = existing.rules.first { $0.id == ruleID }
-        var plan = EventLifecyclePlan(bucket: bucket, prefix: settings.prefix, days: days, current: current, desired: desired,
+        let ours = existing.rules.filter { $0.id == ruleID }
+        var plan = EventLifecyclePlan(bucket: bucket, prefix: settings.prefix, days: days, current: ours.first, desired: desired,
                                       kept: existing.rules.filter { $0.id != ruleID }, action: .none, configuration: nil)
         if let reason = EventLifecycleGuard.refusal(prefix: settings.prefix, bucket: bucket, settings: settings, projects: projects) {
             plan.action = .refuse(reason)
             return plan
         }
-        if let current, current.enabled, current.prefix == settings.prefix, current.expirationDays == days { return plan }
-        guard current != nil || existing.rules.count < LifecycleConfiguration.limit else {
+        guard ours.count <= 1 else {
+            plan.action = .refuse("the bucket has \(ours.count) rules with lfmaint's ID \(ruleID): lfmaint will not choose between them")
+            return plan
+        }
+        if let current = ours.first, current.enabled, current.prefix.map({ S3Key.same($0, settings.prefix) }) == true,
+           current.expirationDays == days {
+            return plan
+        }
+        guard !ours.isEmpty || existing.rules.count < LifecycleConfiguration.limit else {
             plan.action = .refuse("the bucket has \(existing.rules.count) lifecycle rules, S3's most: lfmaint will not replace one")
             return plan
         }
         plan.action = .put
-        plan.configuration = LifecycleConfiguration(rules: existing.rules.contains { $0.id == ruleID }
-            ? existing.rules.map { $0.id == ruleID ? desired : $0 }
-            : existing.rules + [desired])
+        plan.configuration = LifecycleConfiguration(rules: ours.isEmpty ? existing.rules + [desired] : existing.rules.map { $0.id == ruleID ? desired : $0 },
+                                                    transitionDefaultMinimumObjectSize: existing.transitionDefaultMinimumObjectSize)
         return plan
     }
 }
@@ -64,65 +70,77 @@ public enum EventLifecyclePlanner {
 /// `Q<timestamp>-lf-…`, so a rule on `Q` + `events/` reaches only the media of a project whose ID is
 /// `events` (Langfuse's own IDs never are: they are generated; an operator may choose one), and no export.
 public enum EventLifecycleGuard {
-    /// The start of the project IDs whose media a rule on `prefix` would reach; nil when it reaches no media
-    /// beyond what `refusal` refuses anyway. The workflow reads those IDs from Langfuse's database.
-    public static func projectIDStart(prefix: String, bucket: String, settings: EventBucketSettings) -> String? {
-        guard case .at(let media)? = settings.media, media.bucket == bucket, prefix.hasPrefix(media.prefix), prefix != media.prefix else {
-            return nil
+    /// The project IDs whose media a rule on `prefix` reaches inside media's keys: those equal to `start`
+    /// (`exact`, the rule names a whole project folder) or starting with it.
+    public struct ProjectIDs: Sendable, Equatable {
+        public var start: String
+        public var exact: Bool
+
+        public init(start: String, exact: Bool) {
+            self.start = start
+            self.exact = exact
         }
-        let rest = prefix.dropFirst(media.prefix.count)
-        return String(rest.prefix { $0 != "/" })
     }
 
-    /// `projects`: Langfuse's project IDs that start with `projectIDStart`; nil when they could not be read.
+    /// Which project IDs a rule on `prefix` could reach; nil when it reaches no media beyond what
+    /// `refusal` refuses anyway. The workflow reads those IDs from Langfuse's database.
+    public static func projectIDs(prefix: String, bucket: String, settings: EventBucketSettings) -> ProjectIDs? {
+        guard case .at(let media)? = settings.media, media.bucket == bucket, S3Key.starts(prefix, with: media.prefix),
+              !S3Key.same(prefix, media.prefix) else { return nil }
+        let rest = S3Key.rest(of: prefix, after: media.prefix)
+        let folder = rest.prefix { $0 != UInt8(ascii: "/") }
+        return ProjectIDs(start: String(decoding: folder, as: UTF8.self), exact: folder.count < rest.count)
+    }
+
+    /// `projects`: Langfuse's project IDs that `projectIDs` names; nil when they could not be read.
     public static func refusal(prefix: String, bucket: String, settings: EventBucketSettings, projects: [String]?) -> String? {
         guard settings.media != nil else {
             return "where Langfuse keeps media is not known, and a rule must never expire it: give LANGFUSE_S3_MEDIA_UPLOAD_BUCKET "
                 + "and LANGFUSE_S3_MEDIA_UPLOAD_PREFIX as Langfuse has them (or s3.mediaBucket: none when it keeps no media)"
         }
         for (what, location) in settings.protected where location.bucket == bucket {
-            if location.prefix.hasPrefix(prefix) {
+            if S3Key.starts(location.prefix, with: prefix) {
                 return "a rule on prefix \"\(prefix)\" in bucket \(bucket) would also expire \(what) (prefix \"\(location.prefix)\"). "
                     + "Langfuse's Helm chart writes events, media and exports unprefixed into one bucket unless told otherwise: "
                     + "give events a prefix of their own (chart value s3.eventUpload.prefix, LANGFUSE_S3_EVENT_UPLOAD_PREFIX, e.g. events/); "
                     + "events written before that keep their old keys and do not expire"
             }
-            guard prefix.hasPrefix(location.prefix) else { continue }
-            let rest = prefix.dropFirst(location.prefix.count)
+            guard S3Key.starts(prefix, with: location.prefix) else { continue }
             if what == EventBucketSettings.exportsName {
-                if rest.first?.isNumber == true {
+                if let first = S3Key.rest(of: prefix, after: location.prefix).first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
                     return "a rule on prefix \"\(prefix)\" would expire batch exports, whose keys under \"\(location.prefix)\" begin with a timestamp"
                 }
                 continue
             }
-            let start = String(rest.prefix { $0 != "/" })
-            let exact = rest.contains("/")
+            guard let ids = projectIDs(prefix: prefix, bucket: bucket, settings: settings) else { continue }
             guard let projects else {
                 return "media in bucket \(bucket) lies under \"\(location.prefix)\" as <project ID>/<file>: a rule on \"\(prefix)\" would "
-                    + "expire the media of a project whose ID \(exact ? "is" : "starts with") \"\(start)\". lfmaint rules that out from "
+                    + "expire the media of a project whose ID \(ids.exact ? "is" : "starts with") \"\(ids.start)\". lfmaint rules that out from "
                     + "Langfuse's database (its projects table): set DATABASE_URL"
             }
-            let reached = projects.filter { exact ? $0 == start : $0.hasPrefix(start) }
+            let reached = projects.filter { ids.exact ? S3Key.same($0, ids.start) : S3Key.starts($0, with: ids.start) }
             if !reached.isEmpty {
                 return "a rule on prefix \"\(prefix)\" would expire the media of project(s) \(reached.sorted().joined(separator: ", ")), "
-                    + "whose media lies under \"\(location.prefix)\(start)\(exact ? "/" : "")\""
+                    + "whose media lies under \"\(location.prefix)\(ids.start)\(ids.exact ? "/" : "")\""
             }
         }
         return nil
     }
 
-    /// Checks the document a PUT would send: lfmaint's rule, read back from the XML, must pass `refusal`.
-    public static func check(_ configuration: LifecycleConfiguration, bucket: String, settings: EventBucketSettings, projects: [String]?) throws {
+    /// Checks the document a PUT would send, read back from its XML, against the configuration it replaces:
+    /// exactly one rule of lfmaint's, on a prefix `refusal` allows, and every other rule sent back byte for byte.
+    public static func check(_ configuration: LifecycleConfiguration, replacing existing: LifecycleConfiguration, bucket: String,
+                             settings: EventBucketSettings, projects: [String]?) throws {
         let sent = try LifecycleConfiguration.parse(configuration.xml)
-        guard sent.rules.count == configuration.rules.count else {
-            throw EventLifecycleError.refused("the document to send does not read back as the rules planned")
+        let ours = sent.rules.filter { $0.id == EventLifecyclePlanner.ruleID }
+        guard ours.count == 1, let prefix = ours[0].prefix else {
+            throw EventLifecycleError.refused("the document to send holds \(ours.count) rules of lfmaint's, or one whose filter is not a prefix")
         }
-        for rule in sent.rules where rule.id == EventLifecyclePlanner.ruleID {
-            guard let prefix = rule.prefix else { throw EventLifecycleError.refused("lfmaint's rule has a filter other than a prefix") }
-            if let reason = refusal(prefix: prefix, bucket: bucket, settings: settings, projects: projects) {
-                throw EventLifecycleError.refused(reason)
-            }
+        let others = sent.rules.filter { $0.id != EventLifecyclePlanner.ruleID }.map { Array($0.xml.utf8) }
+        guard others == existing.rules.filter({ $0.id != EventLifecyclePlanner.ruleID }).map({ Array($0.xml.utf8) }) else {
+            throw EventLifecycleError.refused("the document to send would change or drop rules lfmaint did not write")
         }
+        if let reason = refusal(prefix: prefix, bucket: bucket, settings: settings, projects: projects) { throw EventLifecycleError.refused(reason) }
     }
 }
 

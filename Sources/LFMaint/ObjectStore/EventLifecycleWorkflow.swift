@@ -9,39 +9,45 @@ public struct EventLifecycleWorkflow: Sendable {
     }
 
     public func plan() async throws -> EventLifecyclePlan {
-        try await planWithProjects().plan
+        try await planned().plan
     }
 
-    /// The plan, and the project IDs it was made with (read only when the events prefix lies inside media's keys).
-    private func planWithProjects() async throws -> (plan: EventLifecyclePlan, projects: [String]?) {
+    /// The plan, with the configuration and the project IDs it was made from (read only when the events
+    /// prefix lies inside media's keys).
+    private func planned() async throws -> (plan: EventLifecyclePlan, existing: LifecycleConfiguration, projects: [String]?) {
         let existing = try await client.read()
         var projects: [String]?
-        if let start = EventLifecycleGuard.projectIDStart(prefix: config.s3.prefix, bucket: client.bucket, settings: config.s3) {
-            projects = try await LangfuseProjects.ids(startingWith: start, settings: config.postgres)
+        if let ids = EventLifecycleGuard.projectIDs(prefix: config.s3.prefix, bucket: client.bucket, settings: config.s3) {
+            projects = try await LangfuseProjects.ids(ids, settings: config.postgres)
         }
         let plan = EventLifecyclePlanner.plan(settings: config.s3, bucket: client.bucket, days: config.retention.appDays, existing: existing,
                                               projects: projects)
-        return (plan, projects)
+        return (plan, existing, projects)
     }
 
     /// Puts the planned configuration, then reads it back: lfmaint's rule as planned, and every other
-    /// rule still there as it was.
+    /// rule still there as it was. A bucket whose rules changed since they were read gets no PUT.
     public func apply() async throws -> EventLifecycleOutcome {
-        let (plan, projects) = try await planWithProjects()
+        let (plan, existing, projects) = try await planned()
         switch plan.action {
         case .refuse(let reason): throw EventLifecycleError.refused(reason)
         case .none: return EventLifecycleOutcome(plan: plan, applied: false)
         case .put: break
         }
         guard let configuration = plan.configuration else { throw EventLifecycleError.refused("a put with nothing to send") }
-        try EventLifecycleGuard.check(configuration, bucket: client.bucket, settings: config.s3, projects: projects)
+        try EventLifecycleGuard.check(configuration, replacing: existing, bucket: client.bucket, settings: config.s3, projects: projects)
+        guard try await client.read() == existing else {
+            throw EventLifecycleError.refused("the bucket's lifecycle configuration changed while lfmaint planned: nothing was put; run it again")
+        }
         try await client.put(configuration)
         let after = try await client.read()
         guard let rule = after.rules.first(where: { $0.id == EventLifecyclePlanner.ruleID }), rule.enabled,
-              rule.prefix == plan.prefix, rule.expirationDays == plan.days else {
+              rule.prefix.map({ S3Key.same($0, plan.prefix) }) == true, rule.expirationDays == plan.days else {
             throw EventLifecycleError.notVerified("lfmaint's rule is missing or differs")
         }
-        let missing = plan.kept.filter { kept in !after.rules.contains { $0.id == kept.id && $0.prefix == kept.prefix && $0.enabled == kept.enabled } }
+        let missing = plan.kept.filter { kept in
+            !after.rules.contains { $0.id == kept.id && $0.prefix == kept.prefix && $0.enabled == kept.enabled && $0.expirationDays == kept.expirationDays }
+        }
         guard missing.isEmpty else {
             throw EventLifecycleError.notVerified("rules it had are gone or changed: \(missing.map { $0.id ?? "(no ID)" }.joined(separator: ", "))")
         }

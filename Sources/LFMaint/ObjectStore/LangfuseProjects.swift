@@ -1,16 +1,17 @@
 /// Langfuse's project IDs, from its database (Prisma's `projects` table, deleted projects included: their
-/// media stays), for the one question the lifecycle guard asks: which IDs start with this.
+/// media stays), for the one question the lifecycle guard asks: does a project have this ID (or one
+/// starting with this)? Any answer at all refuses the rule, so a few rows are enough.
 public enum LangfuseProjects {
-    public static let limit = 100
+    public static let limit = 10
 
-    /// At most `limit` IDs that start with `start`; nil when no database is configured.
-    public static func ids(startingWith start: String, settings: PostgresSettings?) async throws -> [String]? {
+    /// The IDs `ids` names, at most `limit`; nil when no database is configured.
+    public static func ids(_ ids: EventLifecycleGuard.ProjectIDs, settings: PostgresSettings?) async throws -> [String]? {
         guard let settings else { return nil }
         let url = settings.url.reveal()
+        let condition = ids.exact ? "id = $1" : "starts_with(id, $1)"
         return try await BlockingIO.run {
             let connection = try PostgresConnection(url: url)
-            return try connection.query("SELECT id FROM projects WHERE left(id, $2::int) = $1 LIMIT \(limit)",
-                                        [start, String(start.count)]).rows.compactMap { $0.first ?? nil }
+            return try connection.query("SELECT id FROM projects WHERE \(condition) LIMIT \(limit)", [ids.start]).rows.compactMap { $0.first ?? nil }
         }
     }
 }

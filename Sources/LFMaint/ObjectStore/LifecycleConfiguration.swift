@@ -1,3 +1,5 @@
+import Foundation
+
 /// A bucket's lifecycle configuration as S3 (and MinIO, and moto) return it. A PUT replaces every
 /// rule, so each rule lfmaint did not write is kept as the exact text the store sent, and sent back
 /// as it was; only what lfmaint needs to know is read from it. Anything it cannot account for is an
@@ -22,10 +24,17 @@ public struct LifecycleConfiguration: Sendable, Equatable {
     }
 
     public var rules: [Rule]
+    /// AWS's bucket-wide `x-amz-transition-default-minimum-object-size`, read with the rules and sent back
+    /// with them: a PUT without it would reset it.
+    public var transitionDefaultMinimumObjectSize: String?
 
-    public init(rules: [Rule]) {
+    public init(rules: [Rule], transitionDefaultMinimumObjectSize: String? = nil) {
         self.rules = rules
+        self.transitionDefaultMinimumObjectSize = transitionDefaultMinimumObjectSize
     }
+
+    /// The values AWS gives that header.
+    static let transitionSizes: Set<String> = ["all_storage_classes_128K", "varies_by_storage_class"]
 
     public static let limit = 1000
     static let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -54,12 +63,16 @@ public struct LifecycleConfiguration: Sendable, Equatable {
             guard let end = text.range(of: "?>") else { throw Malformed(detail: "an unclosed XML declaration") }
             text = text[end.upperBound...].trimmingWhitespace
         }
-        guard text.hasPrefix("<LifecycleConfiguration"), let open = text.firstIndex(of: ">") else {
+        let root = "<LifecycleConfiguration", closing = "</LifecycleConfiguration>"
+        guard text.hasPrefix(root), let open = text.firstIndex(of: ">"),
+              [">", " ", "/"].contains(text[text.index(text.startIndex, offsetBy: root.count)]) else {
             throw Malformed(detail: "no <LifecycleConfiguration> element")
         }
         if text[text.index(before: open)] == "/", text.index(after: open) == text.endIndex { return LifecycleConfiguration(rules: []) }
-        guard text.hasSuffix("</LifecycleConfiguration>") else { throw Malformed(detail: "an unclosed <LifecycleConfiguration>") }
-        var body = text[text.index(after: open)..<text.index(text.endIndex, offsetBy: -"</LifecycleConfiguration>".count)].trimmingWhitespace
+        guard text.hasSuffix(closing), let end = text.range(of: closing, options: .backwards), end.lowerBound >= text.index(after: open) else {
+            throw Malformed(detail: "an unclosed <LifecycleConfiguration>")
+        }
+        var body = text[text.index(after: open)..<end.lowerBound].trimmingWhitespace
         var rules: [Rule] = []
         while !body.isEmpty {
             guard body.hasPrefix("<Rule>"), let close = body.range(of: "</Rule>") else {

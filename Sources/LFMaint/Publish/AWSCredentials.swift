@@ -30,6 +30,12 @@ public enum AWSCredentialSource: Sendable, Equatable {
         }
     }
 
+    /// AWS's answers that mean "these keys are no good" (expired, revoked, malformed), not throttling or bad data.
+    static func refusesTheKeys(_ status: Int, _ code: String?) -> Bool {
+        status == 403 || (status == 400 && ["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException",
+                                            "IncompleteSignature", "SignatureDoesNotMatch"].contains(code ?? ""))
+    }
+
     static let choices = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE (IRSA), "
         + "or AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity)"
 }

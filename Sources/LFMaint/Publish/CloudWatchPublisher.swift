@@ -43,12 +43,6 @@ public struct CloudWatchPublisher: Sendable {
         config.cloudwatch.endpoint ?? config.cloudwatch.region.map { "https://monitoring.\($0).amazonaws.com/" }
     }
 
-    /// AWS's answers that mean "these keys are no good" (expired, revoked, malformed), not throttling or bad data.
-    static func refusesTheKeys(_ status: Int, _ code: String?) -> Bool {
-        status == 403 || (status == 400 && ["ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException",
-                                            "IncompleteSignature", "SignatureDoesNotMatch"].contains(code ?? ""))
-    }
-
     /// Only known values: an unknown volume publishes nothing rather than a zero.
     func data(_ samples: [VolumeSample]) -> [Datum] {
         samples.filter { $0.status == .ok }.flatMap { sample -> [Datum] in
@@ -107,7 +101,7 @@ public struct CloudWatchPublisher: Sendable {
                 method: .post, url: endpoint, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
                 body: Data(body.utf8), awsSigV4: signing))
             guard response.status == 200 else {
-                if Self.refusesTheKeys(response.status, AWSQuery.element("Code", in: response.bodyText)) { await credentials.forget() }
+                if AWSCredentialSource.refusesTheKeys(response.status, AWSQuery.element("Code", in: response.bodyText)) { await credentials.forget() }
                 throw PublishError.rejected(target: "CloudWatch at \(endpoint)", status: response.status, detail: AWSQuery.message(response.bodyText))
             }
         }

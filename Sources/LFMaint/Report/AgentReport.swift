@@ -13,7 +13,7 @@ public enum AgentReport {
             text += "\nTTL: " + (ttl.drift == 0 ? "every table matches the retention policy" : "\(ttl.drift) tables differ from the retention policy")
             text += ttl.applied > 0 ? " (applied \(ttl.applied) changes)\n" : "\n"
             if ttl.drift > 0 { text += TTLReport.text(ttl.changes) }
-            text += TTLReport.restartWarnings(ttl.rows)
+            text += TTLReport.restartWarnings(ttl.notLasting)
         }
         if let lifecycle = once.lifecycle {
             text += "\nEvent bucket: " + (lifecycle.applied ? EventLifecycleReport.text(EventLifecycleOutcome(plan: lifecycle.plan, applied: true))

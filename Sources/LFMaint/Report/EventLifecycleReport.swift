@@ -4,24 +4,28 @@ import Foundation
 public enum EventLifecycleReport {
     public static func text(_ plan: EventLifecyclePlan) -> String {
         var table = TextTable(header: ["BUCKET", "PREFIX", "RULE", "CURRENT", "DESIRED", "ACTION"])
+        let action: String
+        if case .refuse = plan.action { action = "refuse" } else { action = plan.action.description }
         table.add([plan.bucket, plan.prefix.isEmpty ? "(whole bucket)" : plan.prefix, EventLifecyclePlanner.ruleID,
-                   plan.current.map(describe) ?? "-", describe(plan.desired), plan.action.description])
+                   plan.current.map(describe) ?? "-", describe(plan.desired), action])
         var text = table.render() + "\n\n"
         let others = plan.kept.map { $0.id ?? "(no ID)" }
-        text += others.isEmpty ? "The bucket has no other lifecycle rule.\n" : "Kept as they are: \(others.count) other rule(s): \(others.joined(separator: ", "))\n"
+        text += others.isEmpty ? "The bucket has no other lifecycle rule.\n"
+            : "Kept as they are: \(others.count) other rule(s): \(others.joined(separator: ", "))\n"
         switch plan.action {
         case .none: text += "Nothing to change.\n"
         case .put: text += "`lfmaint s3 apply` puts the bucket's lifecycle configuration with this rule and every other rule it has.\n"
-        case .refuse: text += "Refused: nothing will be put.\n"
+        case .refuse(let reason): text += "Refused, nothing will be put: \(reason)\n"
         }
         return text
     }
 
     public static func text(_ outcome: EventLifecycleOutcome) -> String {
-        outcome.applied
-            ? "Put and read back: bucket \(outcome.plan.bucket) expires \(where_(outcome.plan)) after \(outcome.plan.days) days; "
-                + "\(outcome.plan.kept.count) other rule(s) kept.\n"
-            : "Nothing to change: bucket \(outcome.plan.bucket) already expires \(where_(outcome.plan)) after \(outcome.plan.days) days.\n"
+        let plan = outcome.plan
+        let objects = plan.prefix.isEmpty ? "every object" : "objects under \(plan.prefix)"
+        return outcome.applied
+            ? "Put and read back: bucket \(plan.bucket) expires \(objects) after \(plan.days) days; \(plan.kept.count) other rule(s) kept.\n"
+            : "Nothing to change: bucket \(plan.bucket) already expires \(objects) after \(plan.days) days.\n"
     }
 
     public static func json(_ plan: EventLifecyclePlan) -> String {
@@ -50,9 +54,5 @@ public enum EventLifecycleReport {
         let filter = rule.prefix.map { $0.isEmpty ? "whole bucket" : "prefix \($0)" } ?? "other filter"
         let expiry = rule.expirationDays.map { "expire after \($0) days" } ?? "no expiry"
         return "\(filter), \(expiry)\(rule.enabled ? "" : ", disabled")"
-    }
-
-    private static func where_(_ plan: EventLifecyclePlan) -> String {
-        plan.prefix.isEmpty ? "every object" : "objects under \(plan.prefix)"
     }
 }

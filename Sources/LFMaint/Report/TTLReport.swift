@@ -17,13 +17,13 @@ public enum TTLReport {
 
     /// One paragraph for every system log whose TTL a restart undoes, grouped by why.
     static func restartWarnings(_ rows: [TTLPlanRow]) -> String {
-        let byWarning = Dictionary(grouping: rows.notLasting, by: { $0.warning! })
+        let byWarning = Dictionary(grouping: rows.notLasting, by: { $0.warning ?? "" })
         guard !byWarning.isEmpty else { return "" }
         var text = "\nWarning: ClickHouse makes each system log anew from its server config when it starts, so these TTLs do not last:\n"
         for (warning, rows) in byWarning.sorted(by: { $0.key < $1.key }) {
             text += "  \(warning): \(rows.map(\.table.description).joined(separator: ", "))\n"
         }
-        return text + "`lfmaint ttl server-config` prints the config.d file that makes them last (k8s/components/clickhouse-system-log-ttl-*).\n"
+        return text + "`lfmaint ttl server-config` prints the config.d file that makes them last (k8s/components/clickhouse-system-log-ttl).\n"
     }
 
     public static func json(_ rows: [TTLPlanRow]) -> String {

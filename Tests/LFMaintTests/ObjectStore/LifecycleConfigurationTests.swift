@@ -44,6 +44,7 @@ struct LifecycleConfigurationTests {
             "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status><Expiration><Days>-1</Days></Expiration></Rule></LifecycleConfiguration>",
             "<LifecycleConfiguration><Rule><ID>a &bogus; b</ID><Status>Enabled</Status></Rule></LifecycleConfiguration>",
             "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status>",
+            "<LifecycleConfiguration</LifecycleConfiguration>", "<LifecycleConfiguration>", "<LifecycleConfigurationX></LifecycleConfigurationX>",
             "<LifecycleConfiguration>" + String(repeating: "<Rule><Status>Enabled</Status></Rule>", count: 1001) + "</LifecycleConfiguration>",
         ]
         for document in broken {
@@ -93,9 +94,10 @@ struct LifecycleConfigurationTests {
     @Test func insideMediasKeysOnlyAProjectOfThatNameIsAtStakeAndItsIDsMustBeRead() {
         let empty = LifecycleConfiguration(rules: [])
         let unprefixedMedia = settings(prefix: "events/", media: .at(.init(bucket: "langfuse", prefix: "")))
-        #expect(EventLifecycleGuard.projectIDStart(prefix: "events/", bucket: "langfuse", settings: unprefixedMedia) == "events")
-        #expect(EventLifecycleGuard.projectIDStart(prefix: "events/", bucket: "other", settings: unprefixedMedia) == nil)
-        #expect(EventLifecycleGuard.projectIDStart(prefix: "events/", bucket: "langfuse", settings: settings()) == nil)
+        #expect(EventLifecycleGuard.projectIDs(prefix: "events/", bucket: "langfuse", settings: unprefixedMedia) == .init(start: "events", exact: true))
+        #expect(EventLifecycleGuard.projectIDs(prefix: "ev", bucket: "langfuse", settings: unprefixedMedia) == .init(start: "ev", exact: false))
+        #expect(EventLifecycleGuard.projectIDs(prefix: "events/", bucket: "other", settings: unprefixedMedia) == nil)
+        #expect(EventLifecycleGuard.projectIDs(prefix: "events/", bucket: "langfuse", settings: settings()) == nil)
         func action(_ settings: EventBucketSettings, _ projects: [String]?) -> String {
             EventLifecyclePlanner.plan(settings: settings, bucket: "langfuse", days: 30, existing: empty, projects: projects).action.description
         }
@@ -109,14 +111,43 @@ struct LifecycleConfigurationTests {
     }
 
     @Test func theGuardReadsTheDocumentToSendAndRefusesOnItsOwn() throws {
-        let onMedia = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "media/", days: 30)])
-        #expect(throws: EventLifecycleError.self) { try EventLifecycleGuard.check(onMedia, bucket: "langfuse", settings: settings(), projects: nil) }
-        let fine = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "events/", days: 30)])
-        try EventLifecycleGuard.check(fine, bucket: "langfuse", settings: settings(), projects: nil)
+        let existing = try LifecycleConfiguration.parse(Self.stored)
+        let ours = LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "events/", days: 30)
+        func check(_ rules: [LifecycleConfiguration.Rule], _ settings: EventBucketSettings, projects: [String]? = nil) throws {
+            try EventLifecycleGuard.check(LifecycleConfiguration(rules: rules), replacing: existing, bucket: "langfuse", settings: settings,
+                                          projects: projects)
+        }
+        try check(existing.rules + [ours], settings())
+        let onMedia = LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "media/", days: 30)
+        #expect(throws: EventLifecycleError.self, "a rule on media") { try check(existing.rules + [onMedia], self.settings()) }
+        #expect(throws: EventLifecycleError.self, "a rule dropped") { try check(Array(existing.rules.dropFirst()) + [ours], self.settings()) }
+        var changed = existing.rules
+        changed[0].xml = changed[0].xml.replacingOccurrences(of: "<Days>1</Days>", with: "<Days>2</Days>")
+        #expect(throws: EventLifecycleError.self, "a rule changed") { try check(changed + [ours], self.settings()) }
+        #expect(throws: EventLifecycleError.self, "two of lfmaint's") { try check(existing.rules + [ours, ours], self.settings()) }
         let unprefixedMedia = settings(media: .at(.init(bucket: "langfuse", prefix: "")))
-        #expect(throws: EventLifecycleError.self) { try EventLifecycleGuard.check(fine, bucket: "langfuse", settings: unprefixedMedia, projects: ["events"]) }
+        #expect(throws: EventLifecycleError.self, "a project named events") {
+            try check(existing.rules + [ours], unprefixedMedia, projects: ["events"])
+        }
         let escaped = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "a<&>b/", days: 30)])
         #expect(try LifecycleConfiguration.parse(escaped.xml).rules.first?.prefix == "a<&>b/")
+    }
+
+    /// S3 compares prefixes as bytes: "é" written as e and a combining accent starts with "e" there.
+    @Test func prefixesAreComparedAsTheBytesS3Compares() {
+        let decomposed = settings(prefix: "e", media: .at(.init(bucket: "langfuse", prefix: "e\u{301}x/")))
+        #expect("e\u{301}x/".hasPrefix("e") == false, "Swift's comparison would let it through")
+        #expect(EventLifecyclePlanner.plan(settings: decomposed, bucket: "langfuse", days: 30, existing: LifecycleConfiguration(rules: []))
+            .action.description.contains("would also expire media"))
+        let composed = settings(prefix: "\u{e9}vents/", media: .at(.init(bucket: "langfuse", prefix: "e\u{301}vents/")))
+        #expect(EventLifecyclePlanner.plan(settings: composed, bucket: "langfuse", days: 30, existing: LifecycleConfiguration(rules: [])).action == .put,
+                "different bytes are different prefixes to S3")
+    }
+
+    @Test func twoRulesWithLfmaintsIDAreNotChosenBetween() {
+        let twice = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "events/", days: 30),
+                                                    LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "x/", days: 1)])
+        #expect(EventLifecyclePlanner.plan(settings: settings(), bucket: "langfuse", days: 30, existing: twice).action.description.contains("2 rules"))
     }
 
     @Test func aFullBucketGetsNoRuleInsteadOfLosingOne() {
@@ -139,21 +170,33 @@ struct LifecycleConfigurationTests {
     @Test func theBucketIsReachedAsLangfuseReachesIt() throws {
         var environment = ["LANGFUSE_S3_EVENT_UPLOAD_BUCKET": "langfuse", "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID": "k",
                            "LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY": "s", "LANGFUSE_S3_EVENT_UPLOAD_REGION": "eu-west-1"]
-        #expect(try S3LifecycleClient(config: ConfigurationLoader.load(yaml: "", environment: environment)).url
-            == "https://langfuse.s3.eu-west-1.amazonaws.com/?lifecycle=")
+        func url(_ changes: [String: String?] = [:]) throws -> String {
+            var merged = environment
+            for (name, value) in changes { merged[name] = value }
+            return try S3LifecycleClient(config: ConfigurationLoader.load(yaml: "", environment: merged.compactMapValues { $0 })).url
+        }
+        #expect(try url() == "https://langfuse.s3.eu-west-1.amazonaws.com/?lifecycle=")
+        #expect(try url(["LANGFUSE_S3_EVENT_UPLOAD_BUCKET": "lf.events"]) == "https://s3.eu-west-1.amazonaws.com/lf.events?lifecycle=",
+                "a bucket with dots is path-style over https (no certificate covers it)")
+        #expect(try url(["LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": "http://10.0.0.5:9000"]) == "http://10.0.0.5:9000/langfuse?lifecycle=")
+        #expect(try url(["LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": "http://[::1]:9000"]) == "http://[::1]:9000/langfuse?lifecycle=")
+        #expect(try url(["LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": "http://minio.local:9000"]) == "http://langfuse.minio.local:9000/?lifecycle=")
         environment["LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT"] = "http://langfuse-s3:9000/"
         environment["LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE"] = "true"
-        #expect(try S3LifecycleClient(config: ConfigurationLoader.load(yaml: "", environment: environment)).url == "http://langfuse-s3:9000/langfuse?lifecycle=")
-        environment["LANGFUSE_S3_EVENT_UPLOAD_REGION"] = "auto"
-        environment["LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT"] = nil
+        #expect(try url() == "http://langfuse-s3:9000/langfuse?lifecycle=")
         #expect(throws: ConfigError.self, "no endpoint, and no region to find S3 by") {
-            try S3LifecycleClient(config: ConfigurationLoader.load(yaml: "", environment: environment))
+            try url(["LANGFUSE_S3_EVENT_UPLOAD_REGION": "auto", "LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": nil])
         }
-        for (name, value) in [("LANGFUSE_S3_EVENT_UPLOAD_BUCKET", "Lang_fuse"), ("LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE", "yes please"),
-                              ("LANGFUSE_S3_EVENT_UPLOAD_PREFIX", "events/\n"), ("LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT", "ftp://x")] {
-            #expect(throws: ConfigError.self, "\(name)=\(value)") {
-                try ConfigurationLoader.load(yaml: "", environment: environment.merging([name: value]) { $1 })
-            }
+        #expect(throws: ConfigError.self, "AWS's keys never go to a plain-http store") {
+            try url(["LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID": nil, "LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY": nil,
+                     "AWS_ACCESS_KEY_ID": "aws", "AWS_SECRET_ACCESS_KEY": "aws-secret"])
+        }
+        for (name, value) in [("LANGFUSE_S3_EVENT_UPLOAD_BUCKET", "Lang_fuse"), ("LANGFUSE_S3_EVENT_UPLOAD_BUCKET", "la\u{301}ngfuse"),
+                              ("LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE", "yes please"), ("LANGFUSE_S3_EVENT_UPLOAD_PREFIX", "events/\n"),
+                              ("LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT", "ftp://x")] {
+            #expect(throws: ConfigError.self, "\(name)=\(value)") { try url([name: value]) }
+            let other = environment.merging([name: value]) { $1 }
+            #expect(throws: Never.self, "other commands still load the config") { try ConfigurationLoader.load(yaml: "", environment: other) }
         }
     }
 }

@@ -25,12 +25,12 @@ struct AWSCredentialSourceTests {
     }
 
     @Test func onlyAnswersThatRefuseTheKeysMakeThemBeFetchedAgain() {
-        #expect(CloudWatchPublisher.refusesTheKeys(403, nil))
-        #expect(CloudWatchPublisher.refusesTheKeys(400, "ExpiredToken"))
-        #expect(CloudWatchPublisher.refusesTheKeys(400, "InvalidClientTokenId"))
-        #expect(!CloudWatchPublisher.refusesTheKeys(400, "Throttling"))
-        #expect(!CloudWatchPublisher.refusesTheKeys(400, "InvalidParameterValue"))
-        #expect(!CloudWatchPublisher.refusesTheKeys(500, nil))
+        #expect(AWSCredentialSource.refusesTheKeys(403, nil))
+        #expect(AWSCredentialSource.refusesTheKeys(400, "ExpiredToken"))
+        #expect(AWSCredentialSource.refusesTheKeys(400, "InvalidClientTokenId"))
+        #expect(!AWSCredentialSource.refusesTheKeys(400, "Throttling"))
+        #expect(!AWSCredentialSource.refusesTheKeys(400, "InvalidParameterValue"))
+        #expect(!AWSCredentialSource.refusesTheKeys(500, nil))
     }
 
     @Test func theEnvironmentNamesAreTheSDKs() throws {
