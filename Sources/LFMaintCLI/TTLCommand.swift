@@ -91,7 +91,8 @@ struct TTLServerConfigCommand: AsyncParsableCommand {
         let config = try global.start()
         let file = offline
             ? SystemLogServerConfig.byDefault(config: config)
-            : try await TTLWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), dropRotatedLogs: false).serverConfig()
+            : try await TTLWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), dropRotatedLogs: false)
+                .serverConfig()
         Console.output(format == .xml ? file.xml() : file.chartV2Values())
     }
 }

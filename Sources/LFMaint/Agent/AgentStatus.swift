@@ -149,12 +149,15 @@ public final class AgentStatus: Sendable {
         var ttlOK = PrometheusExposition.Family(name: "lfmaint_ttl_check_ok", help: "1 when the last TTL check could read the server, else 0.")
         ttlOK.add(clusterLabel, state.ttlCheckOK.map { $0 ? 1 : 0 })
         var notLasting = PrometheusExposition.Family(name: "lfmaint_ttl_not_lasting",
-                                                     help: "System logs whose TTL the next ClickHouse restart undoes (set by ALTER, not in the server config).")
+                                                     help: "System logs whose TTL the next ClickHouse restart undoes "
+                                                         + "(set by ALTER, not in the server config).")
         notLasting.add(clusterLabel, state.ttlNotLasting.map(Double.init))
-        families += [threshold, forecast, accounted(state.accounts), runs, freed, actions, cycles, failures, duration, success, drift, ttlOK, notLasting]
+        families += [threshold, forecast, accounted(state.accounts), runs, freed, actions, cycles, failures, duration, success, drift,
+                     ttlOK, notLasting]
         if state.lifecycleCheckOK != nil {
             var lifecycle = PrometheusExposition.Family(name: "lfmaint_s3_lifecycle_drift",
-                                                        help: "1 when the event bucket's expiry rule is missing, differs or would be refused, else 0.")
+                                                        help: "1 when the event bucket's expiry rule is missing, differs "
+                                                            + "or would be refused, else 0.")
             lifecycle.add(clusterLabel, state.lifecycleDrift.map(Double.init))
             var lifecycleOK = PrometheusExposition.Family(name: "lfmaint_s3_lifecycle_check_ok",
                                                           help: "1 when the last check could read the event bucket's lifecycle, else 0.")

@@ -19,6 +19,7 @@ extension SystemCatalog {
             SELECT name, partition_key, sorting_key FROM system.tables
             WHERE database = 'system' AND has({names:Array(String)}, name) AND engine LIKE '%MergeTree'
             """, parameters: ["names": ClickHouseLiteral.stringArray(SystemLogTables.names)], as: Row.self)
-        return Dictionary(rows.map { ($0.name, (partitionKey: $0.partition_key, sortingKey: $0.sorting_key)) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(rows.map { ($0.name, (partitionKey: $0.partition_key, sortingKey: $0.sorting_key)) },
+                          uniquingKeysWith: { first, _ in first })
     }
 }

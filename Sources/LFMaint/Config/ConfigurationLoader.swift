@@ -21,7 +21,8 @@ public enum ConfigurationLoader {
         var config = Configuration()
         try apply(yaml: yaml, to: &config)
         try EnvironmentOverrides.apply(environment, to: &config)
-        for url in [config.clickhouse.url, config.pushgatewayURL, config.kubelet.apiServer, config.cloudwatch.endpoint, config.s3.endpoint].compactMap({ $0 }) {
+        for url in [config.clickhouse.url, config.pushgatewayURL, config.kubelet.apiServer, config.cloudwatch.endpoint,
+                    config.s3.endpoint].compactMap({ $0 }) {
             SecretScrubber.register(passwordOf: url)
         }
         SecretScrubber.exempt([config.clusterName, config.namespace, config.clickhouse.database, config.clickhouse.user,
@@ -33,8 +34,8 @@ public enum ConfigurationLoader {
 
     /// Before anything can fail: an error about a bad value must not show a secret that came with it.
     static func registerSecrets(in environment: [String: String]) {
-        for name in ["CLICKHOUSE_PASSWORD", "DATABASE_PASSWORD", "REDIS_PASSWORD", "REDIS_AUTH", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                     "AWS_CONTAINER_AUTHORIZATION_TOKEN"] + EventBucketSettings.secretVariables {
+        for name in ["CLICKHOUSE_PASSWORD", "DATABASE_PASSWORD", "REDIS_PASSWORD", "REDIS_AUTH", "AWS_SECRET_ACCESS_KEY",
+                     "AWS_SESSION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN"] + EventBucketSettings.secretVariables {
             if let value = environment[name] { SecretScrubber.register(value) }
         }
         for name in ["CLICKHOUSE_URL", "DATABASE_URL", "REDIS_CONNECTION_STRING", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] {

@@ -100,14 +100,17 @@ public struct EventBucketSettings: Sendable, Equatable {
                 throw ConfigError(key: key, "\"\(name)\" is not a bucket name (3–63 lower-case letters, digits, dots and hyphens)")
             }
         }
-        let prefixes = [("s3.prefix (LANGFUSE_S3_EVENT_UPLOAD_PREFIX)", prefix)] + protected.map { ("s3 \($0.what) prefix", $0.location.prefix) }
+        let prefixes = [("s3.prefix (LANGFUSE_S3_EVENT_UPLOAD_PREFIX)", prefix)]
+            + protected.map { ("s3 \($0.what) prefix", $0.location.prefix) }
         for (key, prefix) in prefixes {
             guard prefix.utf8.count <= 1024, !prefix.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw ConfigError(key: key, "must be at most 1,024 bytes without control characters")
             }
         }
         if let endpoint { try ConfigValidation.httpURL(endpoint, key: "s3.endpoint (LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT)") }
-        let regionCharacters = { (character: Character) in character.isASCII && (character.isLowercase || character.isNumber || character == "-") }
+        let regionCharacters = { (character: Character) in
+            character.isASCII && (character.isLowercase || character.isNumber || character == "-")
+        }
         if let region, region.isEmpty || region.count > 64 || !region.allSatisfy(regionCharacters) {
             throw ConfigError(key: "s3.region (LANGFUSE_S3_EVENT_UPLOAD_REGION)", "\"\(region)\" is not a region name")
         }

@@ -138,7 +138,8 @@ public struct ExplainWorkflow: Sendable {
         case .success(.objectStore):
             account.lines = [AccountLine(kind: .objectStoreData, name: "the object store's files (raw events, media, batch exports)",
                                          bytes: account.sample.usedBytes ?? 0,
-                                         freedBy: "an expiry rule on the events prefix (lfmaint s3 apply); media and exports are never expired",
+                                         freedBy: "an expiry rule on the events prefix (lfmaint s3 apply); "
+                                             + "media and exports are never expired",
                                          remedy: .operatorOnly)]
         }
         return account

@@ -57,7 +57,9 @@ public enum EventLifecyclePlanner {
             return plan
         }
         plan.action = .put
-        plan.configuration = LifecycleConfiguration(rules: ours.isEmpty ? existing.rules + [desired] : existing.rules.map { $0.id == ruleID ? desired : $0 },
+        plan.configuration = LifecycleConfiguration(rules: ours.isEmpty
+                                                        ? existing.rules + [desired]
+                                                        : existing.rules.map { $0.id == ruleID ? desired : $0 },
                                                     transitionDefaultMinimumObjectSize: existing.transitionDefaultMinimumObjectSize)
         return plan
     }
@@ -102,20 +104,24 @@ public enum EventLifecycleGuard {
             if S3Key.starts(location.prefix, with: prefix) {
                 return "a rule on prefix \"\(prefix)\" in bucket \(bucket) would also expire \(what) (prefix \"\(location.prefix)\"). "
                     + "Langfuse's Helm chart writes events, media and exports unprefixed into one bucket unless told otherwise: "
-                    + "give events a prefix of their own (chart value s3.eventUpload.prefix, LANGFUSE_S3_EVENT_UPLOAD_PREFIX, e.g. events/); "
+                    + "give events a prefix of their own (chart value s3.eventUpload.prefix, "
+                    + "LANGFUSE_S3_EVENT_UPLOAD_PREFIX, e.g. events/); "
                     + "events written before that keep their old keys and do not expire"
             }
             guard S3Key.starts(prefix, with: location.prefix) else { continue }
             if what == EventBucketSettings.exportsName {
-                if let first = S3Key.rest(of: prefix, after: location.prefix).first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
-                    return "a rule on prefix \"\(prefix)\" would expire batch exports, whose keys under \"\(location.prefix)\" begin with a timestamp"
+                if let first = S3Key.rest(of: prefix, after: location.prefix).first,
+                   (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
+                    return "a rule on prefix \"\(prefix)\" would expire batch exports, whose keys under \"\(location.prefix)\" "
+                        + "begin with a timestamp"
                 }
                 continue
             }
             guard let ids = projectIDs(prefix: prefix, bucket: bucket, settings: settings) else { continue }
             guard let projects else {
                 return "media in bucket \(bucket) lies under \"\(location.prefix)\" as <project ID>/<file>: a rule on \"\(prefix)\" would "
-                    + "expire the media of a project whose ID \(ids.exact ? "is" : "starts with") \"\(ids.start)\". lfmaint rules that out from "
+                    + "expire the media of a project whose ID \(ids.exact ? "is" : "starts with") \"\(ids.start)\". "
+                    + "lfmaint rules that out from "
                     + "Langfuse's database (its projects table): set DATABASE_URL"
             }
             let reached = projects.filter { ids.exact ? S3Key.same($0, ids.start) : S3Key.starts($0, with: ids.start) }
@@ -134,13 +140,16 @@ public enum EventLifecycleGuard {
         let sent = try LifecycleConfiguration.parse(configuration.xml)
         let ours = sent.rules.filter { $0.id == EventLifecyclePlanner.ruleID }
         guard ours.count == 1, let prefix = ours[0].prefix else {
-            throw EventLifecycleError.refused("the document to send holds \(ours.count) rules of lfmaint's, or one whose filter is not a prefix")
+            throw EventLifecycleError.refused("the document to send holds \(ours.count) rules of lfmaint's, "
+                + "or one whose filter is not a prefix")
         }
         let others = sent.rules.filter { $0.id != EventLifecyclePlanner.ruleID }.map { Array($0.xml.utf8) }
         guard others == existing.rules.filter({ $0.id != EventLifecyclePlanner.ruleID }).map({ Array($0.xml.utf8) }) else {
             throw EventLifecycleError.refused("the document to send would change or drop rules lfmaint did not write")
         }
-        if let reason = refusal(prefix: prefix, bucket: bucket, settings: settings, projects: projects) { throw EventLifecycleError.refused(reason) }
+        if let reason = refusal(prefix: prefix, bucket: bucket, settings: settings, projects: projects) {
+            throw EventLifecycleError.refused(reason)
+        }
     }
 }
 

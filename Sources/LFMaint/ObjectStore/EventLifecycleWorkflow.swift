@@ -20,8 +20,8 @@ public struct EventLifecycleWorkflow: Sendable {
         if let ids = EventLifecycleGuard.projectIDs(prefix: config.s3.prefix, bucket: client.bucket, settings: config.s3) {
             projects = try await LangfuseProjects.ids(ids, settings: config.postgres)
         }
-        let plan = EventLifecyclePlanner.plan(settings: config.s3, bucket: client.bucket, days: config.retention.appDays, existing: existing,
-                                              projects: projects)
+        let plan = EventLifecyclePlanner.plan(settings: config.s3, bucket: client.bucket, days: config.retention.appDays,
+                                              existing: existing, projects: projects)
         return (plan, existing, projects)
     }
 
@@ -37,7 +37,8 @@ public struct EventLifecycleWorkflow: Sendable {
         guard let configuration = plan.configuration else { throw EventLifecycleError.refused("a put with nothing to send") }
         try EventLifecycleGuard.check(configuration, replacing: existing, bucket: client.bucket, settings: config.s3, projects: projects)
         guard try await client.read() == existing else {
-            throw EventLifecycleError.refused("the bucket's lifecycle configuration changed while lfmaint planned: nothing was put; run it again")
+            throw EventLifecycleError.refused("the bucket's lifecycle configuration changed while lfmaint planned: "
+                + "nothing was put; run it again")
         }
         try await client.put(configuration)
         let after = try await client.read()
@@ -46,10 +47,13 @@ public struct EventLifecycleWorkflow: Sendable {
             throw EventLifecycleError.notVerified("lfmaint's rule is missing or differs")
         }
         let missing = plan.kept.filter { kept in
-            !after.rules.contains { $0.id == kept.id && $0.prefix == kept.prefix && $0.enabled == kept.enabled && $0.expirationDays == kept.expirationDays }
+            !after.rules.contains {
+                $0.id == kept.id && $0.prefix == kept.prefix && $0.enabled == kept.enabled && $0.expirationDays == kept.expirationDays
+            }
         }
         guard missing.isEmpty else {
-            throw EventLifecycleError.notVerified("rules it had are gone or changed: \(missing.map { $0.id ?? "(no ID)" }.joined(separator: ", "))")
+            throw EventLifecycleError.notVerified("rules it had are gone or changed: "
+                + "\(missing.map { $0.id ?? "(no ID)" }.joined(separator: ", "))")
         }
         return EventLifecycleOutcome(plan: plan, applied: true)
     }

@@ -11,7 +11,8 @@ public enum LangfuseProjects {
         let condition = ids.exact ? "id = $1" : "starts_with(id, $1)"
         return try await BlockingIO.run {
             let connection = try PostgresConnection(url: url)
-            return try connection.query("SELECT id FROM projects WHERE \(condition) LIMIT \(limit)", [ids.start]).rows.compactMap { $0.first ?? nil }
+            return try connection.query("SELECT id FROM projects WHERE \(condition) LIMIT \(limit)", [ids.start])
+                .rows.compactMap { $0.first ?? nil }
         }
     }
 }

@@ -69,7 +69,8 @@ public struct LifecycleConfiguration: Sendable, Equatable {
             throw Malformed(detail: "no <LifecycleConfiguration> element")
         }
         if text[text.index(before: open)] == "/", text.index(after: open) == text.endIndex { return LifecycleConfiguration(rules: []) }
-        guard text.hasSuffix(closing), let end = text.range(of: closing, options: .backwards), end.lowerBound >= text.index(after: open) else {
+        guard text.hasSuffix(closing), let end = text.range(of: closing, options: .backwards),
+              end.lowerBound >= text.index(after: open) else {
             throw Malformed(detail: "an unclosed <LifecycleConfiguration>")
         }
         var body = text[text.index(after: open)..<end.lowerBound].trimmingWhitespace
@@ -143,7 +144,8 @@ enum XMLText {
             let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"][String(entity)]
             if let named {
                 result += named
-            } else if entity.hasPrefix("#"), let code = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : UInt32(entity.dropFirst()),
+            } else if entity.hasPrefix("#"),
+                      let code = entity.hasPrefix("#x") ? UInt32(entity.dropFirst(2), radix: 16) : UInt32(entity.dropFirst()),
                       let scalar = Unicode.Scalar(code) {
                 result.unicodeScalars.append(scalar)
             } else {
@@ -155,7 +157,8 @@ enum XMLText {
     }
 
     static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }
 

@@ -20,7 +20,8 @@ public struct S3LifecycleClient: Sendable {
             throw ConfigError(key: "s3.bucket (LANGFUSE_S3_EVENT_UPLOAD_BUCKET)", "is not set: give it as Langfuse has it")
         }
         guard config.s3.endpoint != nil || config.s3.region.map({ $0 != "auto" }) == true else {
-            throw ConfigError(key: "s3.endpoint (LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT)", "is not set, nor an AWS region (LANGFUSE_S3_EVENT_UPLOAD_REGION)")
+            throw ConfigError(key: "s3.endpoint (LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT)",
+                              "is not set, nor an AWS region (LANGFUSE_S3_EVENT_UPLOAD_REGION)")
         }
         self.settings = config.s3
         self.bucket = bucket
@@ -41,7 +42,8 @@ public struct S3LifecycleClient: Sendable {
         let towardsAWS = config.s3.endpoint.map { URLComponents(string: $0)?.scheme?.lowercased() == "https" } ?? true
         guard towardsAWS, let source = AWSCredentialSource(config.cloudwatch) else {
             throw ConfigError(key: "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID", "no credentials for the event bucket: set it and "
-                + "LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY" + (towardsAWS ? ", or " + AWSCredentialSource.choices : " (AWS keys go to https endpoints only)"))
+                + "LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY"
+                + (towardsAWS ? ", or " + AWSCredentialSource.choices : " (AWS keys go to https endpoints only)"))
         }
         return source
     }
@@ -59,7 +61,8 @@ public struct S3LifecycleClient: Sendable {
         guard var components = URLComponents(string: base), let host = components.host, !host.isEmpty else {
             throw ConfigError(key: "s3.endpoint (LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT)", "\"\(Redaction.endpoint(base))\" has no host")
         }
-        let literal = host == "localhost" || host.contains(":") || host.split(separator: ".").allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+        let literal = host == "localhost" || host.contains(":")
+            || host.split(separator: ".").allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
         if settings.forcePathStyle || literal || (bucket.contains(".") && components.scheme == "https") {
             return "\(base)/\(bucket)?lifecycle="
         }
@@ -106,14 +109,17 @@ public struct S3LifecycleClient: Sendable {
         let signing = AWSSigV4(accessKeyID: keys.accessKeyID, secretAccessKey: keys.secretAccessKey, sessionToken: keys.sessionToken,
                                region: region, service: "s3")
         let response = try await http.send(HTTPClientRequest(method: method, url: url, headers: headers, body: body, awsSigV4: signing))
-        if AWSCredentialSource.refusesTheKeys(response.status, AWSQuery.element("Code", in: response.bodyText)) { await credentials.forget() }
+        if AWSCredentialSource.refusesTheKeys(response.status, AWSQuery.element("Code", in: response.bodyText)) {
+            await credentials.forget()
+        }
         return response
     }
 
     private func failure(_ response: HTTPClientResponse, action: String) -> EventLifecycleError {
         let code = AWSQuery.element("Code", in: response.bodyText).map { "\($0): " } ?? ""
         let rights = response.status == 403 ? " (the keys need s3:\(action) on bucket \(bucket))" : ""
-        return .store("the object store at \(Redaction.endpoint(url)) answered \(action) on bucket \(bucket) with HTTP \(response.status)\(rights): "
+        return .store("the object store at \(Redaction.endpoint(url)) answered \(action) on bucket \(bucket) "
+            + "with HTTP \(response.status)\(rights): "
             + code + AWSQuery.message(response.bodyText))
     }
 }

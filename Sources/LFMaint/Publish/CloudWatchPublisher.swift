@@ -101,7 +101,9 @@ public struct CloudWatchPublisher: Sendable {
                 method: .post, url: endpoint, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
                 body: Data(body.utf8), awsSigV4: signing))
             guard response.status == 200 else {
-                if AWSCredentialSource.refusesTheKeys(response.status, AWSQuery.element("Code", in: response.bodyText)) { await credentials.forget() }
+                if AWSCredentialSource.refusesTheKeys(response.status, AWSQuery.element("Code", in: response.bodyText)) {
+                    await credentials.forget()
+                }
                 throw PublishError.rejected(target: "CloudWatch at \(endpoint)", status: response.status, detail: AWSQuery.message(response.bodyText))
             }
         }

@@ -16,7 +16,8 @@ public enum AgentReport {
             text += TTLReport.restartWarnings(ttl.notLasting)
         }
         if let lifecycle = once.lifecycle {
-            text += "\nEvent bucket: " + (lifecycle.applied ? EventLifecycleReport.text(EventLifecycleOutcome(plan: lifecycle.plan, applied: true))
+            text += "\nEvent bucket: " + (lifecycle.applied
+                ? EventLifecycleReport.text(EventLifecycleOutcome(plan: lifecycle.plan, applied: true))
                 : lifecycle.drifts ? "\n" + EventLifecycleReport.text(lifecycle.plan) : "its expiry rule is as planned\n")
         }
         for failure in once.failures { text += "\nfailed: \(failure)\n" }

@@ -24,7 +24,8 @@ public enum EventLifecycleReport {
         let plan = outcome.plan
         let objects = plan.prefix.isEmpty ? "every object" : "objects under \(plan.prefix)"
         return outcome.applied
-            ? "Put and read back: bucket \(plan.bucket) expires \(objects) after \(plan.days) days; \(plan.kept.count) other rule(s) kept.\n"
+            ? "Put and read back: bucket \(plan.bucket) expires \(objects) after \(plan.days) days; "
+                + "\(plan.kept.count) other rule(s) kept.\n"
             : "Nothing to change: bucket \(plan.bucket) already expires \(objects) after \(plan.days) days.\n"
     }
 

@@ -23,7 +23,8 @@ public enum TTLReport {
         for (warning, rows) in byWarning.sorted(by: { $0.key < $1.key }) {
             text += "  \(warning): \(rows.map(\.table.description).joined(separator: ", "))\n"
         }
-        return text + "`lfmaint ttl server-config` prints the config.d file that makes them last (k8s/components/clickhouse-system-log-ttl).\n"
+        return text + "`lfmaint ttl server-config` prints the config.d file that makes them last "
+            + "(k8s/components/clickhouse-system-log-ttl).\n"
     }
 
     public static func json(_ rows: [TTLPlanRow]) -> String {

@@ -56,7 +56,8 @@ public struct SystemLogServerConfig: Sendable, Equatable {
     }
 
     /// One log per system-log rule whose table is in `kept` (name → partition and sorting key).
-    public static func forRules(_ rules: [RetentionRule], kept: [String: (partitionKey: String, sortingKey: String)]) -> SystemLogServerConfig {
+    public static func forRules(_ rules: [RetentionRule],
+                                kept: [String: (partitionKey: String, sortingKey: String)]) -> SystemLogServerConfig {
         SystemLogServerConfig(logs: rules.compactMap { rule in
             guard rule.table.database.name == "system", let keys = kept[rule.table.table.name] else { return nil }
             return Log(table: rule.table.table.name, column: rule.column.name, days: rule.days,
@@ -132,6 +133,7 @@ public struct SystemLogServerConfig: Sendable, Equatable {
     }
 
     static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -26,7 +26,9 @@ public enum SampleTargets {
         return volumes.map { volume in
             var volume = volume
             volume.namespace = volume.namespace ?? config.namespace
-            if volume.component == .minio, volume.source == .kubelet, volume.pvc == nil { volume.pvc = config.deployment.names(of: .minio).pvc }
+            if volume.component == .minio, volume.source == .kubelet, volume.pvc == nil {
+                volume.pvc = config.deployment.names(of: .minio).pvc
+            }
             return volume
         }
     }

@@ -15,7 +15,8 @@ struct EventLifecycleIntegrationTests {
         """
 
     /// A bucket of its own on moto, with the rules `seed` gives it, and the Langfuse variables that reach it.
-    func bucket(seed: String? = EventLifecycleIntegrationTests.seed) async throws -> (environment: [String: String], client: S3LifecycleClient) {
+    func bucket(seed: String? = EventLifecycleIntegrationTests.seed) async throws
+        -> (environment: [String: String], client: S3LifecycleClient) {
         let name = "lfmaint-\(UUID().uuidString.lowercased().prefix(13))"
         let create = try await HTTPClient().send(HTTPClientRequest(method: .put, url: "\(try TestStack.motoURL)/\(name)"))
         #expect(create.status == 200, "moto creates the bucket: \(create.bodyText)")
@@ -109,11 +110,14 @@ struct EventLifecycleIntegrationTests {
         let url = try #require(URLComponents(string: try TestStack.databaseURL))
         // Prisma's projects table, as Langfuse's migrations make it.
         try langfuse.query("""
-            CREATE TABLE \(schema).projects (id TEXT PRIMARY KEY, created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, name TEXT NOT NULL,
-                                   updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, org_id TEXT NOT NULL, deleted_at TIMESTAMP(3))
+            CREATE TABLE \(schema).projects (id TEXT PRIMARY KEY, created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                                   name TEXT NOT NULL, updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                                   org_id TEXT NOT NULL, deleted_at TIMESTAMP(3))
             """)
-        try langfuse.query("INSERT INTO \(schema).projects (id, name, org_id) VALUES ('clx9k2abc0001qwerty12345', 'prod', 'o'), ('eventsource', 'x', 'o')")
-        let environment = bucketEnvironment.merging(["LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "", "DATABASE_URL": try #require(url.string)]) { $1 }
+        try langfuse.query("INSERT INTO \(schema).projects (id, name, org_id) VALUES ('clx9k2abc0001qwerty12345', 'prod', 'o'), "
+            + "('eventsource', 'x', 'o')")
+        let environment = bucketEnvironment.merging(["LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "",
+                                                     "DATABASE_URL": try #require(url.string)]) { $1 }
         let cli = CommandLineTests()
         var unread = environment
         unread["DATABASE_URL"] = nil
@@ -184,7 +188,8 @@ struct EventLifecycleIntegrationTests {
             return HostilePeer.Behaviour.httpAnswer(200, document, contentType: "application/xml")
         })
         let environment = ["LANGFUSE_S3_EVENT_UPLOAD_BUCKET": "langfuse", "LANGFUSE_S3_EVENT_UPLOAD_PREFIX": "events/",
-                           "LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": "http://127.0.0.1:\(store.port)", "LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE": "true",
+                           "LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": "http://127.0.0.1:\(store.port)",
+                           "LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE": "true",
                            "LANGFUSE_S3_EVENT_UPLOAD_ACCESS_KEY_ID": "k", "LANGFUSE_S3_EVENT_UPLOAD_SECRET_ACCESS_KEY": "s",
                            "LANGFUSE_S3_MEDIA_UPLOAD_BUCKET": "langfuse", "LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "media/"]
         let apply = try CommandLineTests().run(["s3", "apply"], environment: environment)

@@ -17,8 +17,10 @@ struct LifecycleConfigurationTests {
     static let stored = """
         <?xml version="1.0" encoding="UTF-8"?>
         <LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
-          <Rule><ID>tmp &amp; scratch</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>
-          <Rule><ID>tagged</ID><Filter><And><Prefix>media/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter><Status>Disabled</Status>
+          <Rule><ID>tmp &amp; scratch</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status>
+            <Expiration><Days>1</Days></Expiration></Rule>
+          <Rule><ID>tagged</ID><Filter><And><Prefix>media/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter>
+            <Status>Disabled</Status>
             <NoncurrentVersionExpiration><NoncurrentDays>3</NoncurrentDays></NoncurrentVersionExpiration></Rule>
           <Rule><ID>old-style</ID><Prefix>logs/</Prefix><Status>Enabled</Status><Expiration><Days>90</Days></Expiration></Rule>
         </LifecycleConfiguration>
@@ -41,11 +43,14 @@ struct LifecycleConfigurationTests {
             "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status></Rule><Comment>x</Comment></LifecycleConfiguration>",
             "<LifecycleConfiguration><Rule><ID>a</ID><Rule><Status>Enabled</Status></Rule></Rule></LifecycleConfiguration>",
             "<LifecycleConfiguration><Rule><ID>a</ID><Status>Maybe</Status></Rule></LifecycleConfiguration>",
-            "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status><Expiration><Days>-1</Days></Expiration></Rule></LifecycleConfiguration>",
+            "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status><Expiration><Days>-1</Days></Expiration></Rule>"
+                + "</LifecycleConfiguration>",
             "<LifecycleConfiguration><Rule><ID>a &bogus; b</ID><Status>Enabled</Status></Rule></LifecycleConfiguration>",
             "<LifecycleConfiguration><Rule><ID>a</ID><Status>Enabled</Status>",
-            "<LifecycleConfiguration</LifecycleConfiguration>", "<LifecycleConfiguration>", "<LifecycleConfigurationX></LifecycleConfigurationX>",
-            "<LifecycleConfiguration>" + String(repeating: "<Rule><Status>Enabled</Status></Rule>", count: 1001) + "</LifecycleConfiguration>",
+            "<LifecycleConfiguration</LifecycleConfiguration>", "<LifecycleConfiguration>",
+            "<LifecycleConfigurationX></LifecycleConfigurationX>",
+            "<LifecycleConfiguration>" + String(repeating: "<Rule><Status>Enabled</Status></Rule>", count: 1001)
+                + "</LifecycleConfiguration>",
         ]
         for document in broken {
             #expect(throws: LifecycleConfiguration.Malformed.self, "\(document.prefix(80))") { try LifecycleConfiguration.parse(document) }
@@ -77,13 +82,16 @@ struct LifecycleConfigurationTests {
             EventLifecyclePlanner.plan(settings: settings, bucket: "langfuse", days: 30, existing: empty, projects: projects).action
         }
         // Langfuse's chart by default: events, media and exports unprefixed in one bucket.
-        #expect(action(settings(prefix: "", media: .at(.init(bucket: "langfuse", prefix: "")))).description.contains("would also expire media"))
+        #expect(action(settings(prefix: "", media: .at(.init(bucket: "langfuse", prefix: ""))))
+            .description.contains("would also expire media"))
         #expect(action(settings(prefix: "lf/", media: .at(.init(bucket: "langfuse", prefix: "lf/media/")))).description.contains("media"))
-        #expect(action(settings(prefix: "events/", exports: .init(bucket: "langfuse", prefix: "events/"))).description.contains("batch exports"))
+        #expect(action(settings(prefix: "events/", exports: .init(bucket: "langfuse", prefix: "events/")))
+            .description.contains("batch exports"))
         #expect(action(settings(media: nil)).description.contains("where Langfuse keeps media is not known"))
         // Exports' keys begin with a timestamp: only a rule whose rest begins with a digit reaches them.
         #expect(action(settings(prefix: "events/", exports: .init(bucket: "langfuse", prefix: ""))) == .put)
-        #expect(action(settings(prefix: "2026/", exports: .init(bucket: "langfuse", prefix: ""))).description.contains("begin with a timestamp"))
+        #expect(action(settings(prefix: "2026/", exports: .init(bucket: "langfuse", prefix: "")))
+            .description.contains("begin with a timestamp"))
         // Apart: another bucket, a sibling prefix, or no media at all.
         #expect(action(settings(prefix: "", media: .at(.init(bucket: "langfuse-media", prefix: "")))) == .put)
         #expect(action(settings(prefix: "events/", media: .at(.init(bucket: "langfuse", prefix: "events-media/")))) == .put)
@@ -94,12 +102,15 @@ struct LifecycleConfigurationTests {
     @Test func insideMediasKeysOnlyAProjectOfThatNameIsAtStakeAndItsIDsMustBeRead() {
         let empty = LifecycleConfiguration(rules: [])
         let unprefixedMedia = settings(prefix: "events/", media: .at(.init(bucket: "langfuse", prefix: "")))
-        #expect(EventLifecycleGuard.projectIDs(prefix: "events/", bucket: "langfuse", settings: unprefixedMedia) == .init(start: "events", exact: true))
-        #expect(EventLifecycleGuard.projectIDs(prefix: "ev", bucket: "langfuse", settings: unprefixedMedia) == .init(start: "ev", exact: false))
+        #expect(EventLifecycleGuard.projectIDs(prefix: "events/", bucket: "langfuse", settings: unprefixedMedia)
+            == .init(start: "events", exact: true))
+        #expect(EventLifecycleGuard.projectIDs(prefix: "ev", bucket: "langfuse", settings: unprefixedMedia)
+            == .init(start: "ev", exact: false))
         #expect(EventLifecycleGuard.projectIDs(prefix: "events/", bucket: "other", settings: unprefixedMedia) == nil)
         #expect(EventLifecycleGuard.projectIDs(prefix: "events/", bucket: "langfuse", settings: settings()) == nil)
         func action(_ settings: EventBucketSettings, _ projects: [String]?) -> String {
-            EventLifecyclePlanner.plan(settings: settings, bucket: "langfuse", days: 30, existing: empty, projects: projects).action.description
+            EventLifecyclePlanner.plan(settings: settings, bucket: "langfuse", days: 30, existing: empty, projects: projects)
+                .action.description
         }
         #expect(action(unprefixedMedia, nil).contains("set DATABASE_URL"), "not read: refused")
         #expect(action(unprefixedMedia, []) == "put")
@@ -107,7 +118,8 @@ struct LifecycleConfigurationTests {
         #expect(action(unprefixedMedia, ["events"]).contains("project(s) events"))
         let short = settings(prefix: "ev", media: .at(.init(bucket: "langfuse", prefix: "")))
         #expect(action(short, ["evals"]).contains("project(s) evals"), "a rule without a slash reaches every ID that starts so")
-        #expect(action(settings(prefix: "media/events/", media: .at(.init(bucket: "langfuse", prefix: "media/"))), ["events"]).contains("events"))
+        #expect(action(settings(prefix: "media/events/", media: .at(.init(bucket: "langfuse", prefix: "media/"))), ["events"])
+            .contains("events"))
     }
 
     @Test func theGuardReadsTheDocumentToSendAndRefusesOnItsOwn() throws {
@@ -120,7 +132,9 @@ struct LifecycleConfigurationTests {
         try check(existing.rules + [ours], settings())
         let onMedia = LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "media/", days: 30)
         #expect(throws: EventLifecycleError.self, "a rule on media") { try check(existing.rules + [onMedia], self.settings()) }
-        #expect(throws: EventLifecycleError.self, "a rule dropped") { try check(Array(existing.rules.dropFirst()) + [ours], self.settings()) }
+        #expect(throws: EventLifecycleError.self, "a rule dropped") {
+            try check(Array(existing.rules.dropFirst()) + [ours], self.settings())
+        }
         var changed = existing.rules
         changed[0].xml = changed[0].xml.replacingOccurrences(of: "<Days>1</Days>", with: "<Days>2</Days>")
         #expect(throws: EventLifecycleError.self, "a rule changed") { try check(changed + [ours], self.settings()) }
@@ -129,7 +143,9 @@ struct LifecycleConfigurationTests {
         #expect(throws: EventLifecycleError.self, "a project named events") {
             try check(existing.rules + [ours], unprefixedMedia, projects: ["events"])
         }
-        let escaped = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "a<&>b/", days: 30)])
+        let escaped = LifecycleConfiguration(rules: [
+            LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "a<&>b/", days: 30),
+        ])
         #expect(try LifecycleConfiguration.parse(escaped.xml).rules.first?.prefix == "a<&>b/")
     }
 
@@ -140,19 +156,23 @@ struct LifecycleConfigurationTests {
         #expect(EventLifecyclePlanner.plan(settings: decomposed, bucket: "langfuse", days: 30, existing: LifecycleConfiguration(rules: []))
             .action.description.contains("would also expire media"))
         let composed = settings(prefix: "\u{e9}vents/", media: .at(.init(bucket: "langfuse", prefix: "e\u{301}vents/")))
-        #expect(EventLifecyclePlanner.plan(settings: composed, bucket: "langfuse", days: 30, existing: LifecycleConfiguration(rules: [])).action == .put,
-                "different bytes are different prefixes to S3")
+        #expect(EventLifecyclePlanner.plan(settings: composed, bucket: "langfuse", days: 30, existing: LifecycleConfiguration(rules: []))
+            .action == .put, "different bytes are different prefixes to S3")
     }
 
     @Test func twoRulesWithLfmaintsIDAreNotChosenBetween() {
-        let twice = LifecycleConfiguration(rules: [LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "events/", days: 30),
-                                                    LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "x/", days: 1)])
-        #expect(EventLifecyclePlanner.plan(settings: settings(), bucket: "langfuse", days: 30, existing: twice).action.description.contains("2 rules"))
+        let twice = LifecycleConfiguration(rules: [
+            LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "events/", days: 30),
+            LifecycleConfiguration.expiry(id: EventLifecyclePlanner.ruleID, prefix: "x/", days: 1),
+        ])
+        #expect(EventLifecyclePlanner.plan(settings: settings(), bucket: "langfuse", days: 30, existing: twice)
+            .action.description.contains("2 rules"))
     }
 
     @Test func aFullBucketGetsNoRuleInsteadOfLosingOne() {
         let full = LifecycleConfiguration(rules: (0..<1000).map { LifecycleConfiguration.expiry(id: "r\($0)", prefix: "p\($0)/", days: 1) })
-        #expect(EventLifecyclePlanner.plan(settings: settings(), bucket: "langfuse", days: 30, existing: full).action.description.contains("1000"))
+        #expect(EventLifecyclePlanner.plan(settings: settings(), bucket: "langfuse", days: 30, existing: full)
+            .action.description.contains("1000"))
     }
 
     @Test func digestsMatchTheirStandardVectors() {
@@ -164,7 +184,19 @@ struct LifecycleConfigurationTests {
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
             == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        #expect(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1000)) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1000))
+            == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+    }
+
+    @Test func theS3SectionReadsAsLangfusesVariablesDoAndTheyWin() throws {
+        let yaml = "s3: {bucket: lf-events, prefix: events/, endpoint: \"http://langfuse-s3:9000\", forcePathStyle: true, mediaBucket: none}"
+        let fromFile = try ConfigurationLoader.load(yaml: yaml).s3
+        #expect(fromFile.bucket == "lf-events" && fromFile.prefix == "events/" && fromFile.forcePathStyle)
+        #expect(fromFile.media == EventBucketSettings.Media.none && fromFile.protected.isEmpty)
+        let overridden = try ConfigurationLoader.load(yaml: yaml, environment: ["LANGFUSE_S3_MEDIA_UPLOAD_BUCKET": "lf-events",
+                                                                               "LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "media/"]).s3
+        #expect(overridden.media == .at(.init(bucket: "lf-events", prefix: "media/")))
+        #expect(throws: ConfigError.self) { try ConfigurationLoader.load(yaml: "s3: {bucket: x, unknown: 1}") }
     }
 
     @Test func theBucketIsReachedAsLangfuseReachesIt() throws {
@@ -196,7 +228,9 @@ struct LifecycleConfigurationTests {
                               ("LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT", "ftp://x")] {
             #expect(throws: ConfigError.self, "\(name)=\(value)") { try url([name: value]) }
             let other = environment.merging([name: value]) { $1 }
-            #expect(throws: Never.self, "other commands still load the config") { try ConfigurationLoader.load(yaml: "", environment: other) }
+            #expect(throws: Never.self, "other commands still load the config") {
+                try ConfigurationLoader.load(yaml: "", environment: other)
+            }
         }
     }
 }

@@ -49,7 +49,8 @@ struct S3SigningTests {
         let rawQuery = request.target.contains("?") ? String(request.target.drop { $0 != "?" }.dropFirst()) : ""
         let query = rawQuery.split(separator: "&").map { $0.contains("=") ? String($0) : "\($0)=" }.sorted().joined(separator: "&")
         let canonical = [request.method, path, query]
-            + signed.map { "\($0):\(request.headers[$0] ?? "")" } + ["", signed.joined(separator: ";"), request.headers["x-amz-content-sha256"] ?? ""]
+            + signed.map { "\($0):\(request.headers[$0] ?? "")" }
+            + ["", signed.joined(separator: ";"), request.headers["x-amz-content-sha256"] ?? ""]
         let date = try #require(request.headers["x-amz-date"])
         let toSign = ["AWS4-HMAC-SHA256", date, scope, SHA256.hex(Array(canonical.joined(separator: "\n").utf8))].joined(separator: "\n")
         var key = Array("AWS4\(secret)".utf8)
@@ -67,8 +68,10 @@ struct S3SigningTests {
             seen.withLock { $0.append(request) }
             if request.method == "PUT" { stored.withLock { $0 = request.body } }
             let body = stored.withLock { $0 }
-            return Array(("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nx-amz-transition-default-minimum-object-size: varies_by_storage_class\r\n"
-                + "Content-Length: \(request.method == "PUT" ? 0 : body.utf8.count)\r\nConnection: close\r\n\r\n" + (request.method == "PUT" ? "" : body)).utf8)
+            return Array(("HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\n"
+                + "x-amz-transition-default-minimum-object-size: varies_by_storage_class\r\n"
+                + "Content-Length: \(request.method == "PUT" ? 0 : body.utf8.count)\r\nConnection: close\r\n\r\n"
+                + (request.method == "PUT" ? "" : body)).utf8)
         })
         let environment = ["LANGFUSE_S3_EVENT_UPLOAD_BUCKET": "langfuse", "LANGFUSE_S3_EVENT_UPLOAD_PREFIX": "events/",
                            "LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT": "http://127.0.0.1:\(store.port)", "LANGFUSE_S3_EVENT_UPLOAD_REGION": "auto",
@@ -89,7 +92,8 @@ struct S3SigningTests {
         let put = try #require(requests.first { $0.method == "PUT" })
         #expect(put.headers["content-md5"] == Data(MD5.digest(Array(put.body.utf8))).base64EncodedString())
         #expect(put.headers["x-amz-transition-default-minimum-object-size"] == "varies_by_storage_class", "the bucket's setting, sent back")
-        #expect(put.body.contains("<Rule><ID>keep</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status>"), "the rule it had, as it was")
+        #expect(put.body.contains("<Rule><ID>keep</ID><Filter><Prefix>tmp/</Prefix></Filter><Status>Enabled</Status>"),
+                "the rule it had, as it was")
         let wrong = try Self.signature(of: put, secret: "another-secret")
         #expect(wrong.expected != wrong.sent, "a wrong secret gives another signature: the check can fail")
     }

@@ -24,7 +24,8 @@ struct SystemLogRestartTests {
 
     func logs(_ client: ClickHouseClient) async throws -> [String: EngineClauses] {
         try await client.execute("SYSTEM FLUSH LOGS")
-        let rows = try await client.read("SELECT name, engine_full FROM system.tables WHERE database = 'system' AND has({names:Array(String)}, name)",
+        let rows = try await client.read("SELECT name, engine_full FROM system.tables "
+                                             + "WHERE database = 'system' AND has({names:Array(String)}, name)",
                                          parameters: ["names": ClickHouseLiteral.stringArray(SystemLogTables.names)], as: Log.self)
         return Dictionary(uniqueKeysWithValues: rows.map { ($0.name, EngineClauses(engineFull: $0.engine_full)) })
     }
@@ -65,7 +66,8 @@ struct SystemLogRestartTests {
         // The file server-config prints, in the server's config.d: every log carries its TTL after a restart.
         let file = try cli.run(["ttl", "server-config"], environment: environment)
         #expect(file.status == 0, "\(file.stderr)")
-        try file.stdout.write(to: directory.appendingPathComponent("config.d/lfmaint-system-log-ttl.xml"), atomically: true, encoding: .utf8)
+        try file.stdout.write(to: directory.appendingPathComponent("config.d/lfmaint-system-log-ttl.xml"),
+                              atomically: true, encoding: .utf8)
         try restart(volume)
         let lasting = try await logs(client)
         #expect(lasting.keys.sorted() == kept, "the file turns no log on")
@@ -82,7 +84,8 @@ struct SystemLogRestartTests {
         // YAML, which this engine cannot read (chdb is built without yaml-cpp); ClickHouse reads a map of
         // scalars as the XML of the same shape, and so the engine gets that.
         let days = 12
-        let values = try cli.run(["ttl", "server-config", "--format", "chart-v2-values", "--config", try yaml("retention: {systemLogDays: \(days)}")],
+        let values = try cli.run(["ttl", "server-config", "--format", "chart-v2-values",
+                                  "--config", try yaml("retention: {systemLogDays: \(days)}")],
                                  environment: environment)
         #expect(values.status == 0, "\(values.stderr)")
         try FileManager.default.removeItem(at: directory.appendingPathComponent("config.d/lfmaint-system-log-ttl.xml"))
@@ -104,10 +107,12 @@ struct SystemLogRestartTests {
     /// What chart v2's ClickHouse operator writes to config.d from `clickhouse.cluster.settings`, as XML.
     static func operatorExtraConfig(fromChartValues values: String) throws -> String {
         let document = try #require(try Yams.load(yaml: values) as? [String: Any])
-        let settings = try #require(((document["clickhouse"] as? [String: Any])?["cluster"] as? [String: Any])?["settings"] as? [String: Any])
+        let settings = try #require(
+            ((document["clickhouse"] as? [String: Any])?["cluster"] as? [String: Any])?["settings"] as? [String: Any])
         func xml(_ map: [String: Any]) -> String {
             map.sorted { $0.key < $1.key }.map { key, value in
-                let inner = (value as? [String: Any]).map(xml) ?? "\(value)".replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                let inner = (value as? [String: Any]).map(xml)
+                    ?? "\(value)".replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 return "<\(key)>\(inner)</\(key)>"
             }.joined()
         }

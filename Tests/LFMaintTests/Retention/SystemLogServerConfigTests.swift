@@ -29,8 +29,8 @@ struct SystemLogServerConfigTests {
     }
 
     @Test func onlySystemLogsThatGetATTLAreWarnedAbout() {
-        let app = RetentionRule(table: QualifiedTableName("default.traces", defaultDatabase: "default")!, column: SQLIdentifier("timestamp")!,
-                                days: 30, kind: .app)
+        let app = RetentionRule(table: QualifiedTableName("default.traces", defaultDatabase: "default")!,
+                                column: SQLIdentifier("timestamp")!, days: 30, kind: .app)
         let traces = TableFacts(table: app.table, engine: "MergeTree", engineFull: "MergeTree ORDER BY id", partitionKey: "",
                                 columnTypes: ["timestamp": "DateTime64(3)"], totalBytes: 1, definitionBytes: 100)
         #expect(TTLPlanner().plan(rules: [app], facts: [app.table: traces])[0].warning == nil, "an app table's ALTER lasts")
@@ -44,9 +44,10 @@ struct SystemLogServerConfigTests {
 
     @Test func theMarkerReadsBackOnlyAsLfmaintWritesIt() {
         let file = SystemLogServerConfig.byDefault(config: Configuration())
-        #expect(SystemLogServerConfig.days(inMarker: file.markerValue) == Dictionary(uniqueKeysWithValues: file.logs.map { ($0.table, 10) }))
-        for odd in ["", "query_log", "query_log=", "query_log=0", "query_log=-3", "query_log=18251", "query log=10", "query_log=10,,part_log=1",
-                    "query_log=1e3", "query_log=10;DROP"] {
+        #expect(SystemLogServerConfig.days(inMarker: file.markerValue)
+            == Dictionary(uniqueKeysWithValues: file.logs.map { ($0.table, 10) }))
+        for odd in ["", "query_log", "query_log=", "query_log=0", "query_log=-3", "query_log=18251", "query log=10",
+                    "query_log=10,,part_log=1", "query_log=1e3", "query_log=10;DROP"] {
             #expect(SystemLogServerConfig.days(inMarker: odd) == nil, "\(odd)")
         }
     }
@@ -59,7 +60,8 @@ struct SystemLogServerConfigTests {
         #expect(!tables.contains("session_log") && !tables.contains("zookeeper_log"), "off in ClickHouse's shipped config")
         #expect(tables.contains("query_log") && tables.contains("opentelemetry_span_log"))
         let xml = v1.xml()
-        #expect(xml.contains("<query_log><ttl>event_date + INTERVAL 14 DAY DELETE</ttl><settings>ttl_only_drop_parts = 1</settings></query_log>"))
+        #expect(xml.contains("<query_log><ttl>event_date + INTERVAL 14 DAY DELETE</ttl>"
+            + "<settings>ttl_only_drop_parts = 1</settings></query_log>"))
         #expect(xml.contains("<opentelemetry_span_log><engine>ENGINE = MergeTree PARTITION BY toYYYYMM(finish_date) ORDER BY "
             + "(finish_date, finish_time_us, trace_id) TTL finish_date + INTERVAL 14 DAY DELETE SETTINGS ttl_only_drop_parts = 1</engine>"))
         #expect(!xml.contains("<opentelemetry_span_log><ttl>"), "ClickHouse refuses to start with <ttl> beside the shipped <engine>")
@@ -72,7 +74,8 @@ struct SystemLogServerConfigTests {
 
     @Test func aSystemLogOverrideGivesItsOwnDaysAndTheServersKeysAreEscaped() {
         var config = Configuration()
-        config.retention.tables = [TableRetention(database: SQLIdentifier("system"), table: SQLIdentifier("query_log")!, column: nil, days: 3)]
+        config.retention.tables = [TableRetention(database: SQLIdentifier("system"), table: SQLIdentifier("query_log")!,
+                                                  column: nil, days: 3)]
         let rules = RetentionPolicy.scope(for: config, serverTables: [:]).rules
         let file = SystemLogServerConfig.forRules(rules, kept: ["query_log": ("toYYYYMM(event_date)", "event_date"),
                                                                 "opentelemetry_span_log": ("finish_date < '<&>'", "finish_date")])
@@ -88,7 +91,9 @@ struct SystemLogServerConfigTests {
             .deletingLastPathComponent().appendingPathComponent("k8s/components/clickhouse-system-log-ttl/\(name)")
         var config = Configuration()
         config.chart = chart
-        let rendered = chart == .v1 ? SystemLogServerConfig.byDefault(config: config).xml() : SystemLogServerConfig.byDefault(config: config).chartV2Values()
+        let rendered = chart == .v1
+            ? SystemLogServerConfig.byDefault(config: config).xml()
+            : SystemLogServerConfig.byDefault(config: config).chartV2Values()
         if ProcessInfo.processInfo.environment["LFMAINT_UPDATE_GOLDEN"] == "1" {
             try rendered.write(to: file, atomically: true, encoding: .utf8)
         }

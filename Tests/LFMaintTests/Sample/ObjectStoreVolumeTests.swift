@@ -40,6 +40,8 @@ struct ObjectStoreVolumeTests {
                 try ConfigurationLoader.load(yaml: "volumes: [{name: minio, component: minio, source: \(source)}]")
             }
         }
-        #expect(throws: Never.self) { try ConfigurationLoader.load(yaml: "volumes: [{name: minio, component: minio, source: statfs, path: /data}]") }
+        #expect(throws: Never.self) {
+            try ConfigurationLoader.load(yaml: "volumes: [{name: minio, component: minio, source: statfs, path: /data}]")
+        }
     }
 }
