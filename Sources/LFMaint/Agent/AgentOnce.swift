@@ -2,13 +2,14 @@ import Foundation
 
 /// `lfmaint agent --once`, what the CronJob runs: one sample (published), a cleanup of every
 /// ClickHouse volume over its threshold (one sample is enough: the CronJob's schedule is the
-/// cooldown), one TTL check, one check of the event bucket's lifecycle rule, and a last push of the agent's metrics to the Pushgateway.
+/// cooldown), one TTL check, one check of the event bucket's lifecycle rule, and a last push of the
+/// agent's metrics to the Pushgateway.
 public struct AgentOnce: Sendable {
     public var cycle: AgentWork.Cycle
     public var cleanups: [(volume: String, result: AgentWork.CleanupResult)]
     public var ttl: AgentWork.TTLCheck?
     public var ttlError: String?
-    public var lifecycle: AgentWork.LifecycleCheck?
+    public var lifecycle: EventLifecycleOutcome?
     public var lifecycleError: String?
     public var pushFailure: String?
 

@@ -13,7 +13,7 @@ public struct AgentWork: Sendable {
     let sampling: SampleWorkflow
     /// Plans cleanups and TTL changes but runs none.
     public let dryRun: Bool
-    private let logger = Logger(label: "lfmaint.agent")
+    let logger = Logger(label: "lfmaint.agent")
 
     public init(config: Configuration, statfs: [String] = [], dryRun: Bool = false) throws {
         self.config = config

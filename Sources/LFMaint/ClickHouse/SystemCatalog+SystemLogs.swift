@@ -9,7 +9,7 @@ extension SystemCatalog {
     }
 
     /// The live system logs this server keeps, by name, with their partition and sorting keys.
-    public func systemLogKeys() async throws -> [String: (partitionKey: String, sortingKey: String)] {
+    public func systemLogKeys() async throws -> [String: SystemLogServerConfig.EngineKeys] {
         struct Row: Decodable {
             let name: String
             let partition_key: String

@@ -39,14 +39,19 @@ public struct EventBucketSettings: Sendable, Equatable {
 
     public init() {}
 
-    static let mediaName = "media"
-    static let exportsName = "batch exports"
+    /// What Langfuse keeps beside its events that no rule may expire; each names its keys its own way.
+    public enum Protected: String, Sendable {
+        /// `<prefix><project ID>/<media ID>.<ext>`
+        case media
+        /// `<prefix><timestamp>-lf-<table>-export-<project ID>.<ext>`
+        case exports = "batch exports"
+    }
 
     /// The objects no lifecycle rule of lfmaint's may match, by what they are.
-    public var protected: [(what: String, location: Location)] {
-        var list: [(String, Location)] = []
-        if case .at(let media)? = media { list.append((Self.mediaName, media)) }
-        if let exports { list.append((Self.exportsName, exports)) }
+    public var protected: [(kind: Protected, location: Location)] {
+        var list: [(Protected, Location)] = []
+        if case .at(let media)? = media { list.append((.media, media)) }
+        if let exports { list.append((.exports, exports)) }
         return list
     }
 
@@ -57,12 +62,17 @@ public struct EventBucketSettings: Sendable, Equatable {
         settings.endpoint = try section.string("endpoint")
         settings.region = try section.string("region")
         if let value = try section.bool("forcePathStyle") { settings.forcePathStyle = value }
-        if let bucket = try section.string("mediaBucket") {
-            settings.media = bucket == "none" ? Media.none : .at(Location(bucket: bucket, prefix: try section.string("mediaPrefix") ?? ""))
+        let (mediaBucket, mediaPrefix) = (try section.string("mediaBucket"), try section.string("mediaPrefix"))
+        let (exportBucket, exportPrefix) = (try section.string("exportBucket"), try section.string("exportPrefix"))
+        for (prefix, bucket, key) in [(mediaPrefix, mediaBucket, "mediaPrefix"), (exportPrefix, exportBucket, "exportPrefix")]
+        where prefix != nil && bucket == nil {
+            let bucketKey = key.replacingOccurrences(of: "Prefix", with: "Bucket")
+            throw ConfigError(key: section.keyPath(key), "names no bucket: give \(bucketKey) too")
         }
-        if let bucket = try section.string("exportBucket") {
-            settings.exports = Location(bucket: bucket, prefix: try section.string("exportPrefix") ?? "")
+        if let mediaBucket {
+            settings.media = mediaBucket == "none" ? Media.none : .at(Location(bucket: mediaBucket, prefix: mediaPrefix ?? ""))
         }
+        if let exportBucket { settings.exports = Location(bucket: exportBucket, prefix: exportPrefix ?? "") }
         try section.finish()
         return settings
     }
@@ -94,14 +104,14 @@ public struct EventBucketSettings: Sendable, Equatable {
             throw ConfigError(key: "LANGFUSE_S3_EVENT_UPLOAD_FORCE_PATH_STYLE", "expected true or false, got \"\(text.prefix(40))\"")
         }
         let buckets = [("s3.bucket (LANGFUSE_S3_EVENT_UPLOAD_BUCKET)", bucket)]
-            + protected.map { ("s3 \($0.what) bucket", $0.location.bucket as String?) }
+            + protected.map { ("s3 \($0.kind.rawValue) bucket", $0.location.bucket as String?) }
         for (key, name) in buckets {
             if let name, !Self.isBucketName(name) {
                 throw ConfigError(key: key, "\"\(name)\" is not a bucket name (3–63 lower-case letters, digits, dots and hyphens)")
             }
         }
         let prefixes = [("s3.prefix (LANGFUSE_S3_EVENT_UPLOAD_PREFIX)", prefix)]
-            + protected.map { ("s3 \($0.what) prefix", $0.location.prefix) }
+            + protected.map { ("s3 \($0.kind.rawValue) prefix", $0.location.prefix) }
         for (key, prefix) in prefixes {
             guard prefix.utf8.count <= 1024, !prefix.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
                 throw ConfigError(key: key, "must be at most 1,024 bytes without control characters")

@@ -87,8 +87,13 @@ public enum EventLifecycleGuard {
     /// Which project IDs a rule on `prefix` could reach; nil when it reaches no media beyond what
     /// `refusal` refuses anyway. The workflow reads those IDs from Langfuse's database.
     public static func projectIDs(prefix: String, bucket: String, settings: EventBucketSettings) -> ProjectIDs? {
-        guard case .at(let media)? = settings.media, media.bucket == bucket, S3Key.starts(prefix, with: media.prefix),
-              !S3Key.same(prefix, media.prefix) else { return nil }
+        guard case .at(let media)? = settings.media, media.bucket == bucket else { return nil }
+        return projectIDs(prefix: prefix, inside: media)
+    }
+
+    /// Media's keys under `media.prefix` begin with a project ID and a slash: what of an ID follows the prefix.
+    static func projectIDs(prefix: String, inside media: EventBucketSettings.Location) -> ProjectIDs? {
+        guard S3Key.starts(prefix, with: media.prefix), !S3Key.same(prefix, media.prefix) else { return nil }
         let rest = S3Key.rest(of: prefix, after: media.prefix)
         let folder = rest.prefix { $0 != UInt8(ascii: "/") }
         return ProjectIDs(start: String(decoding: folder, as: UTF8.self), exact: folder.count < rest.count)
@@ -100,34 +105,35 @@ public enum EventLifecycleGuard {
             return "where Langfuse keeps media is not known, and a rule must never expire it: give LANGFUSE_S3_MEDIA_UPLOAD_BUCKET "
                 + "and LANGFUSE_S3_MEDIA_UPLOAD_PREFIX as Langfuse has them (or s3.mediaBucket: none when it keeps no media)"
         }
-        for (what, location) in settings.protected where location.bucket == bucket {
+        for (kind, location) in settings.protected where location.bucket == bucket {
             if S3Key.starts(location.prefix, with: prefix) {
-                return "a rule on prefix \"\(prefix)\" in bucket \(bucket) would also expire \(what) (prefix \"\(location.prefix)\"). "
+                return "a rule on prefix \"\(prefix)\" in bucket \(bucket) would also expire \(kind.rawValue) "
+                    + "(prefix \"\(location.prefix)\"). "
                     + "Langfuse's Helm chart writes events, media and exports unprefixed into one bucket unless told otherwise: "
                     + "give events a prefix of their own (chart value s3.eventUpload.prefix, "
                     + "LANGFUSE_S3_EVENT_UPLOAD_PREFIX, e.g. events/); "
                     + "events written before that keep their old keys and do not expire"
             }
-            guard S3Key.starts(prefix, with: location.prefix) else { continue }
-            if what == EventBucketSettings.exportsName {
-                if let first = S3Key.rest(of: prefix, after: location.prefix).first,
-                   (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) {
-                    return "a rule on prefix \"\(prefix)\" would expire batch exports, whose keys under \"\(location.prefix)\" "
-                        + "begin with a timestamp"
+            switch kind {
+            case .exports:
+                guard S3Key.starts(prefix, with: location.prefix),
+                      let first = S3Key.rest(of: prefix, after: location.prefix).first,
+                      (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { continue }
+                return "a rule on prefix \"\(prefix)\" would expire batch exports, whose keys under \"\(location.prefix)\" "
+                    + "begin with a timestamp"
+            case .media:
+                guard let ids = projectIDs(prefix: prefix, inside: location) else { continue }
+                guard let projects else {
+                    return "media in bucket \(bucket) lies under \"\(location.prefix)\" as <project ID>/<file>: a rule on \"\(prefix)\" "
+                        + "would expire the media of a project whose ID \(ids.exact ? "is" : "starts with") \"\(ids.start)\". "
+                        + "lfmaint rules that out from Langfuse's database (its projects table): set DATABASE_URL"
                 }
-                continue
-            }
-            guard let ids = projectIDs(prefix: prefix, bucket: bucket, settings: settings) else { continue }
-            guard let projects else {
-                return "media in bucket \(bucket) lies under \"\(location.prefix)\" as <project ID>/<file>: a rule on \"\(prefix)\" would "
-                    + "expire the media of a project whose ID \(ids.exact ? "is" : "starts with") \"\(ids.start)\". "
-                    + "lfmaint rules that out from "
-                    + "Langfuse's database (its projects table): set DATABASE_URL"
-            }
-            let reached = projects.filter { ids.exact ? S3Key.same($0, ids.start) : S3Key.starts($0, with: ids.start) }
-            if !reached.isEmpty {
-                return "a rule on prefix \"\(prefix)\" would expire the media of project(s) \(reached.sorted().joined(separator: ", ")), "
-                    + "whose media lies under \"\(location.prefix)\(ids.start)\(ids.exact ? "/" : "")\""
+                let reached = projects.filter { ids.exact ? S3Key.same($0, ids.start) : S3Key.starts($0, with: ids.start) }
+                if !reached.isEmpty {
+                    let names = reached.sorted().joined(separator: ", ")
+                    return "a rule on prefix \"\(prefix)\" would expire the media of project(s) \(names), "
+                        + "whose media lies under \"\(location.prefix)\(ids.start)\(ids.exact ? "/" : "")\""
+                }
             }
         }
         return nil

@@ -8,13 +8,19 @@ public struct EventLifecycleWorkflow: Sendable {
         self.client = try client ?? S3LifecycleClient(config: config)
     }
 
+    /// A plan with what it was made from: the bucket's configuration, and the project IDs (read only when
+    /// the events prefix lies inside media's keys).
+    public struct Planned: Sendable {
+        public var plan: EventLifecyclePlan
+        var existing: LifecycleConfiguration
+        var projects: [String]?
+    }
+
     public func plan() async throws -> EventLifecyclePlan {
         try await planned().plan
     }
 
-    /// The plan, with the configuration and the project IDs it was made from (read only when the events
-    /// prefix lies inside media's keys).
-    private func planned() async throws -> (plan: EventLifecyclePlan, existing: LifecycleConfiguration, projects: [String]?) {
+    public func planned() async throws -> Planned {
         let existing = try await client.read()
         var projects: [String]?
         if let ids = EventLifecycleGuard.projectIDs(prefix: config.s3.prefix, bucket: client.bucket, settings: config.s3) {
@@ -22,13 +28,17 @@ public struct EventLifecycleWorkflow: Sendable {
         }
         let plan = EventLifecyclePlanner.plan(settings: config.s3, bucket: client.bucket, days: config.retention.appDays,
                                               existing: existing, projects: projects)
-        return (plan, existing, projects)
+        return Planned(plan: plan, existing: existing, projects: projects)
+    }
+
+    public func apply() async throws -> EventLifecycleOutcome {
+        try await apply(try await planned())
     }
 
     /// Puts the planned configuration, then reads it back: lfmaint's rule as planned, and every other
     /// rule still there as it was. A bucket whose rules changed since they were read gets no PUT.
-    public func apply() async throws -> EventLifecycleOutcome {
-        let (plan, existing, projects) = try await planned()
+    public func apply(_ planned: Planned) async throws -> EventLifecycleOutcome {
+        let (plan, existing, projects) = (planned.plan, planned.existing, planned.projects)
         switch plan.action {
         case .refuse(let reason): throw EventLifecycleError.refused(reason)
         case .none: return EventLifecycleOutcome(plan: plan, applied: false)
@@ -63,4 +73,6 @@ public struct EventLifecycleOutcome: Sendable, Equatable {
     public var plan: EventLifecyclePlan
     /// Put and read back as planned.
     public var applied: Bool
+    /// Still missing, different or refused.
+    public var drifts: Bool { !applied && plan.action != .none }
 }

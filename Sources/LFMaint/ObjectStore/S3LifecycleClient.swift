@@ -49,14 +49,16 @@ public struct S3LifecycleClient: Sendable {
     }
 
     /// SigV4 needs a region; Langfuse's chart gives MinIO `auto`, which MinIO takes as it is.
-    var region: String { settings.region ?? "us-east-1" }
+    var region: String { Self.region(settings) }
+
+    static func region(_ settings: EventBucketSettings) -> String { settings.region ?? "us-east-1" }
 
     /// The URL of the bucket's lifecycle configuration: path-style when asked, and where a virtual host
     /// cannot work (an IP address or localhost, a bucket with dots over https), as AWS's SDKs do.
     public let url: String
 
     static func url(settings: EventBucketSettings, bucket: String) throws -> String {
-        let endpoint = settings.endpoint ?? "https://s3.\(settings.region ?? "us-east-1").amazonaws.com"
+        let endpoint = settings.endpoint ?? "https://s3.\(region(settings)).amazonaws.com"
         let base = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
         guard var components = URLComponents(string: base), let host = components.host, !host.isEmpty else {
             throw ConfigError(key: "s3.endpoint (LANGFUSE_S3_EVENT_UPLOAD_ENDPOINT)", "\"\(Redaction.endpoint(base))\" has no host")

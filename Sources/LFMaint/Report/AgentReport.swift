@@ -16,9 +16,8 @@ public enum AgentReport {
             text += TTLReport.restartWarnings(ttl.notLasting)
         }
         if let lifecycle = once.lifecycle {
-            text += "\nEvent bucket: " + (lifecycle.applied
-                ? EventLifecycleReport.text(EventLifecycleOutcome(plan: lifecycle.plan, applied: true))
-                : lifecycle.drifts ? "\n" + EventLifecycleReport.text(lifecycle.plan) : "its expiry rule is as planned\n")
+            text += "\nEvent bucket: "
+                + (lifecycle.drifts ? "\n" + EventLifecycleReport.text(lifecycle.plan) : EventLifecycleReport.text(lifecycle))
         }
         for failure in once.failures { text += "\nfailed: \(failure)\n" }
         return text
@@ -35,11 +34,7 @@ public enum AgentReport {
                 ["volume": volume, "outcome": result.verdict.rawValue, "message": result.message, "run": result.run.map { CleanupReport.object($0, showSkipped: false) } ?? NSNull()]
             },
             "ttl": ttl,
-            "lifecycle": once.lifecycle.map { check -> Any in
-                var entry = EventLifecycleReport.object(check.plan)
-                entry["applied"] = check.applied
-                return entry
-            } ?? NSNull(),
+            "lifecycle": once.lifecycle.map(EventLifecycleReport.object) ?? NSNull(),
             "failures": once.failures,
         ] as [String: Any])
     }

@@ -34,9 +34,13 @@ public enum EventLifecycleReport {
     }
 
     public static func json(_ outcome: EventLifecycleOutcome) -> String {
+        JSONOutput.encode(object(outcome))
+    }
+
+    static func object(_ outcome: EventLifecycleOutcome) -> [String: Any] {
         var entry = object(outcome.plan)
         entry["applied"] = outcome.applied
-        return JSONOutput.encode(entry)
+        return entry
     }
 
     static func object(_ plan: EventLifecyclePlan) -> [String: Any] {

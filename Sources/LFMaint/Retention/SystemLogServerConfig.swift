@@ -26,6 +26,9 @@ public struct SystemLogServerConfig: Sendable, Equatable {
 
     public var logs: [Log]
 
+    /// A kept log's partition and sorting keys, by its name.
+    public typealias EngineKeys = (partitionKey: String, sortingKey: String)
+
     public init(logs: [Log]) {
         self.logs = logs
     }
@@ -37,7 +40,7 @@ public struct SystemLogServerConfig: Sendable, Equatable {
     /// The logs a server keeps by default, for a server lfmaint cannot read: a section for a log the
     /// server does not keep would turn that log on. Chart v1's bitnami image and docker compose run
     /// ClickHouse's shipped config.xml; chart v2's operator replaces it and keeps three logs.
-    public static func keptByDefault(chart: LangfuseDeployment.Chart) -> [String: (partitionKey: String, sortingKey: String)] {
+    public static func keptByDefault(chart: LangfuseDeployment.Chart) -> [String: EngineKeys] {
         let logs = chart == .v2 ? ["query_log", "part_log", "text_log"] : [
             "query_log", "trace_log", "query_thread_log", "query_views_log", "part_log", "metric_log", "asynchronous_metric_log",
             "processors_profile_log", "asynchronous_insert_log", "backup_log", "s3queue_log", "blob_storage_log", "error_log",
@@ -52,12 +55,18 @@ public struct SystemLogServerConfig: Sendable, Equatable {
 
     /// The file for the logs the configured chart's servers keep by default.
     public static func byDefault(config: Configuration) -> SystemLogServerConfig {
-        forRules(RetentionPolicy.scope(for: config, serverTables: [:]).rules, kept: keptByDefault(chart: config.deployment.chart))
+        forRules(of: config, kept: keptByDefault(chart: config.deployment.chart))
+    }
+
+    /// The file for `kept` (name → partition and sorting key) with the days `config`'s policy gives each log.
+    public static func forRules(of config: Configuration,
+                                kept: [String: EngineKeys]) -> SystemLogServerConfig {
+        forRules(RetentionPolicy.scope(for: config, serverTables: [:]).rules, kept: kept)
     }
 
     /// One log per system-log rule whose table is in `kept` (name → partition and sorting key).
     public static func forRules(_ rules: [RetentionRule],
-                                kept: [String: (partitionKey: String, sortingKey: String)]) -> SystemLogServerConfig {
+                                kept: [String: EngineKeys]) -> SystemLogServerConfig {
         SystemLogServerConfig(logs: rules.compactMap { rule in
             guard rule.table.database.name == "system", let keys = kept[rule.table.table.name] else { return nil }
             return Log(table: rule.table.table.name, column: rule.column.name, days: rule.days,
@@ -102,7 +111,7 @@ public struct SystemLogServerConfig: Sendable, Equatable {
             "  <macros><\(Self.markerMacro)>\(markerValue)</\(Self.markerMacro)></macros>",
         ]
         for section in sections() {
-            let keys = section.keys.map { "<\($0.0)>\(Self.escaped($0.1))</\($0.0)>" }.joined()
+            let keys = section.keys.map { "<\($0.0)>\(XMLText.escaped($0.1))</\($0.0)>" }.joined()
             lines.append("  <\(section.table)>\(keys)</\(section.table)>")
         }
         lines.append("</clickhouse>")
@@ -132,8 +141,4 @@ public struct SystemLogServerConfig: Sendable, Equatable {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 
-    static func escaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
-    }
 }

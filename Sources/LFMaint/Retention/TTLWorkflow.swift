@@ -25,9 +25,7 @@ public struct TTLWorkflow: Sendable {
 
     /// The config.d file that gives the system logs this server keeps their retention at every start.
     public func serverConfig() async throws -> SystemLogServerConfig {
-        let reader = SystemCatalog(client: client)
-        let rules = RetentionPolicy.scope(for: config, serverTables: [:]).rules
-        return SystemLogServerConfig.forRules(rules, kept: try await reader.systemLogKeys())
+        SystemLogServerConfig.forRules(of: config, kept: try await SystemCatalog(client: client).systemLogKeys())
     }
 
     private func planWithPlanner() async throws -> (planner: TTLPlanner, scope: RetentionPolicy.Scope, rows: [TTLPlanRow]) {

@@ -189,7 +189,8 @@ struct LifecycleConfigurationTests {
     }
 
     @Test func theS3SectionReadsAsLangfusesVariablesDoAndTheyWin() throws {
-        let yaml = "s3: {bucket: lf-events, prefix: events/, endpoint: \"http://langfuse-s3:9000\", forcePathStyle: true, mediaBucket: none}"
+        let yaml = "s3: {bucket: lf-events, prefix: events/, endpoint: \"http://langfuse-s3:9000\", forcePathStyle: true, "
+            + "mediaBucket: none}"
         let fromFile = try ConfigurationLoader.load(yaml: yaml).s3
         #expect(fromFile.bucket == "lf-events" && fromFile.prefix == "events/" && fromFile.forcePathStyle)
         #expect(fromFile.media == EventBucketSettings.Media.none && fromFile.protected.isEmpty)
@@ -197,6 +198,7 @@ struct LifecycleConfigurationTests {
                                                                                "LANGFUSE_S3_MEDIA_UPLOAD_PREFIX": "media/"]).s3
         #expect(overridden.media == .at(.init(bucket: "lf-events", prefix: "media/")))
         #expect(throws: ConfigError.self) { try ConfigurationLoader.load(yaml: "s3: {bucket: x, unknown: 1}") }
+        #expect(throws: ConfigError.self, "a prefix without its bucket") { try ConfigurationLoader.load(yaml: "s3: {mediaPrefix: media/}") }
     }
 
     @Test func theBucketIsReachedAsLangfuseReachesIt() throws {
