@@ -10,7 +10,7 @@ public enum AgentService {
     public static let shutdownLimit: Duration = .seconds(8)
 
     public static func run(_ work: AgentWork, listen: ListenAddress) async throws {
-        let (runs, runsInput) = AsyncStream.makeStream(of: SampleRun.self, bufferingPolicy: .bufferingNewest(1))
+        let (runs, runsInput) = AsyncStream.makeStream(of: AgentWork.Cycle.self, bufferingPolicy: .bufferingNewest(1))
         let endpoints = try EndpointsService(status: work.status, listen: listen, intervalSeconds: work.config.agent.intervalSeconds)
         var configuration = ServiceGroupConfiguration(
             services: [endpoints, SamplerService(work: work, runs: runsInput), GuardService(work: work, runs: runs), RetentionService(work: work)],

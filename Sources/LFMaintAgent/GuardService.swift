@@ -2,23 +2,35 @@ import Foundation
 import LFMaint
 import ServiceLifecycle
 
-/// Watches the sampler's runs and starts a ClickHouse cleanup when a volume's guard says so. On
+/// Watches the sampler's runs, grows (with `grow.enabled`) what cleanup cannot relieve, and starts a
+/// ClickHouse cleanup when a volume's guard says so. On
 /// SIGTERM a running cleanup is cancelled: it stops between steps (a statement already sent is left
 /// to the server, which runs it atomically or not at all) and releases its lock.
 struct GuardService: Service, CustomStringConvertible {
     var description: String { "guard" }
     let work: AgentWork
-    let runs: AsyncStream<SampleRun>
+    let runs: AsyncStream<AgentWork.Cycle>
 
     func run() async throws {
         var guards: [String: VolumeGuard] = [:]
-        for await run in runs.cancelOnGracefulShutdown() {
+        var growth = GrowthMemory()
+        for await cycle in runs.cancelOnGracefulShutdown() {
+            let run = cycle.run
             let now = Date().timeIntervalSince1970
+            // Growth first: a ClickHouse volume cleaned below is judged on the next cycle's sample.
+            growth = await cancelWhenGracefulShutdown { [growth] in
+                var memory = growth
+                _ = await work.grow(run, forecasts: cycle.forecasts, memory: &memory, now: now)
+                return memory
+            }
+            if Task.isShuttingDownGracefully { return }
             for volume in await work.volumesToClean(run, guards: &guards, now: now) {
                 let result = await cancelWhenGracefulShutdown { await work.cleanup(volume) }
-                for name in work.guardNames(coveredBy: volume, in: run) {
+                let names = work.guardNames(coveredBy: volume, in: run)
+                for name in names {
                     guards[name]?.ran(at: Date().timeIntervalSince1970, worked: result.verdict.worked)
                 }
+                growth.cleanupEnded(result, names: names, at: Date().timeIntervalSince1970)
                 if Task.isShuttingDownGracefully { return }
             }
         }

@@ -7,7 +7,9 @@ struct CleanupCommand: AsyncParsableCommand {
         abstract: "When a ClickHouse volume is above its threshold, free space: expired partitions first, then guarded DELETE.",
         discussion: """
             Never touches rows newer than --floor-days. Use --dry-run first to see every step and its estimate.
-            Exit codes: 0 below threshold, 3 still above after every allowed step, 1 error, 2 bad input.
+            With grow.enabled, a volume still above its threshold (and any Postgres, Redis or MinIO volume above it) then has its
+            PVC grown by grow.step, up to grow.maxGiB.
+            Exit codes: 0 below threshold (or grown), 3 still above after every allowed step, 1 error, 2 bad input.
             """
     )
 
@@ -79,12 +81,23 @@ struct CleanupCommand: AsyncParsableCommand {
         if let statementTimeout { config.cleanup.statementTimeoutSeconds = statementTimeout }
         try config.validate()
         let options = CleanupExecutor.Options(config.cleanup, dryRun: dryRun)
-        let workflow = try CleanupWorkflow(config: config, client: ClickHouseClient(settings: config.clickhouse), options: options, statfs: statfs)
+        let client = ClickHouseClient(settings: config.clickhouse)
+        let workflow = try CleanupWorkflow(config: config, client: client, options: options, statfs: statfs)
         let run = try await workflow.run()
-        Console.output(global.output == .json ? CleanupReport.json(run, showSkipped: showSkipped)
-            : CleanupReport.text(run, showSkipped: showSkipped))
+        // With grow.enabled only: without it, nothing here reads or writes the Kubernetes API.
+        let growth = await GrowthWorkflow(config: config, dryRun: dryRun)?
+            .afterCleanup(run, volumes: try SampleTargets.volumes(config: config, statfs: statfs), clickhouse: client)
+        if global.output == .json {
+            Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) } ?? CleanupReport.json(run, showSkipped: showSkipped))
+        } else {
+            Console.output(CleanupReport.text(run, showSkipped: showSkipped) + (growth.map { GrowthReport.text($0, dryRun: dryRun) } ?? ""))
+        }
         if run.dryRun { return }
-        if run.hasFailures { throw ExitStatus.failure }
-        if run.stillAboveThreshold { throw ExitStatus.stillAboveThreshold }
+        if run.hasFailures || growth?.hasFailures == true { throw ExitStatus.failure }
+        if let growth {
+            if !growth.relievedAll { throw ExitStatus.stillAboveThreshold }
+        } else if run.stillAboveThreshold {
+            throw ExitStatus.stillAboveThreshold
+        }
     }
 }

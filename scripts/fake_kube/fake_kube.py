@@ -7,6 +7,10 @@ stats, pods with containers, network, ephemeral storage, a projected service-acc
 PVC volume each. Faults on demand: a node that never answers in time, a node whose Summary is
 forbidden (403 Status), a node whose volume stats lack fields.
 
+PersistentVolumeClaims and their StorageClass (`claims.py`): GET, and PATCH with the API server's
+checks; Events POSTed; a resize moving through the resizer's conditions. Every write is recorded, and
+`GET /_fake/writes` lists them; `POST /_fake/fill` sets a PVC's used share ({"pvc": …, "percent": …}).
+
 Prints "port N" on stdout once it listens. Stop it by its PID.
 """
 import argparse
@@ -16,6 +20,8 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from claims import Claims
 
 GIB = 1 << 30
 
@@ -32,14 +38,20 @@ def pod_name(node, slot):
     return f"app-{node}-{slot}"
 
 
-def summary(node, pvcs, namespace, sparse, claims=()):
-    """`claims`: more PVCs on this node, each mounted by a Deployment's pod (a made-up name), 40 % of 50 GiB used."""
+def generated(node, slot):
+    """The capacity and used bytes of a generated PVC."""
+    capacity = (10 + slot) * GIB
+    return capacity, capacity * (node_index(node) % 50 + slot * 3 + 10) // 100
+
+
+def summary(node, pvcs, namespace, sparse, claims, store):
+    """`claims`: more PVCs on this node, each mounted by a Deployment's pod (a made-up name)."""
     now = "2026-11-23T10:00:00Z"
     pods = []
-    slots = [(pvc_name(node, slot), pod_name(node, slot), (10 + slot) * GIB, node_index(node) % 50 + slot * 3 + 10) for slot in range(pvcs)]
-    slots += [(claim, f"{claim}-5d8c7b9f6-q2w7x", 50 * GIB, 40) for claim in claims]
-    for slot, (pvc, pod, capacity, percent) in enumerate(slots):
-        used = capacity * percent // 100
+    slots = [(pvc_name(node, slot), pod_name(node, slot)) for slot in range(pvcs)]
+    slots += [(claim, f"{claim}-5d8c7b9f6-q2w7x") for claim in claims]
+    for slot, (pvc, pod) in enumerate(slots):
+        capacity, used = store.volume_stats(pvc)
         volume = {"time": now, "availableBytes": capacity - used, "capacityBytes": capacity, "usedBytes": used,
                   "inodesFree": 600000, "inodes": 655360, "inodesUsed": 55360,
                   "name": "data", "pvcRef": {"name": pvc, "namespace": namespace}}
@@ -99,9 +111,24 @@ def node_index(node):
     return int(node.split("-")[1])
 
 
+def make_store(args, nodes):
+    store = Claims(args.namespace, args.storage_class, args.expansion, args.resize, args.resize_seconds, args.stale_summary)
+    for node in nodes:
+        for slot in range(args.pvcs_per_node):
+            store.add(pvc_name(node, slot), *generated(node, slot))
+    for claim in args.claim:
+        store.add(claim, 50 * GIB, 50 * GIB * 40 // 100)
+    for fill in args.fill:
+        name, percent = fill.split("=")
+        store.fill(name, int(percent))
+    return store
+
+
 def make_handler(args):
     nodes = [node_name(i) for i in range(args.nodes)]
+    store = make_store(args, nodes)
     cache = {}
+    touched = [False]
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -113,10 +140,58 @@ def make_handler(args):
         def log_message(self, fmt, *a):
             pass
 
-        def do_GET(self):
+        def authorized(self):
             if args.token and self.headers.get("Authorization") != f"Bearer {args.token}":
-                return self.status(401, "Unauthorized", "Unauthorized")
+                self.status(401, "Unauthorized", "Unauthorized")
+                return False
+            return True
+
+        def body(self):
+            return self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+
+        def do_PATCH(self):
+            body = self.body()
+            if not self.authorized():
+                return
+            prefix = f"/api/v1/namespaces/{args.namespace}/persistentvolumeclaims/"
+            if not self.path.startswith(prefix):
+                return self.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+            touched[0] = True
+            self.json(*store.patch(self.path[len(prefix):], self.headers.get("Content-Type"), body))
+
+        def do_POST(self):
+            body = self.body()
+            if self.path == "/_fake/fill":
+                request = json.loads(body)
+                store.fill(request["pvc"], int(request["percent"]))
+                touched[0] = True
+                return self.json(200, {})
+            if not self.authorized():
+                return
+            parts = self.path.split("/")
+            if len(parts) == 6 and parts[1:4] == ["api", "v1", "namespaces"] and parts[5] == "events":
+                return self.json(*store.event(parts[4], body, self.headers.get("Content-Type")))
+            return self.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
+
+        def do_GET(self):
+            if self.path == "/_fake/writes":
+                with store.lock:
+                    return self.json(200, {"writes": store.writes, "events": store.events})
+            if not self.authorized():
+                return
             path = self.path.split("?")[0]
+            claim_prefix = f"/api/v1/namespaces/{args.namespace}/persistentvolumeclaims/"
+            if path.startswith(claim_prefix):
+                claim = store.get(path[len(claim_prefix):])
+                if claim is None:
+                    return self.status(404, "NotFound", f'persistentvolumeclaims "{path[len(claim_prefix):]}" not found')
+                return self.json(200, claim)
+            if path.startswith("/apis/storage.k8s.io/v1/storageclasses/"):
+                name = path.rsplit("/", 1)[1]
+                body = store.storage_class_object(name)
+                if body is None:
+                    return self.status(404, "NotFound", f'storageclasses.storage.k8s.io "{name}" not found')
+                return self.json(200, body)
             if path == "/api/v1/nodes":
                 items = [{"metadata": {"name": n}, "status": {"addresses": [
                     {"type": "InternalIP", "address": args.node_address}, {"type": "Hostname", "address": n}]}} for n in nodes]
@@ -140,9 +215,9 @@ def make_handler(args):
             if node == args.forbidden_node:
                 return self.status(403, "Forbidden", f'nodes "{node}" is forbidden: User "system:serviceaccount:langfuse:lfmaint" '
                                                      f'cannot get resource "nodes/proxy" in API group "" at the cluster scope')
-            if node not in cache:
+            if node not in cache or touched[0]:
                 cache[node] = json.dumps(summary(node, args.pvcs_per_node, args.namespace, node == args.sparse_node,
-                                                 args.claim if node == nodes[0] else ())).encode()
+                                                 args.claim if node == nodes[0] else (), store)).encode()
             self.raw(200, cache[node])
 
         def status(self, code, reason, message):
@@ -178,6 +253,12 @@ def main():
     parser.add_argument("--forbidden-node")
     parser.add_argument("--sparse-node")
     parser.add_argument("--claim", action="append", default=[], help="a PVC a Deployment's pod mounts on the first node")
+    parser.add_argument("--fill", action="append", default=[], help="PVC=PERCENT: that PVC's used share")
+    parser.add_argument("--storage-class", default="gp3", help="every PVC's StorageClass")
+    parser.add_argument("--expansion", choices=["true", "false", "absent"], default="true", help="its allowVolumeExpansion")
+    parser.add_argument("--resize", choices=["complete", "stall", "error", "infeasible"], default="complete")
+    parser.add_argument("--resize-seconds", type=float, default=1.0, help="from the patch to the new capacity")
+    parser.add_argument("--stale-summary", action="store_true", help="the Summary keeps the old capacity after a resize")
     parser.add_argument("--cert")
     parser.add_argument("--key")
     args = parser.parse_args()

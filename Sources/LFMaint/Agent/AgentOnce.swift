@@ -2,11 +2,13 @@ import Foundation
 
 /// `lfmaint agent --once`, what the CronJob runs: one sample (published), a cleanup of every
 /// ClickHouse volume over its threshold (one sample is enough: the CronJob's schedule is the
-/// cooldown), one TTL check, one check of the event bucket's lifecycle rule, and a last push of the
+/// cooldown), with `grow.enabled` growth of what is still over it, one TTL check, one check of the event bucket's lifecycle rule, and a last push of the
 /// agent's metrics to the Pushgateway.
 public struct AgentOnce: Sendable {
     public var cycle: AgentWork.Cycle
     public var cleanups: [(volume: String, result: AgentWork.CleanupResult)]
+    /// With `grow.enabled`: every volume over its threshold after the cleanups.
+    public var growth: [GrowthRow] = []
     public var ttl: AgentWork.TTLCheck?
     public var ttlError: String?
     public var lifecycle: EventLifecycleOutcome?
@@ -19,10 +21,18 @@ public struct AgentOnce: Sendable {
         let cycle = await work.sample(history: &history, now: now, pushMetrics: false)
         var guards: [String: VolumeGuard] = [:]
         var cleanups: [(volume: String, result: AgentWork.CleanupResult)] = []
+        var memory = GrowthMemory()
         for volume in await work.volumesToClean(cycle.run, guards: &guards, now: now, consecutive: 1) {
-            cleanups.append((volume.name, await work.cleanup(volume)))
+            let result = await work.cleanup(volume)
+            cleanups.append((volume.name, result))
+            memory.cleanupEnded(result, names: work.guardNames(coveredBy: volume, in: cycle.run), at: Date().timeIntervalSince1970)
         }
         var once = AgentOnce(cycle: cycle, cleanups: cleanups)
+        if work.growth != nil {
+            // A cleaned volume is judged on a sample taken after its cleanup.
+            let run = memory.cleanedOut.isEmpty ? cycle.run : await work.sampling.run()
+            once.growth = await work.grow(run, forecasts: nil, memory: &memory, now: Date().timeIntervalSince1970)
+        }
         do {
             once.ttl = try await work.checkTTL()
         } catch {
@@ -45,7 +55,17 @@ public struct AgentOnce: Sendable {
         cycle.publishFailures + [pushFailure, ttlError.map { "TTL check failed: \($0)" },
                                  lifecycleError.map { "event bucket lifecycle check failed: \($0)" }].compactMap { $0 }
             + cleanups.filter { !$0.result.verdict.worked }.map { "cleanup of \($0.volume) \($0.result.verdict.words): \($0.result.message)" }
+            + growth.compactMap { row in
+                switch row.result {
+                case .stalled(let why), .failed(let why): "growth of \(row.volume.name) \(row.result.outcome ?? ""): \(why)"
+                default: nil
+                }
+            }
     }
 
-    public var stillAboveThreshold: Bool { cleanups.contains { $0.result.verdict == .stillAbove } }
+    /// A cleanup ended above its threshold, or a volume over it was not grown.
+    public var stillAboveThreshold: Bool {
+        guard growth.isEmpty else { return !growth.relievedAll }
+        return cleanups.contains { $0.result.verdict == .stillAbove }
+    }
 }

@@ -12,6 +12,7 @@ public final class AgentStatus: Sendable {
         var cleanupRuns: [LabelPair: Int] = [:]
         var freedBytes: [String: Int64] = [:]
         var actions: [LabelPair: Int] = [:]
+        var resizes: [LabelPair: Int] = [:]
         var ttlDrift: Int?
         var ttlNotLasting: Int?
         var ttlCheckOK: Bool?
@@ -30,12 +31,15 @@ public final class AgentStatus: Sendable {
     public let volumes: [VolumeSettings]
     /// Cleanup threshold per volume name, in percent.
     public let thresholds: [String: Double]
+    /// `grow.enabled`: `lfmaint_volume_resizes_total` is shown.
+    public let growing: Bool
     private let state = Mutex(State())
 
     public init(config: Configuration, volumes: [VolumeSettings]) {
         cluster = config.clusterName
         self.volumes = volumes
         thresholds = Dictionary(volumes.map { ($0.name, Double(config.cleanup.thresholdPercent(for: $0))) }, uniquingKeysWith: { a, _ in a })
+        growing = config.grow.policy != nil
     }
 
     public func recordSample(_ run: SampleRun) {
@@ -77,6 +81,11 @@ public final class AgentStatus: Sendable {
             $0.cleanupRuns[LabelPair(volume: volume, value: outcome), default: 0] += 1
             $0.freedBytes[volume, default: 0] += max(0, freedBytes)
         }
+    }
+
+    /// `outcome`: resized, stalled or failed (`GrowthResult.outcome`).
+    public func recordResize(volume: String, outcome: String) {
+        state.withLock { $0.resizes[LabelPair(volume: volume, value: outcome), default: 0] += 1 }
     }
 
     public func recordAction(volume: String, action: String) {
@@ -131,9 +140,12 @@ public final class AgentStatus: Sendable {
         for volume in cleaned {
             freed.add([("volume", volume), ("cluster", cluster)], Double(state.freedBytes[volume] ?? 0))
         }
-        var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples (cleanup, hold, warn_threshold, warn_forecast).")
+        var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples (cleanup, hold, warn_threshold, warn_forecast, grow, grow_wait, grow_refused, grow_dry_run).")
         for (key, count) in state.actions.sorted(by: { ($0.key.volume, $0.key.value) < ($1.key.volume, $1.key.value) }) {
             actions.add([("volume", key.volume), ("action", key.value), ("cluster", cluster)], Double(count))
+        }
+        if growing {
+            families.append(resizes(state, volumes: shown.filter { $0.pvc != nil }.map(\.name)))
         }
         let clusterLabel = [("cluster", cluster)]
         var cycles = counter("lfmaint_cycles_total", "Sampling cycles run.")
@@ -176,6 +188,18 @@ public final class AgentStatus: Sendable {
             let labels = PrometheusExposition.volumeLabels(account.volume, cluster: cluster)
             for share in account.bytesByKind {
                 family.add(labels.dropLast() + [("kind", share.kind.rawValue), ("cluster", cluster)], Double(share.bytes))
+            }
+        }
+        return family
+    }
+
+    /// Every growable volume's counters start at 0, so `increase()` sees the first resize too.
+    private func resizes(_ state: State, volumes: [String]) -> PrometheusExposition.Family {
+        var family = counter("lfmaint_volume_resizes_total", "PVC resizes lfmaint asked for, by outcome (\(GrowthResult.outcomes.joined(separator: ", "))).")
+        for volume in volumes {
+            for outcome in GrowthResult.outcomes {
+                family.add([("volume", volume), ("outcome", outcome), ("cluster", cluster)],
+                           Double(state.resizes[LabelPair(volume: volume, value: outcome)] ?? 0))
             }
         }
         return family

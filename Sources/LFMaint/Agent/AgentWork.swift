@@ -11,7 +11,9 @@ public struct AgentWork: Sendable {
     let publisher: SamplePublisher
     /// Kept across cycles: its ClickHouse and Kubernetes connections are reused.
     let sampling: SampleWorkflow
-    /// Plans cleanups and TTL changes but runs none.
+    /// With `grow.enabled` only: nil means no code here writes to the Kubernetes API.
+    let growth: GrowthWorkflow?
+    /// Plans cleanups, TTL changes and resizes but runs none.
     public let dryRun: Bool
     let logger = Logger(label: "lfmaint.agent")
 
@@ -23,6 +25,7 @@ public struct AgentWork: Sendable {
         notifier = WebhookNotifier(url: config.agent.webhookURL, cluster: config.clusterName)
         publisher = SamplePublisher(config: config)
         sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 10, clickhouse: client)
+        growth = GrowthWorkflow(config: config, dryRun: dryRun)
         self.dryRun = dryRun
     }
 
@@ -34,6 +37,8 @@ public struct AgentWork: Sendable {
     public struct Cycle: Sendable {
         public var run: SampleRun
         public var publishFailures: [String]
+        /// By volume name, from the samples within `forecastWindowSeconds`.
+        public var forecasts: [String: Forecast] = [:]
     }
 
     /// Samples every volume, updates the forecasts and the metrics, and publishes (the Pushgateway
@@ -41,8 +46,11 @@ public struct AgentWork: Sendable {
     public func sample(history: inout SampleHistory, now: Double, pushMetrics: Bool = true) async -> Cycle {
         let run = await sampling.run()
         history.record(run.samples, at: now)
+        var forecasts: [String: Forecast] = [:]
         for sample in run.samples {
-            let seconds = history.secondsToFull(sample.volume.name, now: now)
+            let forecast = history.forecast(sample.volume.name, now: now)
+            forecasts[sample.volume.name] = forecast
+            let seconds = forecast.seconds
             if status.recordForecast(volume: sample.volume.name, secondsToFull: seconds, warnBelow: config.agent.forecastWarnDays * 86400),
                let seconds {
                 status.recordAction(volume: sample.volume.name, action: "warn_forecast")
@@ -61,7 +69,7 @@ public struct AgentWork: Sendable {
         if calm, status.accountsDue(now: now, every: Self.explainEverySeconds) {
             status.recordAccounts(await ExplainWorkflow(sampling: sampling).accounts(for: run), at: now)
         }
-        return Cycle(run: run, publishFailures: failures)
+        return Cycle(run: run, publishFailures: failures, forecasts: forecasts)
     }
 
     /// The ClickHouse volumes whose guard says "clean up now". A Postgres or Redis volume over its
@@ -91,7 +99,8 @@ public struct AgentWork: Sendable {
                 status.recordAction(volume: volume.name, action: "warn_threshold")
                 let usage = Percent.text(sample.usagePercent ?? 0)
                 logger.warning("volume over its threshold; lfmaint cleans up ClickHouse only", metadata: ["volume": "\(volume.name)", "usage": "\(usage)"])
-                let remedy = volume.component == .minio ? "expire raw events (lfmaint s3 apply) or grow the volume" : "grow the volume"
+                let grow = growth == nil ? "grow the volume" : "lfmaint grows it (grow.enabled) when it is filling"
+                let remedy = volume.component == .minio ? "expire raw events (lfmaint s3 apply) or \(grow)" : grow
                 await notifier.notify("threshold", volume: volume.name, text: "\(volume.component.rawValue) volume at \(usage), over its "
                                       + "\(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: \(remedy)")
             }

@@ -14,9 +14,10 @@ public enum TimeToFull {
     /// Fewer points than this give no forecast: two points make any blip a trend.
     public static let minimumPoints = 3
 
-    /// Seconds from `now` until the line reaches zero bytes available (0 if it already has).
-    public static func seconds(_ points: [Point], now: Double) -> Double? {
-        guard points.count >= minimumPoints else { return nil }
+    /// What the line through the points says: full in so many seconds from `now` (0 if it already is),
+    /// not filling, or nothing yet.
+    public static func forecast(_ points: [Point], now: Double) -> Forecast {
+        guard points.count >= minimumPoints else { return .tooFewSamples }
         let count = Double(points.count)
         let meanTime = points.reduce(0) { $0 + $1.time } / count
         let meanAvailable = points.reduce(0) { $0 + $1.availableBytes } / count
@@ -26,11 +27,27 @@ public enum TimeToFull {
             sumSquares += dt * dt
             sumProducts += dt * (point.availableBytes - meanAvailable)
         }
-        guard sumSquares > 0 else { return nil }
+        guard sumSquares > 0 else { return .tooFewSamples }
         let slope = sumProducts / sumSquares
-        guard slope < 0 else { return nil }
+        guard slope < 0 else { return .notFilling }
         let availableNow = meanAvailable + slope * (now - meanTime)
-        return max(0, availableNow / -slope)
+        return .fillsIn(seconds: max(0, availableNow / -slope))
+    }
+
+    /// Seconds from `now` until the line reaches zero bytes available; nil unless the volume is filling.
+    public static func seconds(_ points: [Point], now: Double) -> Double? {
+        forecast(points, now: now).seconds
+    }
+}
+
+public enum Forecast: Sendable, Equatable {
+    case fillsIn(seconds: Double)
+    case notFilling
+    /// Fewer than `TimeToFull.minimumPoints` samples, or all at one time.
+    case tooFewSamples
+
+    public var seconds: Double? {
+        if case .fillsIn(let seconds) = self { seconds } else { nil }
     }
 }
 
@@ -55,6 +72,10 @@ public struct SampleHistory: Sendable {
     }
 
     public func secondsToFull(_ volume: String, now: Double) -> Double? {
-        TimeToFull.seconds(points[volume] ?? [], now: now)
+        forecast(volume, now: now).seconds
+    }
+
+    public func forecast(_ volume: String, now: Double) -> Forecast {
+        TimeToFull.forecast(points[volume] ?? [], now: now)
     }
 }

@@ -29,6 +29,7 @@ enum ConfigValidation {
             }
         }
         try config.agent.validate()
+        try config.grow.validate()
         guard SQLIdentifier(config.clickhouse.database) != nil else {
             throw ConfigError(key: "clickhouse.database (CLICKHOUSE_DB)", "\"\(config.clickhouse.database)\" is not a valid database name")
         }

@@ -17,6 +17,7 @@ public struct Configuration: Sendable, Equatable {
     public var retention = RetentionSettings()
     public var cleanup = CleanupSettings()
     public var agent = AgentSettings()
+    public var grow = GrowSettings()
     public var volumes: [VolumeSettings] = []
     /// `langfuse.chart` and `langfuse.release`; unset, both are read off the ClickHouse URL.
     public var chart: LangfuseDeployment.Chart?

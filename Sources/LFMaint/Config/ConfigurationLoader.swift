@@ -76,6 +76,7 @@ public enum ConfigurationLoader {
         if var section = try top.section("retention") { try readRetention(&section, into: &config.retention) }
         if var section = try top.section("cleanup") { try readCleanup(&section, into: &config.cleanup) }
         if var section = try top.section("agent") { config.agent = try AgentSettings.read(&section) }
+        if var section = try top.section("grow") { config.grow = try GrowSettings.read(&section) }
         config.volumes = try top.sections("volumes").map { section in
             var section = section
             return try readVolume(&section)

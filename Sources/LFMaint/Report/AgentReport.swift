@@ -9,6 +9,7 @@ public enum AgentReport {
             text += "\ncleanup of \(volume): \(result.verdict.words)\n"
             text += result.run.map { CleanupReport.text($0) } ?? "\(result.message)\n"
         }
+        if !once.growth.isEmpty { text += GrowthReport.text(once.growth, dryRun: once.growth.contains { $0.result == .planned && $0.decision.action == "grow" }) }
         if let ttl = once.ttl {
             text += "\nTTL: " + (ttl.drift == 0 ? "every table matches the retention policy" : "\(ttl.drift) tables differ from the retention policy")
             text += ttl.applied > 0 ? " (applied \(ttl.applied) changes)\n" : "\n"
@@ -33,6 +34,7 @@ public enum AgentReport {
             "cleanups": once.cleanups.map { volume, result -> [String: Any] in
                 ["volume": volume, "outcome": result.verdict.rawValue, "message": result.message, "run": result.run.map { CleanupReport.object($0, showSkipped: false) } ?? NSNull()]
             },
+            "growth": GrowthReport.objects(once.growth),
             "ttl": ttl,
             "lifecycle": once.lifecycle.map(EventLifecycleReport.object) ?? NSNull(),
             "failures": once.failures,

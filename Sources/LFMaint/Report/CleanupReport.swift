@@ -26,6 +26,13 @@ public enum CleanupReport {
         JSONOutput.encode(object(run, showSkipped: showSkipped))
     }
 
+    /// With the growth step (`grow.enabled`): its rows under `growth`.
+    public static func json(_ run: CleanupRun, showSkipped: Bool = false, growth: [GrowthRow]) -> String {
+        var object = object(run, showSkipped: showSkipped)
+        object["growth"] = GrowthReport.objects(growth)
+        return JSONOutput.encode(object)
+    }
+
     static func shown(_ run: CleanupRun, showSkipped: Bool) -> [CleanupOutcome] {
         showSkipped ? run.outcomes : run.outcomes.filter { $0.status != .notNeeded }
     }

@@ -71,7 +71,7 @@ final class CurlExchange {
         switch request.method {
         case .get: codes.append(handle.set(CURLOPT_HTTPGET, 1))
         case .post: codes.append(handle.set(CURLOPT_POST, 1))
-        case .put: codes.append(handle.set(CURLOPT_CUSTOMREQUEST, request.method.rawValue))
+        case .put, .patch: codes.append(handle.set(CURLOPT_CUSTOMREQUEST, request.method.rawValue))
         }
         if let body = request.body, !body.isEmpty {
             codes.append(handle.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(body.count)))

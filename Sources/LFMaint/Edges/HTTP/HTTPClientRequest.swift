@@ -3,7 +3,7 @@ import Foundation
 /// One HTTP request as lfmaint sends it. Named apart from FlyingFox's `HTTPRequest`.
 public struct HTTPClientRequest: Sendable {
     public enum Method: String, Sendable {
-        case get = "GET", post = "POST", put = "PUT"
+        case get = "GET", post = "POST", put = "PUT", patch = "PATCH"
     }
 
     public var method: Method

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Reads a PVC and its StorageClass from the API server (`get` on persistentvolumeclaims in the
+/// namespace, `get` on storageclasses). Names are checked before they go into a URL.
+struct ClaimReader: Sendable {
+    let api: KubeAPI
+
+    func claim(namespace: String, name: String) async throws -> ClaimFacts {
+        let object = try await api.get(try Self.claimURL(api, namespace: namespace, name: name), as: KubeClaimObject.self)
+        return try ClaimFacts(object, namespace: namespace, name: name)
+    }
+
+    func storageClass(of claim: ClaimFacts) async throws -> StorageClassFacts {
+        guard let name = claim.storageClass, !name.isEmpty else { return .none }
+        guard KubeName.isValid(name) else { throw GrowthError.claim(namespace: claim.namespace, name: claim.name, "StorageClass name \"\(name.prefix(64))\" is not valid") }
+        do {
+            let object = try await api.get("\(api.apiServer)/apis/storage.k8s.io/v1/storageclasses/\(name)", as: KubeStorageClassObject.self)
+            return .found(name, allowsExpansion: object.allowVolumeExpansion == true)
+        } catch KubeletError.http(_, 404, _) {
+            return .missing(name)
+        }
+    }
+
+    static func claimURL(_ api: KubeAPI, namespace: String, name: String) throws -> String {
+        guard KubeName.isValid(namespace), KubeName.isValid(name) else {
+            throw GrowthError.claim(namespace: String(namespace.prefix(64)), name: String(name.prefix(64)), "not a valid Kubernetes name")
+        }
+        return "\(api.apiServer)/api/v1/namespaces/\(namespace)/persistentvolumeclaims/\(name)"
+    }
+}
+
+/// A DNS-1123 subdomain, as Kubernetes names namespaces, PVCs and StorageClasses.
+enum KubeName {
+    static func isValid(_ name: String) -> Bool {
+        guard (1...253).contains(name.utf8.count), let first = name.utf8.first, let last = name.utf8.last else { return false }
+        func alphanumeric(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        return alphanumeric(first) && alphanumeric(last) && name.utf8.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+    }
+}

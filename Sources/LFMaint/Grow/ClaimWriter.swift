@@ -1,0 +1,62 @@
+import Foundation
+
+/// The only code that writes to the Kubernetes API: the PVC's size (with lfmaint's resize record, in one
+/// merge patch whose resourceVersion makes it conditional) and Events on the PVC. It needs a
+/// `GrowPolicy`, which exists only when `grow.enabled` is set.
+struct ClaimWriter: Sendable {
+    let api: KubeAPI
+    let policy: GrowPolicy
+
+    /// Returns the PVC as patched. 409: the PVC changed since it was read, and nothing was changed.
+    func patch(_ claim: ClaimFacts, to step: GrowthStep, record: ResizeRecord) async throws -> ClaimFacts {
+        let body: [String: Any] = [
+            "metadata": ["resourceVersion": claim.resourceVersion, "annotations": [ResizeRecord.annotation: record.text]],
+            "spec": ["resources": ["requests": ["storage": KubeQuantity.gibibytes(step.toBytes)]]],
+        ]
+        let url = try ClaimReader.claimURL(api, namespace: claim.namespace, name: claim.name)
+        let response = try await send(.patch, url, contentType: "application/merge-patch+json", body: body)
+        if response.status == 409 { throw GrowthError.conflict(Self.reason(response)) }
+        try Self.expect(200, response, url: url)
+        return try ClaimFacts.read(json: response.body, namespace: claim.namespace, name: claim.name)
+    }
+
+    enum EventType: String { case normal = "Normal", warning = "Warning" }
+
+    /// A core/v1 Event on the PVC, as `kubectl describe pvc` shows it.
+    func event(on claim: ClaimFacts, _ type: EventType, reason: String, message: String, now: Double) async throws {
+        let time = TimeText.utc(epochSeconds: Int64(now))
+        var involved: [String: Any] = ["apiVersion": "v1", "kind": "PersistentVolumeClaim", "namespace": claim.namespace, "name": claim.name]
+        if let uid = claim.uid { involved["uid"] = uid }
+        let body: [String: Any] = [
+            "apiVersion": "v1", "kind": "Event",
+            // client-go's convention: the object's name, a dot, the time in hexadecimal nanoseconds.
+            "metadata": ["name": "\(claim.name.prefix(200)).\(String(UInt64(max(0, now) * 1e9), radix: 16))", "namespace": claim.namespace],
+            "involvedObject": involved,
+            "type": type.rawValue, "reason": reason, "message": String(message.prefix(1024)),
+            "source": ["component": "lfmaint"], "reportingComponent": "lfmaint",
+            "reportingInstance": String((ProcessInfo.processInfo.hostName).prefix(128)),
+            "firstTimestamp": time, "lastTimestamp": time, "count": 1,
+        ]
+        guard KubeName.isValid(claim.namespace) else { return }
+        let url = "\(api.apiServer)/api/v1/namespaces/\(claim.namespace)/events"
+        try Self.expect(201, try await send(.post, url, contentType: "application/json", body: body), url: url)
+    }
+
+    private func send(_ method: HTTPClientRequest.Method, _ url: String, contentType: String, body: [String: Any]) async throws -> HTTPClientResponse {
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        return try await api.http.send(HTTPClientRequest(method: method, url: url, headers: [
+            ("Authorization", "Bearer \(api.token.reveal())"), ("Accept", "application/json"), ("Content-Type", contentType),
+        ], body: data))
+    }
+
+    private static func expect(_ status: Int, _ response: HTTPClientResponse, url: String) throws {
+        guard response.status != status, !(status == 201 && response.status == 200) else { return }
+        throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: reason(response))
+    }
+
+    private static func reason(_ response: HTTPClientResponse) -> String {
+        let status = try? JSONDecoder().decode(KubeStatus.self, from: response.body)
+        let reason = [status?.reason, status?.message].compactMap { $0 }.joined(separator: ": ")
+        return reason.isEmpty ? response.bodySummary(limit: 200) : reason
+    }
+}

@@ -1,0 +1,51 @@
+/// One volume in a growth run: what was decided, and what came of it.
+public struct GrowthRow: Sendable, Equatable {
+    public var volume: VolumeSettings
+    public var usagePercent: Double?
+    public var claim: ClaimFacts?
+    public var decision: GrowthDecision
+    public var result: GrowthResult = .planned
+
+    public init(volume: VolumeSettings, usagePercent: Double?, claim: ClaimFacts? = nil, decision: GrowthDecision) {
+        self.volume = volume
+        self.usagePercent = usagePercent
+        self.claim = claim
+        self.decision = decision
+    }
+
+    public var claimName: String? { volume.pvc.map { "\(volume.namespace ?? "")/\($0)" } }
+}
+
+public enum GrowthResult: Sendable, Equatable {
+    /// Nothing was sent: a dry run, or a decision other than `grow`.
+    case planned
+    case resized(capacityBytes: Int64, seconds: Double)
+    /// `grow.resizeTimeoutSeconds` passed with the capacity still short; the last word of the resizer.
+    case stalled(String)
+    case failed(String)
+
+    /// The `outcome` label of `lfmaint_volume_resizes_total`.
+    public var outcome: String? {
+        switch self {
+        case .planned: nil
+        case .resized: "resized"
+        case .stalled: "stalled"
+        case .failed: "failed"
+        }
+    }
+
+    public static let outcomes = ["resized", "stalled", "failed"]
+}
+
+extension [GrowthRow] {
+    /// A resize failed or stalled, or a PVC could not be read.
+    public var hasFailures: Bool { contains { if case .failed = $0.result { true } else if case .stalled = $0.result { true } else { false } } }
+    /// Every volume over its threshold was resized (or none was over).
+    public var relievedAll: Bool {
+        allSatisfy { row in
+            if case .none = row.decision { return true }
+            if case .resized = row.result { return true }
+            return false
+        }
+    }
+}

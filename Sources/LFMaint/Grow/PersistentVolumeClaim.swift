@@ -1,0 +1,142 @@
+import Foundation
+
+/// A PVC as the API server sends it (core/v1), as far as growing it needs; every field optional.
+struct KubeClaimObject: Decodable {
+    struct Metadata: Decodable {
+        let name: String?
+        let namespace: String?
+        let uid: String?
+        let resourceVersion: String?
+        let annotations: [String: String]?
+    }
+    struct Spec: Decodable {
+        struct Resources: Decodable { let requests: [String: String]? }
+        let storageClassName: String?
+        let resources: Resources?
+    }
+    struct Status: Decodable {
+        struct Condition: Decodable {
+            let type: String?
+            let status: String?
+            let reason: String?
+            let message: String?
+        }
+        let phase: String?
+        let capacity: [String: String]?
+        let conditions: [Condition]?
+        let allocatedResources: [String: String]?
+        let allocatedResourceStatuses: [String: String]?
+    }
+    let metadata: Metadata?
+    let spec: Spec?
+    let status: Status?
+}
+
+/// A StorageClass (storage.k8s.io/v1): only whether it lets its volumes grow. Absent means no.
+struct KubeStorageClassObject: Decodable {
+    let allowVolumeExpansion: Bool?
+    let provisioner: String?
+}
+
+/// A PVC's facts, each size checked where it enters: what it asks for, what it has, and any resize
+/// under way (its conditions and `allocatedResourceStatuses`).
+public struct ClaimFacts: Sendable, Equatable {
+    public struct Condition: Sendable, Equatable {
+        public var type: String
+        public var reason: String?
+        public var message: String?
+
+        public init(type: String, reason: String? = nil, message: String? = nil) {
+            self.type = type
+            self.reason = reason
+            self.message = message
+        }
+    }
+
+    public var namespace: String
+    public var name: String
+    public var uid: String?
+    public var resourceVersion: String
+    public var phase: String?
+    /// `spec.resources.requests.storage`.
+    public var requestBytes: Int64
+    /// `status.capacity.storage`: nil until bound.
+    public var capacityBytes: Int64?
+    /// `spec.storageClassName`: nil or empty is a statically provisioned volume.
+    public var storageClass: String?
+    /// The conditions whose status is True.
+    public var conditions: [Condition]
+    /// `status.allocatedResourceStatuses.storage` (Kubernetes 1.29+): ControllerResizeInProgress, NodeResizePending…
+    public var resizeStatus: String?
+    /// lfmaint's own record of its last resize (`ResizeRecord.annotation`), as written.
+    public var lastResizeAnnotation: String?
+
+    public init(namespace: String, name: String, uid: String? = nil, resourceVersion: String, phase: String? = "Bound",
+                requestBytes: Int64, capacityBytes: Int64?, storageClass: String?, conditions: [Condition] = [],
+                resizeStatus: String? = nil, lastResizeAnnotation: String? = nil) {
+        self.namespace = namespace
+        self.name = name
+        self.uid = uid
+        self.resourceVersion = resourceVersion
+        self.phase = phase
+        self.requestBytes = requestBytes
+        self.capacityBytes = capacityBytes
+        self.storageClass = storageClass
+        self.conditions = conditions
+        self.resizeStatus = resizeStatus
+        self.lastResizeAnnotation = lastResizeAnnotation
+    }
+
+    /// A resize is under way: the request is ahead of the capacity, or the resizer says so.
+    public var resizing: Bool {
+        if let capacityBytes, requestBytes > capacityBytes { return true }
+        return resizeStatus != nil || conditions.contains { ResizeCondition.inProgress.contains($0.type) }
+    }
+
+    /// A PVC as the API server's JSON has it.
+    public static func read(json: Data, namespace: String, name: String) throws -> ClaimFacts {
+        let object: KubeClaimObject
+        do {
+            object = try JSONDecoder().decode(KubeClaimObject.self, from: json)
+        } catch {
+            throw GrowthError.claim(namespace: namespace, name: name, "not a PersistentVolumeClaim: \(error)")
+        }
+        return try ClaimFacts(object, namespace: namespace, name: name)
+    }
+
+    init(_ object: KubeClaimObject, namespace: String, name: String) throws {
+        func bad(_ detail: String) -> GrowthError { .claim(namespace: namespace, name: name, detail) }
+        guard let version = object.metadata?.resourceVersion, !version.isEmpty, version.count <= 64 else {
+            throw bad("no metadata.resourceVersion")
+        }
+        guard let request = object.spec?.resources?.requests?["storage"] else { throw bad("no spec.resources.requests.storage") }
+        guard let requestBytes = KubeQuantity.bytes(request), requestBytes > 0 else {
+            throw bad("spec.resources.requests.storage \"\(request.prefix(64))\" is not a size")
+        }
+        var capacityBytes: Int64?
+        if let capacity = object.status?.capacity?["storage"] {
+            guard let bytes = KubeQuantity.bytes(capacity) else { throw bad("status.capacity.storage \"\(capacity.prefix(64))\" is not a size") }
+            capacityBytes = bytes
+        }
+        self.init(namespace: namespace, name: name, uid: object.metadata?.uid, resourceVersion: version, phase: object.status?.phase,
+                  requestBytes: requestBytes, capacityBytes: capacityBytes, storageClass: object.spec?.storageClassName,
+                  conditions: (object.status?.conditions ?? []).compactMap { condition in
+                      guard let type = condition.type, condition.status == "True" else { return nil }
+                      return Condition(type: type, reason: condition.reason, message: condition.message)
+                  },
+                  resizeStatus: object.status?.allocatedResourceStatuses?["storage"],
+                  lastResizeAnnotation: object.metadata?.annotations?[ResizeRecord.annotation])
+    }
+}
+
+/// The PVC condition types of a resize (core/v1 `PersistentVolumeClaimConditionType`) and the
+/// `allocatedResourceStatuses` values that end one.
+public enum ResizeCondition {
+    public static let resizing = "Resizing"
+    public static let fileSystemResizePending = "FileSystemResizePending"
+    public static let controllerResizeError = "ControllerResizeError"
+    public static let nodeResizeError = "NodeResizeError"
+    static let inProgress: Set<String> = [resizing, fileSystemResizePending, controllerResizeError, nodeResizeError]
+    static let errors: Set<String> = [controllerResizeError, nodeResizeError]
+    static let infeasible: Set<String> = ["ControllerResizeInfeasible", "NodeResizeInfeasible"]
+}

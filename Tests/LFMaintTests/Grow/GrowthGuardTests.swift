@@ -1,0 +1,39 @@
+import LFMaint
+import Testing
+
+/// The guard before a patch, on the PVC as read again: it lets the planner's step through and refuses
+/// every patch that is not exactly one step from what the PVC asks for now.
+@Suite("Growth guard")
+struct GrowthGuardTests {
+    let gib = GrowthPlannerTests.gib
+    let policy = GrowthPlannerTests.policy(maxGiB: 500)
+    let now = 2_000_000_000.0
+
+    @Test func thePlannersStepPasses() throws {
+        let step = GrowthPlanner(policy: policy).step(from: 100 * gib)
+        try GrowthGuard.check(step, claim: GrowthPlannerTests.claim(), policy: policy, now: now)
+    }
+
+    @Test func everyOtherPatchIsRefused() {
+        let claim = GrowthPlannerTests.claim()
+        let cases: [(GrowthStep, ClaimFacts, String)] = [
+            (GrowthStep(fromBytes: 100 * gib, toBytes: 120 * gib), GrowthPlannerTests.claim(gib: 110), "asks for"),
+            (GrowthStep(fromBytes: 100 * gib, toBytes: 100 * gib), claim, "no larger"),
+            (GrowthStep(fromBytes: 100 * gib, toBytes: 90 * gib), claim, "no larger"),
+            (GrowthStep(fromBytes: 100 * gib, toBytes: 501 * gib), claim, "maxGiB"),
+            (GrowthStep(fromBytes: 100 * gib, toBytes: 200 * gib), claim, "more than one grow.step"),
+            (GrowthStep(fromBytes: 100 * gib, toBytes: 120 * gib + 1), claim, "whole number of GiB"),
+            (GrowthStep(fromBytes: 100 * gib, toBytes: 120 * gib), GrowthPlannerTests.claim(gib: 100, capacity: 90), "under way"),
+            (GrowthStep(fromBytes: 100 * gib, toBytes: 120 * gib),
+             GrowthPlannerTests.claim(record: ResizeRecord(at: Int64(now) - 60, fromBytes: 80 * gib, toBytes: 100 * gib, sampledTotalBytes: 1)),
+             "cooldown"),
+        ]
+        for (step, claim, words) in cases {
+            #expect {
+                try GrowthGuard.check(step, claim: claim, policy: policy, now: now)
+            } throws: { error in
+                String(describing: error).contains(words)
+            }
+        }
+    }
+}
