@@ -13,6 +13,7 @@ import threading
 import time
 
 GIB = 1 << 30
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 FS_PENDING = "Waiting for user to (re-)start a pod to finish file system resize of volume on node."
 EBS_RATE = ('failed to expand pvc with rpc error: code = Internal desc = Could not resize volume "vol-0a1b2c3d4e5f67890": '
             'operation error EC2: ModifyVolume, https response error StatusCode: 400, api error VolumeModificationRateExceeded: '
@@ -157,6 +158,11 @@ class Claims:
         with self.lock:
             self.writes.append({"method": "POST", "path": f"/api/v1/namespaces/{namespace}/events", "contentType": content_type, "body": body})
             event = json.loads(body)
+            for key in ("firstTimestamp", "lastTimestamp"):
+                stamp = event.get(key)
+                if stamp is not None and not RFC3339.fullmatch(stamp):
+                    return 400, status(400, "BadRequest", f'Event in version "v1" cannot be handled as a Event: parsing time "{stamp}" as '
+                                       '"2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00"')
             if (event.get("involvedObject") or {}).get("namespace") != namespace:
                 return 422, status(422, "Invalid", "Event is invalid: involvedObject.namespace: Invalid value: does not match event.namespace")
             event.setdefault("metadata", {})["uid"] = f"e{len(self.events):07d}-0000-4000-8000-000000000000"

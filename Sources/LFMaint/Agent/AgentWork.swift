@@ -140,6 +140,12 @@ public struct AgentWork: Sendable {
         public var verdict: CleanupVerdict
         public var run: CleanupRun?
         public var message: String
+
+        public init(verdict: CleanupVerdict, run: CleanupRun?, message: String) {
+            self.verdict = verdict
+            self.run = run
+            self.message = message
+        }
     }
 
     /// One cleanup of a ClickHouse volume, at its own threshold; reported, counted and notified.

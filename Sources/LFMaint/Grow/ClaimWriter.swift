@@ -24,7 +24,7 @@ struct ClaimWriter: Sendable {
 
     /// A core/v1 Event on the PVC, as `kubectl describe pvc` shows it.
     func event(on claim: ClaimFacts, _ type: EventType, reason: String, message: String, now: Double) async throws {
-        let time = TimeText.utc(epochSeconds: Int64(now))
+        let time = TimeText.rfc3339(epochSeconds: Int64(now))
         var involved: [String: Any] = ["apiVersion": "v1", "kind": "PersistentVolumeClaim", "namespace": claim.namespace, "name": claim.name]
         if let uid = claim.uid { involved["uid"] = uid }
         let body: [String: Any] = [
@@ -43,7 +43,7 @@ struct ClaimWriter: Sendable {
     }
 
     private func send(_ method: HTTPClientRequest.Method, _ url: String, contentType: String, body: [String: Any]) async throws -> HTTPClientResponse {
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
         return try await api.http.send(HTTPClientRequest(method: method, url: url, headers: [
             ("Authorization", "Bearer \(api.token.reveal())"), ("Accept", "application/json"), ("Content-Type", contentType),
         ], body: data))

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import LFMaint
 typealias LFMaintKubeletSettings = KubeletSettings
 
@@ -37,6 +40,23 @@ final class FakeKube {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: tokenFile)
+    }
+
+    /// Every PATCH and POST the fake received, and the Events it stored.
+    func writes() throws -> (writes: [[String: Any]], events: [[String: Any]]) {
+        let data = try Data(contentsOf: URL(string: "http://127.0.0.1:\(port)/_fake/writes")!)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return (object?["writes"] as? [[String: Any]] ?? [], object?["events"] as? [[String: Any]] ?? [])
+    }
+
+    /// Sets a PVC's used share of its file system, as data written to it would.
+    func fill(_ pvc: String, percent: Int) throws {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/_fake/fill")!)
+        request.httpMethod = "POST"
+        request.httpBody = try JSONSerialization.data(withJSONObject: ["pvc": pvc, "percent": percent])
+        let done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { _, _, _ in done.signal() }.resume()
+        done.wait()
     }
 
     func settings(scheme: String = "http") -> LFMaintKubeletSettings {

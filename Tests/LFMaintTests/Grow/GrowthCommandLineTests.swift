@@ -1,0 +1,87 @@
+import Foundation
+import LFMaint
+import Testing
+
+/// Growth as an operator runs it: `cleanup` grows a ClickHouse volume nothing more can be deleted from;
+/// with `grow` off (the default) no command writes to the Kubernetes API at all.
+@Suite("Volume growth from the command line", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+struct GrowthCommandLineTests {
+    static let claim = "data-langfuse-clickhouse-shard0-0"
+    /// An empty database: every cleanup step finds nothing to delete.
+    static let database = "lfmaint_grow_empty"
+
+    func config(_ kube: FakeKube, grow: String) async throws -> String {
+        var settings = ClickHouseSettings()
+        settings.url = try TestStack.chdbURL
+        settings.password = try TestStack.clickhousePassword
+        _ = try await ClickHouseClient(settings: settings).execute("CREATE DATABASE IF NOT EXISTS \(Self.database)")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-grow-\(UUID().uuidString).yaml")
+        try """
+            clickhouse: {database: \(Self.database), cluster: {enabled: false}}
+            kubelet: {apiServer: "http://127.0.0.1:\(kube.port)", tokenFile: \(kube.tokenFile.path)}
+            volumes:
+              - {name: clickhouse, component: clickhouse, source: kubelet, pvc: \(Self.claim)}
+              - {name: postgres, component: postgres, source: kubelet, pvc: postgres-data-langfuse-postgresql-0}
+            agent: {intervalSeconds: 0.3, consecutiveSamples: 1}
+            \(grow)
+            """.write(to: file, atomically: true, encoding: .utf8)
+        return file.path
+    }
+
+    var environment: [String: String] {
+        get throws { ["CLICKHOUSE_URL": try TestStack.chdbURL, "CLICKHOUSE_PASSWORD": try TestStack.clickhousePassword.reveal()] }
+    }
+
+    func fake() throws -> FakeKube {
+        try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", Self.claim, "--claim", "postgres-data-langfuse-postgresql-0",
+                      "--fill", "\(Self.claim)=95", "--fill", "postgres-data-langfuse-postgresql-0=93", "--resize-seconds", "0.4"])
+    }
+
+    @Test func cleanupGrowsWhatItCouldNotFreeWithOnePatchEach() async throws {
+        let kube = try fake()
+        let config = try await config(kube, grow: "grow: {enabled: true, maxGiB: 100, resizePollSeconds: 0.1}")
+        let cli = CommandLineTests()
+        let dry = try cli.run(["cleanup", "--config", config, "--dry-run"], environment: try environment)
+        #expect(dry.status == 0 && dry.stdout.contains("grow 50Gi → 60Gi"), "\(dry.stdout)\(dry.stderr)")
+        #expect(try kube.writes().writes.isEmpty, "a dry run writes nothing")
+
+        let run = try cli.run(["cleanup", "--config", config, "--output", "json"], environment: try environment)
+        #expect(run.status == 0, "grown: \(run.stdout) \(run.stderr.suffix(2000))")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let growth = try #require(report["growth"] as? [[String: Any]])
+        #expect(Set(growth.compactMap { $0["outcome"] as? String }) == ["resized"], "\(growth)")
+        #expect(Set(growth.compactMap { $0["toBytes"] as? Int64 }) == [Int64(60) << 30])
+        let patched = try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }.compactMap { $0["path"] as? String }
+        #expect(patched.sorted() == ["/api/v1/namespaces/langfuse/persistentvolumeclaims/\(Self.claim)",
+                                     "/api/v1/namespaces/langfuse/persistentvolumeclaims/postgres-data-langfuse-postgresql-0"])
+
+        let again = try cli.run(["cleanup", "--config", config], environment: try environment)
+        #expect(again.status == 0)
+        #expect(try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }.count == 2, "no second patch")
+    }
+
+    @Test func withGrowthOffNoCommandWritesToTheKubernetesAPI() async throws {
+        let kube = try fake()
+        let cli = CommandLineTests()
+        for grow in ["", "grow: {enabled: false, maxGiB: 100}"] {
+            let config = try await config(kube, grow: grow)
+            for command in [["sample"], ["explain"], ["cleanup", "--dry-run"], ["cleanup"], ["agent", "--once"], ["agent", "--once", "--dry-run"]] {
+                let run = try cli.run(command + ["--config", config], environment: try environment)
+                #expect((0...5).contains(run.status), "\(command): exit \(run.status) \(run.stderr.suffix(1000))")
+            }
+            let agent = try AgentProcess(config: try String(contentsOfFile: config, encoding: .utf8), environment: try environment)
+            #expect(agent.wait(upTo: 20) { (AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_cycles_total") ?? 0) >= 4 })
+            _ = agent.terminate(limit: 10)
+        }
+        let writes = try kube.writes().writes
+        #expect(writes.isEmpty, "\(writes)")
+        // Growth on, but dry runs: still nothing written.
+        let config = try await config(kube, grow: "grow: {enabled: true, maxGiB: 100}")
+        for command in [["cleanup", "--dry-run"], ["agent", "--once", "--dry-run"]] {
+            let run = try cli.run(command + ["--config", config], environment: try environment)
+            #expect(run.stdout.contains("grow 50Gi → 60Gi"), "\(command): \(run.stdout)")
+        }
+        #expect(try kube.writes().writes.isEmpty)
+    }
+}
+

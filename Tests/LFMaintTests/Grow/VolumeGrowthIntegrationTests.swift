@@ -1,0 +1,186 @@
+import Foundation
+import LFMaint
+import Testing
+
+/// Growth against the test Kubernetes API (`fake_kube`: real PVC, StorageClass and resize shapes, the API
+/// server's checks on a patch): how many patches, of what size, and what is reported.
+@Suite("Volume growth against the Kubernetes API", .serialized)
+struct VolumeGrowthIntegrationTests {
+    static let pvc = "postgres-data-langfuse-postgresql-0"
+
+    static func fake(_ extra: [String] = [], percent: Int = 95) throws -> FakeKube {
+        try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", pvc, "--fill", "\(pvc)=\(percent)", "--resize-seconds", "0.4"] + extra)
+    }
+
+    static func config(_ kube: FakeKube, maxGiB: Int = 500, cooldown: Double = 22_200, timeout: Double = 10, enabled: Bool = true) -> Configuration {
+        var config = Configuration()
+        config.kubelet = kube.settings()
+        config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .kubelet, pvc: pvc, namespace: "langfuse")]
+        config.grow.enabled = enabled
+        config.grow.maxGiB = maxGiB
+        config.grow.cooldownSeconds = cooldown
+        config.grow.resizeTimeoutSeconds = timeout
+        config.grow.resizePollSeconds = 0.1
+        return config
+    }
+
+    static func grow(_ config: Configuration, dryRun: Bool = false, forecasts: [String: Forecast]? = nil) async throws -> GrowthRow {
+        let samples = await SampleWorkflow(config: config, volumes: try SampleTargets.volumes(config: config), topLimit: 0).run().samples
+        let workflow = try #require(GrowthWorkflow(config: config, dryRun: dryRun))
+        return try #require(await workflow.run(samples, forecasts: forecasts).first)
+    }
+
+    static func patches(_ kube: FakeKube) throws -> [[String: Any]] {
+        try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }
+    }
+
+    static func storage(_ patch: [String: Any]) throws -> String? {
+        let body = try JSONSerialization.jsonObject(with: Data((patch["body"] as? String ?? "").utf8)) as? [String: Any]
+        return ((body?["spec"] as? [String: Any])?["resources"] as? [String: Any]).flatMap { ($0["requests"] as? [String: Any])?["storage"] as? String }
+    }
+
+    @Test func aFullVolumeGetsExactlyOnePatchOfTheRightSizeAndEventsOnItsPVC() async throws {
+        let kube = try Self.fake()
+        let config = Self.config(kube)
+        let row = try await Self.grow(config)
+        guard case .resized(let capacity, _) = row.result else { Issue.record("\(row)"); return }
+        #expect(capacity == Int64(60) << 30, "50 GiB + 20 %")
+        let patches = try Self.patches(kube)
+        #expect(patches.count == 1)
+        #expect(try Self.storage(patches[0]) == "60Gi")
+        #expect(patches[0]["contentType"] as? String == "application/merge-patch+json")
+        let body = try JSONSerialization.jsonObject(with: Data((patches[0]["body"] as? String ?? "").utf8)) as? [String: Any]
+        let metadata = body?["metadata"] as? [String: Any]
+        #expect(metadata?["resourceVersion"] as? String == "1002", "conditional on the version read")
+        let record = ((metadata?["annotations"] as? [String: String])?[ResizeRecord.annotation]).flatMap { ResizeRecord.read($0, now: Date().timeIntervalSince1970) }
+        #expect(record?.fromBytes == Int64(50) << 30 && record?.toBytes == Int64(60) << 30 && record?.sampledTotalBytes == Int64(50) << 30)
+
+        let events = try kube.writes().events
+        #expect(events.map { $0["reason"] as? String } == ["VolumeResizeRequested", "VolumeResizeFinished"])
+        #expect(events.allSatisfy { ($0["involvedObject"] as? [String: Any])?["name"] as? String == Self.pvc && $0["type"] as? String == "Normal" })
+
+        let again = try await Self.grow(config)
+        #expect(again.decision.action == "none", "79 % of the new size: \(again.decision.reason)")
+        #expect(try Self.patches(kube).count == 1)
+    }
+
+    @Test func aSecondCrossingWithinTheCooldownGetsNoPatch() async throws {
+        let kube = try Self.fake()
+        let config = Self.config(kube)
+        _ = try await Self.grow(config)
+        try kube.fill(Self.pvc, percent: 96)
+        let second = try await Self.grow(config)
+        guard case .wait(let why) = second.decision else { Issue.record("\(second.decision)"); return }
+        #expect(why.contains("cooldown"))
+        #expect(try Self.patches(kube).count == 1)
+    }
+
+    @Test func aResizeTheKubeletDoesNotShowYetGetsNoSecondPatch() async throws {
+        let kube = try Self.fake(["--stale-summary"])
+        let config = Self.config(kube, cooldown: 0)
+        guard case .resized = try await Self.grow(config).result else { Issue.record("first resize"); return }
+        let second = try await Self.grow(config)
+        guard case .wait(let why) = second.decision else { Issue.record("\(second.decision)"); return }
+        #expect(why.contains("does not show in a sample yet"), "\(why)")
+        #expect(try Self.patches(kube).count == 1)
+    }
+
+    @Test func theCeilingIsNeverPassed() async throws {
+        let kube = try Self.fake()
+        let config = Self.config(kube, maxGiB: 55, cooldown: 0)
+        let first = try await Self.grow(config)
+        #expect(first.decision == .grow(GrowthStep(fromBytes: Int64(50) << 30, toBytes: Int64(55) << 30, capped: true)))
+        try kube.fill(Self.pvc, percent: 97)
+        let second = try await Self.grow(config)
+        guard case .refuse(let why) = second.decision else { Issue.record("\(second.decision)"); return }
+        #expect(why.contains("grow.maxGiB"))
+        #expect(try Self.patches(kube).map(Self.storage) == ["55Gi"])
+    }
+
+    @Test(arguments: ["absent", "false"])
+    func aStorageClassWithoutExpansionGetsNoPatchAndAClearMessage(expansion: String) async throws {
+        let kube = try Self.fake(["--expansion", expansion])
+        let row = try await Self.grow(Self.config(kube))
+        guard case .refuse(let why) = row.decision else { Issue.record("\(row.decision)"); return }
+        #expect(why.contains("StorageClass gp3 does not allow volume expansion"), "\(why)")
+        #expect(try kube.writes().writes.isEmpty)
+    }
+
+    @Test(arguments: [("stall", "ControllerResizeInProgress"), ("error", "VolumeModificationRateExceeded")])
+    func aStalledResizeIsReportedWithTheResizersWord(mode: String, words: String) async throws {
+        let kube = try Self.fake(["--resize", mode])
+        let row = try await Self.grow(Self.config(kube, timeout: 1.5))
+        guard case .stalled(let why) = row.result else { Issue.record("\(row.result)"); return }
+        #expect(why.contains(words) && why.contains("no new capacity after 1 s"), "\(why)")
+        let warning = try kube.writes().events.last
+        #expect(warning?["type"] as? String == "Warning" && warning?["reason"] as? String == "VolumeResizeStalled")
+        #expect(try Self.patches(kube).count == 1)
+    }
+
+    @Test func aSizeKubernetesCallsInfeasibleFailsAtOnce() async throws {
+        let kube = try Self.fake(["--resize", "infeasible"])
+        let started = Date()
+        let row = try await Self.grow(Self.config(kube, timeout: 30))
+        guard case .failed(let why) = row.result else { Issue.record("\(row.result)"); return }
+        #expect(why.contains("ControllerResizeInfeasible"))
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test func aDryRunPlansTheResizeAndWritesNothing() async throws {
+        let kube = try Self.fake()
+        let row = try await Self.grow(Self.config(kube), dryRun: true)
+        #expect(row.decision == .grow(GrowthStep(fromBytes: Int64(50) << 30, toBytes: Int64(60) << 30)))
+        #expect(row.result == .planned)
+        #expect(try kube.writes().writes.isEmpty)
+    }
+
+    @Test func theAgentGrowsOnlyWhatItsForecastSaysFillsSoon() async throws {
+        let kube = try Self.fake()
+        let config = Self.config(kube)
+        #expect(try await Self.grow(config, forecasts: ["postgres": .notFilling]).decision.action == "none")
+        #expect(try await Self.grow(config, forecasts: ["postgres": .fillsIn(seconds: 30 * 86_400)]).decision.action == "none")
+        #expect(try await Self.grow(config, forecasts: [:]).decision.action == "wait", "no forecast yet")
+        #expect(try Self.patches(kube).isEmpty)
+        guard case .resized = try await Self.grow(config, forecasts: ["postgres": .fillsIn(seconds: 86_400)]).result else {
+            Issue.record("filling within a day"); return
+        }
+        #expect(try Self.patches(kube).count == 1)
+    }
+
+    @Test func aClickHouseVolumeGrowsOnlyAfterACleanupThatEndedAbove() async throws {
+        let claim = "data-langfuse-clickhouse-shard0-0"
+        let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", claim, "--fill", "\(claim)=95"])
+        var config = Self.config(kube)
+        config.clickhouse.url = "http://127.0.0.1:\(TestStack.closedPort())"
+        config.clickhouse.clusterEnabled = false
+        config.volumes = [VolumeSettings(name: "clickhouse", component: .clickhouse, source: .kubelet, pvc: claim, namespace: "langfuse")]
+        let work = try AgentWork(config: config)
+        let run = await SampleWorkflow(config: config, volumes: try SampleTargets.volumes(config: config), topLimit: 0).run()
+        var memory = GrowthMemory()
+        #expect(await work.grow(run, forecasts: nil, memory: &memory, now: Date().timeIntervalSince1970).isEmpty, "not cleaned yet")
+        let cleaned = AgentWork.CleanupResult(verdict: .stillAbove, run: nil, message: "every step tried")
+        memory.cleanupEnded(cleaned, names: ["clickhouse"], at: Date().timeIntervalSince1970 - 1)
+        let rows = await work.grow(run, forecasts: nil, memory: &memory, now: Date().timeIntervalSince1970)
+        guard case .resized = rows.first?.result else { Issue.record("\(rows)"); return }
+        #expect(work.status.exposition().contains(#"lfmaint_volume_resizes_total{volume="clickhouse",outcome="resized",cluster="langfuse"} 1"#))
+    }
+
+    @Test func aPVCChangedBetweenTheGuardAndThePatchIsLeftAlone() async throws {
+        let claim = #"{"kind":"PersistentVolumeClaim","apiVersion":"v1","metadata":{"name":"p","namespace":"langfuse","resourceVersion":"5"},"spec":{"resources":{"requests":{"storage":"50Gi"}},"storageClassName":"gp3"},"status":{"phase":"Bound","capacity":{"storage":"50Gi"}}}"#
+        let peer = try HostilePeer(.respond { request in
+            if request.hasPrefix("PATCH ") {
+                return HostilePeer.Behaviour.httpAnswer(409, #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Operation cannot be fulfilled on persistentvolumeclaims \"p\": the object has been modified; please apply your changes to the latest version and try again","reason":"Conflict","code":409}"#)
+            }
+            if request.contains("/storageclasses/") { return HostilePeer.Behaviour.httpAnswer(200, #"{"allowVolumeExpansion":true}"#) }
+            return HostilePeer.Behaviour.httpAnswer(200, claim)
+        })
+        let kube = try Self.fake()
+        var config = Self.config(kube)
+        config.kubelet.apiServer = peer.url
+        config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .statfs, path: "/", pvc: "p", namespace: "langfuse")]
+        config.cleanup.thresholdPercent = 1
+        let row = try await Self.grow(config)
+        guard case .failed(let why) = row.result else { Issue.record("\(row.result)"); return }
+        #expect(why.contains("changed since lfmaint read it; nothing was patched") && why.contains("the object has been modified"), "\(why)")
+    }
+}
