@@ -90,7 +90,7 @@ struct CleanupCommand: AsyncParsableCommand {
         if global.output == .json {
             Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) } ?? CleanupReport.json(run, showSkipped: showSkipped))
         } else {
-            Console.output(CleanupReport.text(run, showSkipped: showSkipped) + (growth.map { GrowthReport.text($0, dryRun: dryRun) } ?? ""))
+            Console.output(CleanupReport.text(run, showSkipped: showSkipped) + (growth.map(GrowthReport.text) ?? ""))
         }
         if run.dryRun { return }
         if run.hasFailures || growth?.hasFailures == true { throw ExitStatus.failure }

@@ -45,7 +45,9 @@ public struct GrowthWorkflow: Sendable {
             let usage = GrowthPlanner.usage(sample, relief: relief[volume.name] ?? 0)
             var row = GrowthRow(volume: volume, usagePercent: sample.usagePercent, decision: .none("under its threshold"))
             guard let usage, usage >= threshold else {
-                if usage == nil, sample.status == .unknown { row.decision = .wait("usage unknown: \(sample.error ?? "")") }
+                if usage == nil {
+                    row.decision = sample.status == .unknown ? .wait("usage unknown: \(sample.error ?? "")") : .none("its source measures no capacity")
+                }
                 rows.append(row)
                 continue
             }

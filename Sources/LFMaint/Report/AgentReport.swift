@@ -9,7 +9,7 @@ public enum AgentReport {
             text += "\ncleanup of \(volume): \(result.verdict.words)\n"
             text += result.run.map { CleanupReport.text($0) } ?? "\(result.message)\n"
         }
-        if !once.growth.isEmpty { text += GrowthReport.text(once.growth, dryRun: once.growth.contains { $0.result == .planned && $0.decision.action == "grow" }) }
+        if !once.growth.isEmpty { text += GrowthReport.text(once.growth) }
         if let ttl = once.ttl {
             text += "\nTTL: " + (ttl.drift == 0 ? "every table matches the retention policy" : "\(ttl.drift) tables differ from the retention policy")
             text += ttl.applied > 0 ? " (applied \(ttl.applied) changes)\n" : "\n"

@@ -2,13 +2,15 @@ import Foundation
 
 /// The growth step's rows, under the cleanup's report: a table for people, an array for programs.
 public enum GrowthReport {
-    public static func text(_ rows: [GrowthRow], dryRun: Bool) -> String {
+    /// A `grow` row whose result is still `planned` can only be a dry run's.
+    public static func text(_ rows: [GrowthRow]) -> String {
+        let dryRun = rows.contains { $0.result == .planned && $0.decision.action == "grow" }
         let shown = rows.filter { if case .none = $0.decision { false } else { true } }
         guard !shown.isEmpty else { return "Growth: no volume is over its threshold.\n" }
         var table = TextTable(header: ["VOLUME", "PVC", "USAGE", "ACTION", "RESULT", "REASON"])
         for row in shown {
             table.add([row.volume.name, row.claimName ?? "-", row.usagePercent.map(Percent.text) ?? "-", row.decision.action,
-                       result(row, dryRun: dryRun), reason(row)])
+                       result(row), reason(row)])
         }
         return "\nGrowth\(dryRun ? " (dry run: no PVC is patched)" : ""):\n" + table.render() + "\n"
     }
@@ -32,9 +34,9 @@ public enum GrowthReport {
         }
     }
 
-    private static func result(_ row: GrowthRow, dryRun: Bool) -> String {
+    private static func result(_ row: GrowthRow) -> String {
         switch row.result {
-        case .planned: if case .grow = row.decision { dryRun ? "dry run" : "-" } else { "-" }
+        case .planned: if case .grow = row.decision { "dry run" } else { "-" }
         case .resized(let capacity, let seconds): "resized to \(KubeQuantity.gibibytes(capacity)) in \(Int(seconds)) s"
         case .stalled: "stalled"
         case .failed: "failed"

@@ -64,6 +64,23 @@ struct VolumeGrowthIntegrationTests {
         #expect(try Self.patches(kube).count == 1)
     }
 
+    @Test func eachResizeIsSentToTheWebhook() async throws {
+        let received = Received()
+        let peer = try HostilePeer(.respond { request in
+            received.add(request)
+            return HostilePeer.Behaviour.httpAnswer(200, "ok", contentType: "text/plain")
+        })
+        let kube = try Self.fake()
+        var config = Self.config(kube)
+        config.agent.webhookURL = Secret("\(peer.url)/hook")
+        _ = try await Self.grow(config)
+        let events = received.all.compactMap { request in
+            request.range(of: "\r\n\r\n").flatMap { try? JSONSerialization.jsonObject(with: Data(request[$0.upperBound...].utf8)) as? [String: String] }
+        }
+        #expect(events.map { $0["event"] } == ["resize-requested", "resize-finished"], "\(received.all)")
+        #expect(events.first?["toBytes"] == String(Int64(60) << 30) && events.first?["volume"] == "postgres")
+    }
+
     @Test func aSecondCrossingWithinTheCooldownGetsNoPatch() async throws {
         let kube = try Self.fake()
         let config = Self.config(kube)
@@ -183,4 +200,12 @@ struct VolumeGrowthIntegrationTests {
         guard case .failed(let why) = row.result else { Issue.record("\(row.result)"); return }
         #expect(why.contains("changed since lfmaint read it; nothing was patched") && why.contains("the object has been modified"), "\(why)")
     }
+}
+
+final class Received: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requests: [String] = []
+
+    func add(_ request: String) { lock.withLock { requests.append(request) } }
+    var all: [String] { lock.withLock { requests } }
 }
