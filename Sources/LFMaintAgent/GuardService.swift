@@ -14,16 +14,14 @@ struct GuardService: Service, CustomStringConvertible {
     func run() async throws {
         var guards: [String: VolumeGuard] = [:]
         var growth = GrowthMemory()
+        defer { growth.stopFollowing() }
         for await cycle in runs.cancelOnGracefulShutdown() {
             let run = cycle.run
             let now = Date().timeIntervalSince1970
-            // Growth first: a ClickHouse volume cleaned below is judged on the next cycle's sample.
-            growth = await cancelWhenGracefulShutdown { [growth] in
-                var memory = growth
-                _ = await work.grow(run, forecasts: cycle.forecasts, memory: &memory, now: now)
-                return memory
-            }
-            if Task.isShuttingDownGracefully { return }
+            // Growth first, on this cycle's samples: a volume cleaned below is judged on a later cycle's.
+            // It never waits for a resize: a task follows each one, and the cleanups go on.
+            let turn = await work.grow(run, sampledAt: cycle.sampledAt, history: cycle.history, memory: &growth, follow: false)
+            for name in turn.grown { guards[name] = nil }
             for volume in await work.volumesToClean(run, guards: &guards, now: now) {
                 let result = await cancelWhenGracefulShutdown { await work.cleanup(volume) }
                 let names = work.guardNames(coveredBy: volume, in: run)

@@ -7,8 +7,8 @@ struct CleanupCommand: AsyncParsableCommand {
         abstract: "When a ClickHouse volume is above its threshold, free space: expired partitions first, then guarded DELETE.",
         discussion: """
             Never touches rows newer than --floor-days. Use --dry-run first to see every step and its estimate.
-            With grow.enabled, a volume still above its threshold (and any Postgres, Redis or MinIO volume above it) then has its
-            PVC grown by grow.step, up to grow.maxGiB.
+            With grow.enabled, a ClickHouse volume still above its threshold then has its PVC grown by grow.step, up to
+            grow.maxGiB (the agent grows the other volumes).
             Exit codes: 0 below threshold (or grown), 3 still above after every allowed step, 1 error, 2 bad input.
             """
     )
@@ -85,12 +85,14 @@ struct CleanupCommand: AsyncParsableCommand {
         let workflow = try CleanupWorkflow(config: config, client: client, options: options, statfs: statfs)
         let run = try await workflow.run()
         // With grow.enabled only: without it, nothing here reads or writes the Kubernetes API.
-        let growth = await GrowthWorkflow(config: config, dryRun: dryRun)?
-            .afterCleanup(run, volumes: try SampleTargets.volumes(config: config, statfs: statfs), clickhouse: client)
+        let grower = GrowthWorkflow(config: config, dryRun: dryRun)
+        // The cleanup's report first: a resize can take minutes, and the job may be stopped meanwhile.
+        if global.output != .json { Console.output(CleanupReport.text(run, showSkipped: showSkipped)) }
+        let growth = await grower?.afterCleanup(run, volumes: try SampleTargets.volumes(config: config, statfs: statfs), clickhouse: client)
         if global.output == .json {
             Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) } ?? CleanupReport.json(run, showSkipped: showSkipped))
-        } else {
-            Console.output(CleanupReport.text(run, showSkipped: showSkipped) + (growth.map(GrowthReport.text) ?? ""))
+        } else if let growth {
+            Console.output(GrowthReport.text(growth))
         }
         if run.dryRun { return }
         if run.hasFailures || growth?.hasFailures == true { throw ExitStatus.failure }

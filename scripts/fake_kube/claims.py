@@ -149,10 +149,8 @@ class Claims:
             if new > old:
                 claim["resized_at"] = time.monotonic()
                 claim["target"] = new
-                patched["status"]["allocatedResources"] = {"storage": gi(new)}
-                patched["status"]["allocatedResourceStatuses"] = {"storage": "ControllerResizeInProgress"}
-                patched["status"]["conditions"] = [condition("Resizing")]
-            return 200, patched
+            # The API server answers with the status as it was: the resizer writes its own through /status, later.
+            return 200, json.loads(json.dumps(patched))
 
     def event(self, namespace, body, content_type):
         with self.lock:
@@ -163,6 +161,13 @@ class Claims:
                 if stamp is not None and not RFC3339.fullmatch(stamp):
                     return 400, status(400, "BadRequest", f'Event in version "v1" cannot be handled as a Event: parsing time "{stamp}" as '
                                        '"2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00"')
+            name = (event.get("metadata") or {}).get("name")
+            if not name:
+                return 422, status(422, "Invalid", 'Event "" is invalid: metadata.name: Required value: name or generateName is required')
+            if (event.get("metadata") or {}).get("namespace") not in (None, namespace):
+                return 400, status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request")
+            if any(e["metadata"]["name"] == name for e in self.events):
+                return 409, status(409, "AlreadyExists", f'events "{name}" already exists')
             if (event.get("involvedObject") or {}).get("namespace") != namespace:
                 return 422, status(422, "Invalid", "Event is invalid: involvedObject.namespace: Invalid value: does not match event.namespace")
             event.setdefault("metadata", {})["uid"] = f"e{len(self.events):07d}-0000-4000-8000-000000000000"
@@ -186,6 +191,8 @@ class Claims:
             if not self.stale_summary:
                 claim["fs"] = target
             claim["resized_at"] = None
+        elif elapsed < self.resize_seconds / 4:
+            return
         elif self.resize == "complete" and elapsed >= self.resize_seconds / 2:
             status_["conditions"] = [condition("FileSystemResizePending", message=FS_PENDING)]
             status_["allocatedResourceStatuses"] = {"storage": "NodeResizePending"}
@@ -194,6 +201,10 @@ class Claims:
         elif self.resize == "infeasible" and elapsed >= self.resize_seconds / 2:
             status_["conditions"] = [condition("ControllerResizeError", message=EBS_RATE.replace("code = Internal", "code = OutOfRange"))]
             status_["allocatedResourceStatuses"] = {"storage": "ControllerResizeInfeasible"}
+        elif "conditions" not in status_:
+            status_["allocatedResources"] = {"storage": gi(target)}
+            status_["allocatedResourceStatuses"] = {"storage": "ControllerResizeInProgress"}
+            status_["conditions"] = [condition("Resizing")]
 
 
 def condition(kind, message=None):

@@ -9,6 +9,7 @@ public struct AgentOnce: Sendable {
     public var cleanups: [(volume: String, result: AgentWork.CleanupResult)]
     /// With `grow.enabled`: every volume over its threshold after the cleanups.
     public var growth: [GrowthRow] = []
+    public var dryRun = false
     public var ttl: AgentWork.TTLCheck?
     public var ttlError: String?
     public var lifecycle: EventLifecycleOutcome?
@@ -28,10 +29,13 @@ public struct AgentOnce: Sendable {
             memory.cleanupEnded(result, names: work.guardNames(coveredBy: volume, in: cycle.run), at: Date().timeIntervalSince1970)
         }
         var once = AgentOnce(cycle: cycle, cleanups: cleanups)
+        once.dryRun = work.dryRun
         if work.growth != nil {
             // A cleaned volume is judged on a sample taken after its cleanup.
+            let sampledAt = Date().timeIntervalSince1970
             let run = memory.cleanedOut.isEmpty ? cycle.run : await work.sampling.run()
-            once.growth = await work.grow(run, forecasts: nil, memory: &memory, now: Date().timeIntervalSince1970)
+            once.growth = await work.grow(run, sampledAt: memory.cleanedOut.isEmpty ? now : sampledAt, history: nil,
+                                          memory: &memory, follow: true).rows
         }
         do {
             once.ttl = try await work.checkTTL()
@@ -63,9 +67,12 @@ public struct AgentOnce: Sendable {
             }
     }
 
-    /// A cleanup ended above its threshold, or a volume over it was not grown.
+    /// A volume stays over its threshold: a cleanup left it there and growth did not grow it, or growth
+    /// (when on) left a volume over it. A dry run changes nothing, so it reports none.
     public var stillAboveThreshold: Bool {
-        guard growth.isEmpty else { return !growth.relievedAll }
-        return cleanups.contains { $0.result.verdict == .stillAbove }
+        guard !dryRun else { return false }
+        let grown = Set(growth.filter { if case .resized = $0.result { true } else { false } }.flatMap { [$0.volume.name, $0.volume.replicaOf] }
+            .compactMap { $0 })
+        return cleanups.contains { $0.result.verdict == .stillAbove && !grown.contains($0.volume) } || !growth.relievedAll
     }
 }

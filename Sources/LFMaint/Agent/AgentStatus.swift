@@ -83,7 +83,7 @@ public final class AgentStatus: Sendable {
         }
     }
 
-    /// `outcome`: resized, stalled or failed (`GrowthResult.outcome`).
+    /// `outcome`: `GrowthResult.outcome`.
     public func recordResize(volume: String, outcome: String) {
         state.withLock { $0.resizes[LabelPair(volume: volume, value: outcome), default: 0] += 1 }
     }

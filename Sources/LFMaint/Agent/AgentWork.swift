@@ -37,8 +37,10 @@ public struct AgentWork: Sendable {
     public struct Cycle: Sendable {
         public var run: SampleRun
         public var publishFailures: [String]
-        /// By volume name, from the samples within `forecastWindowSeconds`.
-        public var forecasts: [String: Forecast] = [:]
+        /// When the sampling began.
+        public var sampledAt: Double
+        /// The samples within `forecastWindowSeconds`, this run's included.
+        public var history: SampleHistory
     }
 
     /// Samples every volume, updates the forecasts and the metrics, and publishes (the Pushgateway
@@ -46,11 +48,8 @@ public struct AgentWork: Sendable {
     public func sample(history: inout SampleHistory, now: Double, pushMetrics: Bool = true) async -> Cycle {
         let run = await sampling.run()
         history.record(run.samples, at: now)
-        var forecasts: [String: Forecast] = [:]
         for sample in run.samples {
-            let forecast = history.forecast(sample.volume.name, now: now)
-            forecasts[sample.volume.name] = forecast
-            let seconds = forecast.seconds
+            let seconds = history.secondsToFull(sample.volume.name, now: now)
             if status.recordForecast(volume: sample.volume.name, secondsToFull: seconds, warnBelow: config.agent.forecastWarnDays * 86400),
                let seconds {
                 status.recordAction(volume: sample.volume.name, action: "warn_forecast")
@@ -69,7 +68,7 @@ public struct AgentWork: Sendable {
         if calm, status.accountsDue(now: now, every: Self.explainEverySeconds) {
             status.recordAccounts(await ExplainWorkflow(sampling: sampling).accounts(for: run), at: now)
         }
-        return Cycle(run: run, publishFailures: failures, forecasts: forecasts)
+        return Cycle(run: run, publishFailures: failures, sampledAt: now, history: history)
     }
 
     /// The ClickHouse volumes whose guard says "clean up now". A Postgres or Redis volume over its

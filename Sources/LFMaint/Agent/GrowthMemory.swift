@@ -1,6 +1,7 @@
 /// What the agent keeps between cycles for growth: the ClickHouse volumes whose last cleanup ran every
-/// step and still ended above the threshold (only those may grow), and the last refusal told per volume
-/// (told once per crossing). Everything else — the last resize, a resize under way — is on the PVC.
+/// step and still ended above the threshold (only those may grow, once per cleanup), the resizes it
+/// follows, and the last refusal told per volume (told once per crossing). The last resize itself, and
+/// a resize under way, are on the PVC.
 public struct GrowthMemory: Sendable {
     public struct CleanedOut: Sendable, Equatable {
         public var at: Double
@@ -13,13 +14,15 @@ public struct GrowthMemory: Sendable {
 
     public private(set) var cleanedOut: [String: CleanedOut] = [:]
     var told: [String: String] = [:]
+    var following: [String: Task<Void, Never>] = [:]
 
     public init() {}
 
-    /// `names`: the guards the cleanup answered for.
+    /// `names`: the guards the cleanup answered for. A dry run that estimates its volume still above counts.
     public mutating func cleanupEnded(_ result: AgentWork.CleanupResult, names: [String], at now: Double) {
+        let above = result.verdict == .stillAbove || (result.verdict == .dryRun && result.run?.stillAboveThreshold == true)
         for name in names {
-            cleanedOut[name] = result.verdict == .stillAbove ? CleanedOut(at: now, pendingBytes: result.run?.pendingBytes ?? 0) : nil
+            cleanedOut[name] = above ? CleanedOut(at: now, pendingBytes: result.run?.pendingBytes ?? 0) : nil
         }
     }
 
@@ -29,8 +32,19 @@ public struct GrowthMemory: Sendable {
         told[name] = nil
     }
 
+    /// A resize uses up the cleanup that allowed it: the next one needs a cleanup of its own.
+    mutating func grown(_ name: String) {
+        cleanedOut[name] = nil
+    }
+
     func relief(_ name: String, now: Double) -> Int64 {
         guard let entry = cleanedOut[name], now - entry.at < Self.outdatedPartsSeconds else { return 0 }
         return entry.pendingBytes
+    }
+
+    /// On shutdown: the resizes followed are left to Kubernetes.
+    public mutating func stopFollowing() {
+        for task in following.values { task.cancel() }
+        following = [:]
     }
 }

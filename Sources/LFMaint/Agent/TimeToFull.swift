@@ -75,7 +75,9 @@ public struct SampleHistory: Sendable {
         forecast(volume, now: now).seconds
     }
 
-    public func forecast(_ volume: String, now: Double) -> Forecast {
-        TimeToFull.forecast(points[volume] ?? [], now: now)
+    /// `since`: only the samples from then on (after a cleanup, whose drop is no trend).
+    public func forecast(_ volume: String, now: Double, since: Double? = nil) -> Forecast {
+        let series = points[volume] ?? []
+        return TimeToFull.forecast(since.map { start in series.filter { $0.time >= start } } ?? series, now: now)
     }
 }

@@ -21,7 +21,7 @@ public struct GrowSettings: Sendable, Equatable {
 
     /// The only way to a `GrowPolicy`, and so to anything that writes to the Kubernetes API.
     public var policy: GrowPolicy? {
-        guard enabled, let maxGiB else { return nil }
+        guard enabled, let maxGiB, (1...GrowPolicy.largestGiB).contains(maxGiB) else { return nil }
         return GrowPolicy(settings: self, maxBytes: Int64(maxGiB) * KubeQuantity.gibibyte)
     }
 
@@ -40,6 +40,21 @@ public struct GrowSettings: Sendable, Equatable {
         if let value = try section.double("resizePollSeconds") { settings.resizePollSeconds = value }
         try section.finish()
         return settings
+    }
+
+    /// With growth on, every volume it may grow must name a PVC Kubernetes could have: checked at load,
+    /// not after a cleanup. Docker compose's volumes are not PVCs.
+    func validate(volumes: [VolumeSettings], chart: LangfuseDeployment.Chart) throws {
+        guard enabled else { return }
+        for volume in volumes {
+            if let pvc = volume.pvc, !KubeName.isValid(pvc) {
+                let compose = chart == .compose ? " (docker compose's volumes are not PVCs: growth is for Kubernetes)" : ""
+                throw ConfigError(key: "grow.enabled", "volume \(volume.name): \"\(pvc.prefix(64))\" is not a Kubernetes PVC name\(compose)")
+            }
+            if let namespace = volume.namespace, !KubeName.isLabel(namespace) {
+                throw ConfigError(key: "grow.enabled", "volume \(volume.name): \"\(namespace.prefix(64))\" is not a Kubernetes namespace")
+            }
+        }
     }
 
     func validate() throws {

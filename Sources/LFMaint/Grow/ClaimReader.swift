@@ -22,18 +22,25 @@ struct ClaimReader: Sendable {
     }
 
     static func claimURL(_ api: KubeAPI, namespace: String, name: String) throws -> String {
-        guard KubeName.isValid(namespace), KubeName.isValid(name) else {
+        guard KubeName.isLabel(namespace), KubeName.isValid(name) else {
             throw GrowthError.claim(namespace: String(namespace.prefix(64)), name: String(name.prefix(64)), "not a valid Kubernetes name")
         }
         return "\(api.apiServer)/api/v1/namespaces/\(namespace)/persistentvolumeclaims/\(name)"
     }
 }
 
-/// A DNS-1123 subdomain, as Kubernetes names namespaces, PVCs and StorageClasses.
-enum KubeName {
-    static func isValid(_ name: String) -> Bool {
-        guard (1...253).contains(name.utf8.count), let first = name.utf8.first, let last = name.utf8.last else { return false }
-        func alphanumeric(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-        return alphanumeric(first) && alphanumeric(last) && name.utf8.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") }
+/// Kubernetes object names: a DNS-1123 subdomain (PVCs, StorageClasses), or a label (namespaces).
+public enum KubeName {
+    public static func isValid(_ name: String) -> Bool {
+        name.utf8.count <= 253 && name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isLabel(String($0)) }
+    }
+
+    public static func isLabel(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count), let first = bytes.first, let last = bytes.last else { return false }
+        func alphanumeric(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        return alphanumeric(first) && alphanumeric(last) && bytes.allSatisfy { alphanumeric($0) || $0 == UInt8(ascii: "-") }
     }
 }

@@ -15,7 +15,7 @@ struct ClaimWriter: Sendable {
         ]
         let url = try ClaimReader.claimURL(api, namespace: claim.namespace, name: claim.name)
         let response = try await send(.patch, url, contentType: "application/merge-patch+json", body: body)
-        if response.status == 409 { throw GrowthError.conflict(Self.reason(response)) }
+        if response.status == 409 { throw GrowthError.changed("409 \(Self.reason(response))") }
         try Self.expect(200, response, url: url)
         return try ClaimFacts.read(json: response.body, namespace: claim.namespace, name: claim.name)
     }
@@ -34,13 +34,16 @@ struct ClaimWriter: Sendable {
             "involvedObject": involved,
             "type": type.rawValue, "reason": reason, "message": String(message.prefix(1024)),
             "source": ["component": "lfmaint"], "reportingComponent": "lfmaint",
-            "reportingInstance": String((ProcessInfo.processInfo.hostName).prefix(128)),
+            "reportingInstance": Self.instance,
             "firstTimestamp": time, "lastTimestamp": time, "count": 1,
         ]
-        guard KubeName.isValid(claim.namespace) else { return }
+        guard KubeName.isLabel(claim.namespace) else { return }
         let url = "\(api.apiServer)/api/v1/namespaces/\(claim.namespace)/events"
         try Self.expect(201, try await send(.post, url, contentType: "application/json", body: body), url: url)
     }
+
+    /// The pod's name (Kubernetes sets HOSTNAME to it), without a DNS lookup.
+    private static let instance = String(ClaimFacts.printable(ProcessInfo.processInfo.environment["HOSTNAME"] ?? "lfmaint", 128))
 
     private func send(_ method: HTTPClientRequest.Method, _ url: String, contentType: String, body: [String: Any]) async throws -> HTTPClientResponse {
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])

@@ -12,7 +12,7 @@ public struct GrowthStep: Sendable, Equatable {
     }
 
     public var text: String {
-        "\(KubeQuantity.gibibytes(fromBytes)) → \(KubeQuantity.gibibytes(toBytes))\(capped ? " (grow.maxGiB)" : "")"
+        "\(KubeQuantity.text(fromBytes)) → \(KubeQuantity.text(toBytes))\(capped ? " (grow.maxGiB)" : "")"
     }
 }
 

@@ -43,9 +43,17 @@ public struct GrowthPlanner: Sendable {
             let relief = input.expectedReliefBytes > 0 ? " once the cleanup's outdated parts are gone" : ""
             return .none("at \(Percent.text(usage))\(relief), under its \(Percent.text(input.thresholdPercent)) threshold")
         }
+        let source = input.sample.volume.source
+        guard Self.measuresFileSystem(source) else {
+            return .refuse("its source (\(source.rawValue)) does not measure the PVC's file system: sample it with source: kubelet to grow it")
+        }
         let claim = input.claim
         guard claim.phase == "Bound" else { return .refuse("the PVC is \(claim.phase ?? "in no phase"), not Bound") }
-        if claim.resizing { return .wait("a resize is under way: \(ResizeProgress.of(claim, target: claim.requestBytes).text)") }
+        if claim.resizing {
+            let progress = ResizeProgress.of(claim, target: claim.requestBytes)
+            if case .infeasible = progress { return .refuse("Kubernetes gave up on the last resize (\(progress.text)): only a person can go on") }
+            return .wait("a resize is under way: \(progress.text)")
+        }
         if let waiting = waitForLastResize(input) { return waiting }
         switch input.storageClass {
         case .none:
@@ -58,8 +66,9 @@ public struct GrowthPlanner: Sendable {
         case .found:
             break
         }
-        guard claim.requestBytes < policy.maxBytes else {
-            return .refuse("the PVC asks for \(ByteCount.readable(claim.requestBytes)) already, at or over grow.maxGiB "
+        let size = claim.sizeBytes
+        guard size < policy.maxBytes else {
+            return .refuse("the PVC has \(KubeQuantity.text(size)) already, at or over grow.maxGiB "
                 + "(\(settings.maxGiB ?? 0) GiB): raise the ceiling or free space by hand")
         }
         switch input.forecast {
@@ -75,7 +84,7 @@ public struct GrowthPlanner: Sendable {
                     + "(\(settings.whenFullWithinDays))")
             }
         }
-        return .grow(step(from: claim.requestBytes))
+        return .grow(step(from: size))
     }
 
     /// The next size: `step.percent` more, at least `step.minGiB` more, whole GiB, never past the ceiling.
@@ -86,21 +95,35 @@ public struct GrowthPlanner: Sendable {
         return GrowthStep(fromBytes: bytes, toBytes: min(target, policy.maxBytes), capped: target >= policy.maxBytes)
     }
 
+    /// How long a new capacity may take to show in a sample before a person is asked: the kubelet's stats
+    /// refresh every minute, and the node grows the file system at its next mount check.
+    static let unseenGraceSeconds = 900.0
+
+    /// The sources that measure the file system on the PVC; Postgres and Redis measure databases and memory.
+    static func measuresFileSystem(_ source: VolumeSettings.Source) -> Bool {
+        [.kubelet, .clickhouse, .statfs].contains(source)
+    }
+
     /// Not again until the last resize shows in a sample (the file system larger than lfmaint saw then)
-    /// and its cooldown has passed: resizing twice on stale numbers is the classic autoscaler's bug.
+    /// and its cooldown has passed: resizing twice on stale numbers is the classic autoscaler's bug. A
+    /// PVC that has had its new size for the cooldown (15 min at least) while the file system never grew needs a person.
     private func waitForLastResize(_ input: Input) -> GrowthDecision? {
         guard let text = input.claim.lastResizeAnnotation else { return nil }
         guard let record = ResizeRecord.read(text, now: input.now) else {
             return .refuse("its \(ResizeRecord.annotation) annotation is not one lfmaint wrote; remove it to let lfmaint grow this PVC")
         }
         let when = TimeText.utc(epochSeconds: record.at)
-        if let total = input.sample.totalBytes, total <= record.sampledTotalBytes {
-            return .wait("the resize to \(KubeQuantity.gibibytes(record.toBytes)) at \(when) does not show in a sample yet "
-                + "(the file system is \(ByteCount.readable(total)), as before it)")
-        }
         let elapsed = input.now - Double(record.at)
+        if let total = input.sample.totalBytes, total <= record.sampledTotalBytes {
+            let sampled = "the file system lfmaint samples is still \(ByteCount.readable(total)), as before it"
+            if (input.claim.capacityBytes ?? 0) >= record.toBytes, elapsed >= max(settings.cooldownSeconds, Self.unseenGraceSeconds) {
+                return .refuse("the PVC has had \(KubeQuantity.text(record.toBytes)) since \(when) but \(sampled): the node has not grown "
+                    + "it (a pod restart finishes FileSystemResizePending), or this volume does not sample that PVC")
+            }
+            return .wait("the resize to \(KubeQuantity.text(record.toBytes)) at \(when) does not show in a sample yet (\(sampled))")
+        }
         if elapsed < settings.cooldownSeconds {
-            return .wait("cooldown: the last resize was at \(when); the next may be in \(Int((settings.cooldownSeconds - elapsed).rounded(.up))) s")
+            return .wait("cooldown: the last resize was at \(when); the next may be \(Int((settings.cooldownSeconds - elapsed) / 60)) min later")
         }
         return nil
     }

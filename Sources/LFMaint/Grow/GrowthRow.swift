@@ -20,32 +20,41 @@ public enum GrowthResult: Sendable, Equatable {
     /// Nothing was sent: a dry run, or a decision other than `grow`.
     case planned
     case resized(capacityBytes: Int64, seconds: Double)
+    /// Patched; the agent follows the resize on its own (`GrowthWorkflow.follow`).
+    case requested
+    /// The PVC changed since it was read (another lfmaint, a person): nothing was patched.
+    case skipped(String)
     /// `grow.resizeTimeoutSeconds` passed with the capacity still short; the last word of the resizer.
     case stalled(String)
     case failed(String)
+    /// lfmaint stopped (SIGTERM) while it waited: the resize goes on without it, and the next run sees it.
+    case abandoned(String)
 
     /// The `outcome` label of `lfmaint_volume_resizes_total`.
     public var outcome: String? {
         switch self {
-        case .planned: nil
+        case .planned, .requested, .skipped: nil
         case .resized: "resized"
         case .stalled: "stalled"
         case .failed: "failed"
+        case .abandoned: "abandoned"
         }
     }
 
-    public static let outcomes = ["resized", "stalled", "failed"]
+    public static let outcomes = ["resized", "stalled", "failed", "abandoned"]
 }
 
 extension [GrowthRow] {
     /// A resize failed or stalled, or a PVC could not be read.
     public var hasFailures: Bool { contains { if case .failed = $0.result { true } else if case .stalled = $0.result { true } else { false } } }
-    /// Every volume over its threshold was resized (or none was over).
+    /// Every volume over its threshold was resized or is being resized (or none was over).
     public var relievedAll: Bool {
         allSatisfy { row in
             if case .none = row.decision { return true }
-            if case .resized = row.result { return true }
-            return false
+            switch row.result {
+            case .resized, .requested: return true
+            default: return false
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ import Logging
 
 /// Grows the PVCs of volumes still over their threshold: reads each PVC and its StorageClass, plans
 /// (`GrowthPlanner`), and unless a dry run checks again (`GrowthGuard`), patches, records an Event and a
-/// webhook, and waits for the new capacity. Exists only with `grow.enabled`.
+/// webhook, and follows the resize to its new capacity. Exists only with `grow.enabled`.
 public struct GrowthWorkflow: Sendable {
     public let config: Configuration
     public let policy: GrowPolicy
@@ -21,17 +21,36 @@ public struct GrowthWorkflow: Sendable {
         notifier = WebhookNotifier(url: config.agent.webhookURL, cluster: config.clusterName)
     }
 
-    /// `forecasts`: the agent's, by volume name; nil in a single run. `relief`: bytes by volume name
-    /// that leave on their own soon (a cleanup's outdated parts).
-    public func run(_ samples: [VolumeSample], forecasts: [String: Forecast]?, relief: [String: Int64] = [:]) async -> [GrowthRow] {
+    /// A resize asked for: what `follow` needs to see it through.
+    public struct Request: Sendable {
+        public var volume: VolumeSettings
+        public var claim: ClaimFacts
+        public var step: GrowthStep
+        let started: Double
+    }
+
+    /// `forecasts`: the agent's, by volume name; nil in a single run. `relief`: bytes by volume name that
+    /// leave on their own soon (a cleanup's outdated parts). `follow`: wait for each resize here; else the
+    /// rows say `requested` and the caller follows the returned requests.
+    public func run(_ samples: [VolumeSample], forecasts: [String: Forecast]?, relief: [String: Int64] = [:],
+                    follow: Bool = true) async -> (rows: [GrowthRow], requests: [Request]) {
         var rows = await plan(samples, forecasts: forecasts, relief: relief)
-        guard !dryRun else { return rows }
+        var requests: [Request] = []
+        guard !dryRun else { return (rows, []) }
         for index in rows.indices {
             guard case .grow(let step) = rows[index].decision, let claim = rows[index].claim,
                   let sample = samples.first(where: { $0.volume.name == rows[index].volume.name }) else { continue }
-            rows[index].result = await resize(claim, step: step, volume: rows[index].volume, sampledTotal: sample.totalBytes ?? 0)
+            switch await request(claim, step: step, volume: rows[index].volume, sampledTotal: sample.totalBytes ?? 0) {
+            case .sent(let request) where follow:
+                rows[index].result = await self.follow(request)
+            case .sent(let request):
+                rows[index].result = .requested
+                requests.append(request)
+            case .notSent(let result):
+                rows[index].result = result
+            }
         }
-        return rows
+        return (rows, requests)
     }
 
     public func plan(_ samples: [VolumeSample], forecasts: [String: Forecast]?, relief: [String: Int64] = [:]) async -> [GrowthRow] {
@@ -42,10 +61,9 @@ public struct GrowthWorkflow: Sendable {
         for sample in samples {
             let volume = sample.volume
             let threshold = Double(config.cleanup.thresholdPercent(for: volume))
-            let usage = GrowthPlanner.usage(sample, relief: relief[volume.name] ?? 0)
             var row = GrowthRow(volume: volume, usagePercent: sample.usagePercent, decision: .none("under its threshold"))
-            guard let usage, usage >= threshold else {
-                if usage == nil {
+            guard let usage = GrowthPlanner.usage(sample, relief: relief[volume.name] ?? 0), usage >= threshold else {
+                if sample.usagePercent == nil {
                     row.decision = sample.status == .unknown ? .wait("usage unknown: \(sample.error ?? "")") : .none("its source measures no capacity")
                 }
                 rows.append(row)
@@ -62,91 +80,155 @@ public struct GrowthWorkflow: Sendable {
                 continue
             }
             planned[key] = volume.name
-            do {
-                let api = try KubeAPI(settings: config.kubelet, http: http)
-                let reader = ClaimReader(api: api)
-                let claim = try await reader.claim(namespace: volume.namespace ?? config.namespace, name: pvc)
+            let reading = await read(namespace: volume.namespace ?? config.namespace, name: pvc)
+            switch reading {
+            case .success(let (claim, storageClass)):
                 row.claim = claim
                 row.decision = planner.decide(GrowthPlanner.Input(
-                    sample: sample, thresholdPercent: threshold, claim: claim, storageClass: try await reader.storageClass(of: claim),
+                    sample: sample, thresholdPercent: threshold, claim: claim, storageClass: storageClass,
                     forecast: forecasts.map { $0[volume.name] ?? .tooFewSamples }, expectedReliefBytes: relief[volume.name] ?? 0, now: now))
-            } catch {
-                row.decision = .refuse("cannot read the PVC: \(error)")
-                row.result = .failed("cannot read the PVC: \(error)")
+            case .failure(let failure):
+                row.decision = .refuse(failure.description)
+                row.result = .failed(failure.description)
             }
             rows.append(row)
         }
         return rows
     }
 
-    /// Guard, patch, Event, webhook, then wait for the capacity.
-    func resize(_ planned: ClaimFacts, step: GrowthStep, volume: VolumeSettings, sampledTotal: Int64) async -> GrowthResult {
+    private func read(namespace: String, name: String) async -> Result<(ClaimFacts, StorageClassFacts), Failure> {
+        let reader: ClaimReader
+        let claim: ClaimFacts
+        do {
+            reader = ClaimReader(api: try KubeAPI(settings: config.kubelet, http: http))
+            claim = try await reader.claim(namespace: namespace, name: name)
+        } catch {
+            return .failure(Failure("cannot read the PVC: \(error)"))
+        }
+        do {
+            return .success((claim, try await reader.storageClass(of: claim)))
+        } catch {
+            return .failure(Failure("cannot read the PVC's StorageClass: \(error)"))
+        }
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    enum Sending {
+        case sent(Request)
+        case notSent(GrowthResult)
+    }
+
+    /// Reads the PVC again, guards, patches, and records the Event and the webhook.
+    func request(_ planned: ClaimFacts, step: GrowthStep, volume: VolumeSettings, sampledTotal: Int64) async -> Sending {
         let started = MonotonicClock.seconds()
-        let api: KubeAPI
+        let now = Date().timeIntervalSince1970
+        let record = ResizeRecord(at: Int64(now), fromBytes: step.fromBytes, toBytes: step.toBytes, sampledTotalBytes: sampledTotal)
+        let writer: ClaimWriter
         let patched: ClaimFacts
         do {
-            api = try KubeAPI(settings: config.kubelet, http: http)
-            let now = Date().timeIntervalSince1970
+            let api = try KubeAPI(settings: config.kubelet, http: http)
+            writer = ClaimWriter(api: api, policy: policy)
             let claim = try await ClaimReader(api: api).claim(namespace: planned.namespace, name: planned.name)
-            try GrowthGuard.check(step, claim: claim, policy: policy, now: now)
-            let record = ResizeRecord(at: Int64(now), fromBytes: step.fromBytes, toBytes: step.toBytes, sampledTotalBytes: sampledTotal)
-            patched = try await ClaimWriter(api: api, policy: policy).patch(claim, to: step, record: record)
+            try GrowthGuard.check(step, claim: claim, sampledTotal: sampledTotal, policy: policy, now: now)
+            patched = try await patch(writer, claim, step: step, record: record)
+        } catch let error as GrowthError {
+            if case .changed(let why) = error {
+                logger.notice("volume not grown: its PVC changed", metadata: ["volume": "\(volume.name)", "detail": "\(why)"])
+                return .notSent(.skipped(String(describing: error)))
+            }
+            return .notSent(await notGrown(volume, planned, step, error))
         } catch {
-            logger.error("volume not grown", metadata: ["volume": "\(volume.name)", "error": "\(error)"])
-            await notify(volume, "resize-failed", "PVC \(planned.name) not grown (\(step.text)): \(error)")
-            return .failed(String(describing: error))
+            return .notSent(await notGrown(volume, planned, step, error))
         }
-        let writer = ClaimWriter(api: api, policy: policy)
-        let requested = "PVC \(patched.name) grown \(step.text) by lfmaint: the volume was over its threshold with nothing more to delete"
+        let text = "PVC \(patched.name) grown \(step.text) by lfmaint: the volume was over its threshold with nothing more to delete"
         logger.notice("volume resize requested", metadata: ["volume": "\(volume.name)", "pvc": "\(patched.name)", "step": "\(step.text)"])
-        await event(writer, patched, .normal, "VolumeResizeRequested", requested)
-        await notify(volume, "resize-requested", requested, ["fromBytes": String(step.fromBytes), "toBytes": String(step.toBytes)])
-        let result = await waitForCapacity(ClaimReader(api: api), patched, target: step.toBytes, volume: volume, started: started)
+        await event(writer, patched, .normal, "VolumeResizeRequested", text)
+        await notify(volume, "resize-requested", text, ["fromBytes": String(step.fromBytes), "toBytes": String(step.toBytes)])
+        return .sent(Request(volume: volume, claim: patched, step: step, started: started))
+    }
+
+    /// A patch whose answer was lost (a timeout, a body that is not a PVC) may still have been applied:
+    /// the PVC is read again, and lfmaint's record on it says.
+    private func patch(_ writer: ClaimWriter, _ claim: ClaimFacts, step: GrowthStep, record: ResizeRecord) async throws -> ClaimFacts {
+        do {
+            return try await writer.patch(claim, to: step, record: record)
+        } catch GrowthError.changed(let why) {
+            throw GrowthError.changed(why)
+        } catch {
+            let again = try? await ClaimReader(api: writer.api).claim(namespace: claim.namespace, name: claim.name)
+            guard let again, again.lastResizeAnnotation == record.text else { throw error }
+            logger.warning("the patch's answer was lost, but the PVC has it", metadata: ["pvc": "\(claim.name)", "error": "\(error)"])
+            return again
+        }
+    }
+
+    private func notGrown(_ volume: VolumeSettings, _ claim: ClaimFacts, _ step: GrowthStep, _ error: Error) async -> GrowthResult {
+        logger.error("volume not grown", metadata: ["volume": "\(volume.name)", "error": "\(error)"])
+        await notify(volume, "resize-failed", "PVC \(claim.name) not grown (\(step.text)): \(error)")
+        return .failed(String(describing: error))
+    }
+
+    /// Reads the PVC every `resizePollSeconds` until its capacity reaches the target, Kubernetes calls the
+    /// size infeasible, or `resizeTimeoutSeconds` pass (stalled, with the resizer's last word); then the
+    /// Event and the webhook. Cancelled (lfmaint stopping): abandoned, with nothing sent.
+    public func follow(_ request: Request) async -> GrowthResult {
+        let result = await waitForCapacity(request)
+        let name = request.claim.name
+        let volume = request.volume
+        guard let api = try? KubeAPI(settings: config.kubelet, http: http) else { return result }
+        let writer = ClaimWriter(api: api, policy: policy)
         switch result {
         case .resized(let capacity, let seconds):
-            let text = "PVC \(patched.name) now has \(KubeQuantity.gibibytes(capacity)) (\(Int(seconds)) s)"
+            let text = "PVC \(name) now has \(KubeQuantity.text(capacity)) (\(Int(seconds)) s)"
             logger.notice("volume resized", metadata: ["volume": "\(volume.name)", "capacity": "\(capacity)"])
-            await event(writer, patched, .normal, "VolumeResizeFinished", text)
+            await event(writer, request.claim, .normal, "VolumeResizeFinished", text)
             await notify(volume, "resize-finished", text, ["capacityBytes": String(capacity)])
         case .stalled(let why), .failed(let why):
-            let text = "PVC \(patched.name) resize \(step.text) \(result.outcome ?? "failed"): \(why)"
+            let text = "PVC \(name) resize \(request.step.text) \(result.outcome ?? "failed"): \(why)"
             logger.error("volume resize did not finish", metadata: ["volume": "\(volume.name)", "detail": "\(why)"])
-            await event(writer, patched, .warning, "VolumeResizeStalled", text)
+            await event(writer, request.claim, .warning, "VolumeResizeStalled", text)
             await notify(volume, "resize-failed", text)
-        case .planned:
+        case .abandoned(let why):
+            logger.notice("stopped waiting for a resize", metadata: ["volume": "\(volume.name)", "detail": "\(why)"])
+        case .planned, .requested, .skipped:
             break
         }
         return result
     }
 
-    /// Reads the PVC every `resizePollSeconds` until its capacity reaches the target, Kubernetes calls the
-    /// size infeasible, or `resizeTimeoutSeconds` pass (stalled, with the resizer's last word).
-    func waitForCapacity(_ reader: ClaimReader, _ claim: ClaimFacts, target: Int64, volume: VolumeSettings, started: Double) async -> GrowthResult {
+    private func waitForCapacity(_ request: Request) async -> GrowthResult {
         let settings = policy.settings
-        var last = ResizeProgress.of(claim, target: target)
+        let target = request.step.toBytes
+        var last = ResizeProgress.of(request.claim, target: target)
         var said = ""
         while true {
             switch last {
             case .done(let capacity):
-                return .resized(capacityBytes: capacity, seconds: MonotonicClock.seconds() - started)
+                return .resized(capacityBytes: capacity, seconds: MonotonicClock.seconds() - request.started)
             case .infeasible(let why):
                 return .failed("Kubernetes cannot make the volume this size: \(why)")
             case .underWay(let text), .erroring(let text):
                 if text != said {
-                    logger.info("resize under way", metadata: ["volume": "\(volume.name)", "progress": "\(text)"])
+                    logger.info("resize under way", metadata: ["volume": "\(request.volume.name)", "progress": "\(text)"])
                     said = text
                 }
             }
-            guard MonotonicClock.seconds() - started < settings.resizeTimeoutSeconds else {
+            guard MonotonicClock.seconds() - request.started < settings.resizeTimeoutSeconds else {
                 return .stalled("no new capacity after \(Int(settings.resizeTimeoutSeconds)) s: \(last.text)")
             }
             do {
                 try await Task.sleep(nanoseconds: UInt64(settings.resizePollSeconds * 1e9))
-                last = ResizeProgress.of(try await reader.claim(namespace: claim.namespace, name: claim.name), target: target)
+                let api = try KubeAPI(settings: config.kubelet, http: http)
+                last = ResizeProgress.of(try await ClaimReader(api: api).claim(namespace: request.claim.namespace, name: request.claim.name),
+                                         target: target)
             } catch is CancellationError {
-                return .stalled("stopped waiting (lfmaint is stopping): \(last.text)")
+                return .abandoned("lfmaint stopped waiting; the resize goes on without it: \(last.text)")
             } catch {
-                logger.warning("cannot read the PVC while it resizes", metadata: ["volume": "\(volume.name)", "error": "\(error)"])
+                logger.warning("cannot read the PVC while it resizes", metadata: ["volume": "\(request.volume.name)", "error": "\(error)"])
             }
         }
     }

@@ -40,6 +40,11 @@ public enum KubeQuantity {
         "\(bytes / gibibyte)Gi"
     }
 
+    /// For people: `120Gi` when whole, else `111.76 GiB`.
+    public static func text(_ bytes: Int64) -> String {
+        bytes % gibibyte == 0 ? gibibytes(bytes) : ByteCount.readable(bytes)
+    }
+
     /// Rounded up to whole GiB (saturating).
     public static func roundedUpToGiB(_ bytes: Int64) -> Int64 {
         let (sum, overflow) = bytes.addingReportingOverflow(gibibyte - 1)

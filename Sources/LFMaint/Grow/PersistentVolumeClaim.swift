@@ -87,6 +87,9 @@ public struct ClaimFacts: Sendable, Equatable {
         self.lastResizeAnnotation = lastResizeAnnotation
     }
 
+    /// What the volume is now: the request, or the capacity when the provider gave more.
+    public var sizeBytes: Int64 { max(requestBytes, capacityBytes ?? 0) }
+
     /// A resize is under way: the request is ahead of the capacity, or the resizer says so.
     public var resizing: Bool {
         if let capacityBytes, requestBytes > capacityBytes { return true }
@@ -122,10 +125,19 @@ public struct ClaimFacts: Sendable, Equatable {
                   requestBytes: requestBytes, capacityBytes: capacityBytes, storageClass: object.spec?.storageClassName,
                   conditions: (object.status?.conditions ?? []).compactMap { condition in
                       guard let type = condition.type, condition.status == "True" else { return nil }
-                      return Condition(type: type, reason: condition.reason, message: condition.message)
+                      return Condition(type: Self.printable(type, 64), reason: condition.reason.map { Self.printable($0, 128) },
+                                       message: condition.message.map { Self.printable($0, 512) })
                   },
-                  resizeStatus: object.status?.allocatedResourceStatuses?["storage"],
+                  resizeStatus: object.status?.allocatedResourceStatuses?["storage"].map { Self.printable($0, 64) },
                   lastResizeAnnotation: object.metadata?.annotations?[ResizeRecord.annotation])
+    }
+}
+
+extension ClaimFacts {
+    /// A server's text as lfmaint repeats it (logs, webhooks, reports): no control characters, bounded.
+    static func printable(_ text: String, _ limit: Int) -> String {
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : $0 }))
+        return clean.count > limit ? clean.prefix(limit) + "…" : clean
     }
 }
 
@@ -138,5 +150,6 @@ public enum ResizeCondition {
     public static let nodeResizeError = "NodeResizeError"
     static let inProgress: Set<String> = [resizing, fileSystemResizePending, controllerResizeError, nodeResizeError]
     static let errors: Set<String> = [controllerResizeError, nodeResizeError]
-    static let infeasible: Set<String> = ["ControllerResizeInfeasible", "NodeResizeInfeasible"]
+    /// `…Failed` are the names Kubernetes 1.28–1.30 gave them (alpha).
+    static let infeasible: Set<String> = ["ControllerResizeInfeasible", "NodeResizeInfeasible", "ControllerResizeFailed", "NodeResizeFailed"]
 }

@@ -26,12 +26,13 @@ public enum ResizeProgress: Sendable, Equatable {
         if claim.conditions.contains(where: { $0.type == ResizeCondition.resizing }) || claim.resizeStatus != nil {
             return .underWay("the storage provider is resizing the volume (\(claim.resizeStatus ?? ResizeCondition.resizing))")
         }
-        return .underWay("no resizer has taken it up yet (no Resizing condition): is the CSI driver's external-resizer running?")
+        return .underWay("no resize condition on the PVC yet (Resizing): the resizer has not reported; before Kubernetes 1.31 a failure "
+            + "shows only in the PVC's Events (kubectl describe pvc)")
     }
 
     public var text: String {
         switch self {
-        case .done(let bytes): "done: \(KubeQuantity.gibibytes(bytes)) in status.capacity"
+        case .done(let bytes): "done: \(KubeQuantity.text(bytes)) in status.capacity"
         case .underWay(let text), .erroring(let text), .infeasible(let text): text
         }
     }

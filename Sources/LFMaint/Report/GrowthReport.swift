@@ -37,15 +37,18 @@ public enum GrowthReport {
     private static func result(_ row: GrowthRow) -> String {
         switch row.result {
         case .planned: if case .grow = row.decision { "dry run" } else { "-" }
-        case .resized(let capacity, let seconds): "resized to \(KubeQuantity.gibibytes(capacity)) in \(Int(seconds)) s"
+        case .resized(let capacity, let seconds): "resized to \(KubeQuantity.text(capacity)) in \(Int(seconds)) s"
+        case .requested: "requested"
+        case .skipped: "skipped"
         case .stalled: "stalled"
         case .failed: "failed"
+        case .abandoned: "abandoned"
         }
     }
 
     private static func reason(_ row: GrowthRow) -> String {
         switch row.result {
-        case .stalled(let why), .failed(let why): why
+        case .stalled(let why), .failed(let why), .abandoned(let why), .skipped(let why): why
         default: row.decision.reason
         }
     }

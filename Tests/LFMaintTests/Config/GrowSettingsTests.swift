@@ -14,6 +14,7 @@ struct GrowSettingsTests {
 
     @Test func theWholeSectionIsRead() throws {
         let grow = try ConfigurationLoader.load(yaml: """
+            langfuse: {chart: v1}
             grow: {enabled: true, maxGiB: 800, step: {percent: 15, minGiB: 10}, whenFullWithinDays: 3,
                    cooldownSeconds: 3600, resizeTimeoutSeconds: 120, resizePollSeconds: 2}
             """).grow
@@ -36,6 +37,11 @@ struct GrowSettingsTests {
         ("grow: {resizePollSeconds: 1e9}", "grow.resizePollSeconds"),
         ("grow: {enabled: yes please}", "grow.enabled"),
         ("grow: {maxGB: 5}", "grow.maxGB"),
+        ("grow: {enabled: true, maxGiB: 10}\nvolumes: [{name: c, component: clickhouse, source: kubelet, pvc: Data_1}]",
+         "\"Data_1\" is not a Kubernetes PVC name"),
+        ("grow: {enabled: true, maxGiB: 10}\nvolumes: [{name: c, component: clickhouse, source: kubelet, pvc: d, namespace: a.b}]",
+         "\"a.b\" is not a Kubernetes namespace"),
+        ("grow: {enabled: true, maxGiB: 10}\nlangfuse: {chart: compose}", "docker compose's volumes are not PVCs"),
     ])
     func badValuesAreRefusedByName(yaml: String, words: String) {
         #expect { try ConfigurationLoader.load(yaml: yaml) } throws: { String(describing: $0).contains(words) }

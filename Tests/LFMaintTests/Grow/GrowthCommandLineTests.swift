@@ -37,7 +37,7 @@ struct GrowthCommandLineTests {
                       "--fill", "\(Self.claim)=95", "--fill", "postgres-data-langfuse-postgresql-0=93", "--resize-seconds", "0.4"])
     }
 
-    @Test func cleanupGrowsWhatItCouldNotFreeWithOnePatchEach() async throws {
+    @Test func cleanupGrowsWhatItCouldNotFreeAndTheAgentTheRestWithOnePatchEach() async throws {
         let kube = try fake()
         let config = try await config(kube, grow: "grow: {enabled: true, maxGiB: 100, resizePollSeconds: 0.1}")
         let cli = CommandLineTests()
@@ -49,15 +49,23 @@ struct GrowthCommandLineTests {
         #expect(run.status == 0, "grown: \(run.stdout) \(run.stderr.suffix(2000))")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let growth = try #require(report["growth"] as? [[String: Any]])
-        #expect(Set(growth.compactMap { $0["outcome"] as? String }) == ["resized"], "\(growth)")
-        #expect(Set(growth.compactMap { $0["toBytes"] as? Int64 }) == [Int64(60) << 30])
-        let patched = try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }.compactMap { $0["path"] as? String }
-        #expect(patched.sorted() == ["/api/v1/namespaces/langfuse/persistentvolumeclaims/\(Self.claim)",
-                                     "/api/v1/namespaces/langfuse/persistentvolumeclaims/postgres-data-langfuse-postgresql-0"])
+        #expect(growth.compactMap { $0["outcome"] as? String } == ["resized"], "\(growth)")
+        #expect(growth.first?["toBytes"] as? Int64 == Int64(60) << 30)
+        #expect(try patched(kube) == [Self.claim], "cleanup grows ClickHouse only")
 
-        let again = try cli.run(["cleanup", "--config", config], environment: try environment)
-        #expect(again.status == 0)
-        #expect(try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }.count == 2, "no second patch")
+        let once = try cli.run(["agent", "--once", "--config", config, "--output", "json"], environment: try environment)
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(once.stdout.utf8)) as? [String: Any])?["growth"] as? [[String: Any]])
+        #expect(rows.map { "\($0["volume"] ?? "") \($0["outcome"] ?? "")" } == ["postgres resized"], "\(once.stdout) \(once.stderr.suffix(2000))")
+        #expect(try patched(kube) == [Self.claim, "postgres-data-langfuse-postgresql-0"])
+
+        for command in [["cleanup"], ["agent", "--once"]] {
+            #expect(try cli.run(command + ["--config", config], environment: try environment).status == 0)
+        }
+        #expect(try patched(kube).count == 2, "no second patch")
+    }
+
+    func patched(_ kube: FakeKube) throws -> [String] {
+        try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }.compactMap { ($0["path"] as? String)?.split(separator: "/").last.map(String.init) }
     }
 
     @Test func withGrowthOffNoCommandWritesToTheKubernetesAPI() async throws {

@@ -43,6 +43,42 @@ struct GrowthPlannerTests {
         #expect(decide(claim: odd) == .grow(GrowthStep(fromBytes: 100_000_000_000, toBytes: 112 * Self.gib)), "120 GB rounds up to 112 GiB")
     }
 
+    @Test func aProviderThatGaveMoreThanAskedIsGrownFromWhatItGave() {
+        #expect(decide(claim: Self.claim(gib: 120, capacity: 100)).action == "wait", "a request ahead of the capacity is a resize under way")
+        let roomy = ClaimFacts(namespace: "l", name: "p", resourceVersion: "1", requestBytes: 100 * Self.gib, capacityBytes: 110 * Self.gib,
+                               storageClass: "gp3")
+        #expect(decide(claim: roomy) == .grow(GrowthStep(fromBytes: 110 * Self.gib, toBytes: 132 * Self.gib)))
+    }
+
+    @Test func onlyASourceThatMeasuresThePVCsFileSystemGrowsIt() {
+        let planner = GrowthPlanner(policy: Self.policy())
+        for source in VolumeSettings.Source.allCases {
+            var sample = Self.sample(percent: 95)
+            sample.volume.source = source
+            let decision = planner.decide(.init(sample: sample, thresholdPercent: 90, claim: Self.claim(),
+                                                storageClass: .found("gp3", allowsExpansion: true), forecast: nil, now: 2_000_000_000))
+            #expect((decision.action == "grow") == [.kubelet, .clickhouse, .statfs].contains(source), "\(source): \(decision)")
+        }
+    }
+
+    @Test func aResizeKubernetesGaveUpOnNeedsAPerson() {
+        for status in ["ControllerResizeInfeasible", "NodeResizeInfeasible", "ControllerResizeFailed"] {
+            var claim = Self.claim()
+            claim.resizeStatus = status
+            guard case .refuse(let why) = decide(claim: claim) else { Issue.record("\(status)"); continue }
+            #expect(why.contains(status) && why.contains("only a person"))
+        }
+    }
+
+    @Test func aFileSystemThatNeverGrewAfterTheCooldownNeedsAPerson() {
+        let now = 2_000_000_000.0
+        let record = ResizeRecord(at: Int64(now) - 30_000, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib, sampledTotalBytes: 100 * Self.gib)
+        guard case .refuse(let why) = decide(claim: Self.claim(gib: 120, record: record), totalGiB: 100, now: now) else {
+            Issue.record("capacity there, file system not"); return
+        }
+        #expect(why.contains("the node has not grown it"))
+    }
+
     @Test func theCeilingIsNeverPassed() {
         let planner = GrowthPlanner(policy: Self.policy(maxGiB: 110))
         #expect(decide(planner) == .grow(GrowthStep(fromBytes: 100 * Self.gib, toBytes: 110 * Self.gib, capped: true)))
@@ -83,12 +119,12 @@ struct GrowthPlannerTests {
         #expect(decide(claim: statusOnly).action == "wait")
 
         let now = 2_000_000_000.0
-        let record = ResizeRecord(at: Int64(now) - 30_000, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib, sampledTotalBytes: 100 * Self.gib)
+        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib, sampledTotalBytes: 100 * Self.gib)
         guard case .wait(let stale) = decide(claim: Self.claim(gib: 120, record: record), totalGiB: 100, now: now) else {
             Issue.record("the sample still shows the old size"); return
         }
         #expect(stale.contains("does not show in a sample yet"))
-        #expect(decide(claim: Self.claim(gib: 120, record: record), totalGiB: 118, now: now)
+        #expect(decide(claim: Self.claim(gib: 120, record: record), totalGiB: 118, now: now + 22_200)
             == .grow(GrowthStep(fromBytes: 120 * Self.gib, toBytes: 144 * Self.gib)))
     }
 

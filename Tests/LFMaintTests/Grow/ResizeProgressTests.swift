@@ -37,7 +37,7 @@ struct ResizeProgressTests {
         #expect(ResizeProgress.of(done, target: 120 * gib) == .done(capacityBytes: 120 * gib))
 
         let untouched = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"}}"#)
-        #expect(ResizeProgress.of(untouched, target: 120 * gib).text.contains("no resizer has taken it up"))
+        #expect(ResizeProgress.of(untouched, target: 120 * gib).text.contains("no resize condition on the PVC yet"))
     }
 
     @Test func aConditionThatIsNotTrueIsNoResize() throws {

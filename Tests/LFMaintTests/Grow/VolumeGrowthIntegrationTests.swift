@@ -27,7 +27,7 @@ struct VolumeGrowthIntegrationTests {
     static func grow(_ config: Configuration, dryRun: Bool = false, forecasts: [String: Forecast]? = nil) async throws -> GrowthRow {
         let samples = await SampleWorkflow(config: config, volumes: try SampleTargets.volumes(config: config), topLimit: 0).run().samples
         let workflow = try #require(GrowthWorkflow(config: config, dryRun: dryRun))
-        return try #require(await workflow.run(samples, forecasts: forecasts).first)
+        return try #require(await workflow.run(samples, forecasts: forecasts).rows.first)
     }
 
     static func patches(_ kube: FakeKube) throws -> [[String: Any]] {
@@ -164,22 +164,79 @@ struct VolumeGrowthIntegrationTests {
         #expect(try Self.patches(kube).count == 1)
     }
 
-    @Test func aClickHouseVolumeGrowsOnlyAfterACleanupThatEndedAbove() async throws {
+    @Test func aClickHouseVolumeGrowsOnlyOnASampleAfterACleanupThatEndedAbove() async throws {
         let claim = "data-langfuse-clickhouse-shard0-0"
-        let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", claim, "--fill", "\(claim)=95"])
+        let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", claim, "--fill", "\(claim)=95", "--resize-seconds", "0.4"])
         var config = Self.config(kube)
         config.clickhouse.url = "http://127.0.0.1:\(TestStack.closedPort())"
         config.clickhouse.clusterEnabled = false
         config.volumes = [VolumeSettings(name: "clickhouse", component: .clickhouse, source: .kubelet, pvc: claim, namespace: "langfuse")]
         let work = try AgentWork(config: config)
+        let sampledAt = Date().timeIntervalSince1970
         let run = await SampleWorkflow(config: config, volumes: try SampleTargets.volumes(config: config), topLimit: 0).run()
         var memory = GrowthMemory()
-        #expect(await work.grow(run, forecasts: nil, memory: &memory, now: Date().timeIntervalSince1970).isEmpty, "not cleaned yet")
+        #expect(await work.grow(run, sampledAt: sampledAt, history: nil, memory: &memory, follow: true).rows.isEmpty, "not cleaned yet")
         let cleaned = AgentWork.CleanupResult(verdict: .stillAbove, run: nil, message: "every step tried")
-        memory.cleanupEnded(cleaned, names: ["clickhouse"], at: Date().timeIntervalSince1970 - 1)
-        let rows = await work.grow(run, forecasts: nil, memory: &memory, now: Date().timeIntervalSince1970)
-        guard case .resized = rows.first?.result else { Issue.record("\(rows)"); return }
+        memory.cleanupEnded(cleaned, names: ["clickhouse"], at: sampledAt + 1)
+        #expect(await work.grow(run, sampledAt: sampledAt, history: nil, memory: &memory, follow: true).rows.isEmpty,
+                "a sample taken before the cleanup ended")
+        let turn = await work.grow(run, sampledAt: sampledAt + 2, history: nil, memory: &memory, follow: true)
+        guard case .resized = turn.rows.first?.result else { Issue.record("\(turn.rows)"); return }
+        #expect(turn.grown == ["clickhouse"] && memory.cleanedOut.isEmpty, "the resize uses the cleanup up")
         #expect(work.status.exposition().contains(#"lfmaint_volume_resizes_total{volume="clickhouse",outcome="resized",cluster="langfuse"} 1"#))
+    }
+
+    @Test func theAgentPatchesAndFollowsTheResizeWithoutWaitingForIt() async throws {
+        let kube = try Self.fake(["--resize-seconds", "1.5"])
+        let work = try AgentWork(config: Self.config(kube))
+        let run = await SampleWorkflow(config: work.config, volumes: try SampleTargets.volumes(config: work.config), topLimit: 0).run()
+        var memory = GrowthMemory()
+        let started = Date()
+        let turn = await work.grow(run, sampledAt: started.timeIntervalSince1970, history: nil, memory: &memory, follow: false)
+        #expect(turn.rows.first?.result == .requested)
+        #expect(Date().timeIntervalSince(started) < 1.2, "the turn returns before the resize ends")
+        let resized = #"lfmaint_volume_resizes_total{volume="postgres",outcome="resized",cluster="langfuse"} 1"#
+        var seen = false
+        for _ in 0..<50 where !seen {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            seen = work.status.exposition().contains(resized)
+        }
+        #expect(seen, "the following task counts the resize once it ends")
+        #expect(try kube.writes().events.map { $0["reason"] as? String } == ["VolumeResizeRequested", "VolumeResizeFinished"])
+    }
+
+    /// A server that applies the patch and answers junk: the PVC read again shows lfmaint's record, so the
+    /// resize is followed, not reported as failed. Condition messages of any length or bytes stay bounded.
+    @Test func aPatchWhoseAnswerIsJunkIsCheckedOnThePVC() async throws {
+        let applied = Received()
+        let peer = try HostilePeer(.respond { request in
+            if request.hasPrefix("PATCH "), let start = request.range(of: "\r\n\r\n") {
+                applied.add(String(request[start.upperBound...]))
+                return HostilePeer.Behaviour.httpAnswer(200, "<html>\u{1}\u{7}gateway says hello</html>", contentType: "text/html")
+            }
+            if request.contains("/storageclasses/") { return HostilePeer.Behaviour.httpAnswer(200, #"{"allowVolumeExpansion":true}"#) }
+            if request.hasPrefix("POST ") { return HostilePeer.Behaviour.httpAnswer(201, "{}") }
+            let patch = applied.all.first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            let record = ((patch?["metadata"] as? [String: Any])?["annotations"] as? [String: String])?[ResizeRecord.annotation]
+            let noise = String(repeating: "\u{1b}[31mresizing ", count: 5000)
+            let claim: [String: Any] = [
+                "metadata": ["name": "p", "namespace": "langfuse", "resourceVersion": record == nil ? "5" : "6",
+                             "annotations": record.map { [ResizeRecord.annotation: $0] } ?? [:]],
+                "spec": ["resources": ["requests": ["storage": record == nil ? "50Gi" : "60Gi"]], "storageClassName": "gp3"],
+                "status": ["phase": "Bound", "capacity": ["storage": applied.all.isEmpty ? "50Gi" : "60Gi"],
+                           "conditions": [["type": "ControllerResizeError", "status": record == nil ? "False" : "True", "message": noise]]],
+            ]
+            return HostilePeer.Behaviour.httpAnswer(200, String(decoding: try! JSONSerialization.data(withJSONObject: claim), as: UTF8.self))
+        })
+        let kube = try Self.fake()
+        var config = Self.config(kube, timeout: 1.5)
+        config.kubelet.apiServer = peer.url
+        config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .statfs, path: "/", pvc: "p", namespace: "langfuse")]
+        config.cleanup.thresholdPercent = 1
+        let row = try await Self.grow(config)
+        #expect(applied.all.count == 1, "one patch")
+        guard case .stalled(let why) = row.result else { Issue.record("\(row.result)"); return }
+        #expect(why.count < 700 && !why.contains("\u{1b}"), "bounded and printable: \(why.count) characters")
     }
 
     @Test func aPVCChangedBetweenTheGuardAndThePatchIsLeftAlone() async throws {
@@ -197,7 +254,7 @@ struct VolumeGrowthIntegrationTests {
         config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .statfs, path: "/", pvc: "p", namespace: "langfuse")]
         config.cleanup.thresholdPercent = 1
         let row = try await Self.grow(config)
-        guard case .failed(let why) = row.result else { Issue.record("\(row.result)"); return }
+        guard case .skipped(let why) = row.result else { Issue.record("\(row.result)"); return }
         #expect(why.contains("changed since lfmaint read it; nothing was patched") && why.contains("the object has been modified"), "\(why)")
     }
 }
