@@ -90,7 +90,8 @@ struct CleanupCommand: AsyncParsableCommand {
         if global.output != .json { Console.output(CleanupReport.text(run, showSkipped: showSkipped)) }
         let growth = await grower?.afterCleanup(run, volumes: try SampleTargets.volumes(config: config, statfs: statfs), clickhouse: client)
         if global.output == .json {
-            Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) } ?? CleanupReport.json(run, showSkipped: showSkipped))
+            Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) }
+                ?? CleanupReport.json(run, showSkipped: showSkipped))
         } else if let growth {
             Console.output(GrowthReport.text(growth))
         }

@@ -102,7 +102,8 @@ class Claims:
         if name != self.storage_class:
             return None
         body = {"kind": "StorageClass", "apiVersion": "storage.k8s.io/v1",
-                "metadata": {"name": name, "resourceVersion": "250", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+                "metadata": {"name": name, "resourceVersion": "250",
+                             "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
                 "provisioner": "ebs.csi.aws.com", "parameters": {"type": "gp3", "csi.storage.k8s.io/fstype": "ext4"},
                 "reclaimPolicy": "Delete", "volumeBindingMode": "WaitForFirstConsumer"}
         if self.expansion != "absent":
@@ -118,7 +119,8 @@ class Claims:
             if claim is None:
                 return 404, status(404, "NotFound", f'persistentvolumeclaims "{name}" not found')
             if content_type != "application/merge-patch+json":
-                return 415, status(415, "UnsupportedMediaType", f'the body of the request was in an unknown format - accepted media types include: '
+                return 415, status(415, "UnsupportedMediaType",
+                                   f'the body of the request was in an unknown format - accepted media types include: '
                                    'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml')
             self.advance(claim)
             current = claim["object"]
@@ -128,20 +130,23 @@ class Claims:
                 return 400, status(400, "BadRequest", f"error decoding patch: {error}")
             wanted_version = (patch.get("metadata") or {}).get("resourceVersion")
             if wanted_version is not None and wanted_version != current["metadata"]["resourceVersion"]:
-                return 409, status(409, "Conflict", f'Operation cannot be fulfilled on persistentvolumeclaims "{name}": the object has been '
+                return 409, status(409, "Conflict",
+                                   f'Operation cannot be fulfilled on persistentvolumeclaims "{name}": the object has been '
                                    'modified; please apply your changes to the latest version and try again')
             patched = merge({k: v for k, v in current.items() if k != "status"}, patch)
             patched["status"] = current["status"]
             old = quantity(current["spec"]["resources"]["requests"]["storage"])
             new = quantity(((patched.get("spec") or {}).get("resources") or {}).get("requests", {}).get("storage"))
             if new is None:
-                return 422, status(422, "Invalid", f'PersistentVolumeClaim "{name}" is invalid: spec.resources.requests.storage: Invalid value')
+                return 422, status(422, "Invalid",
+                                   f'PersistentVolumeClaim "{name}" is invalid: spec.resources.requests.storage: Invalid value')
             capacity = quantity(current["status"]["capacity"]["storage"])
             if new < capacity:
                 return 422, status(422, "Invalid", f'PersistentVolumeClaim "{name}" is invalid: spec.resources.requests.storage: '
                                    'Forbidden: field can not be less than status.capacity')
             if new > old and self.expansion != "true":
-                return 403, status(403, "Forbidden", f'persistentvolumeclaims "{name}" is forbidden: only dynamically provisioned pvc can be '
+                return 403, status(403, "Forbidden",
+                                   f'persistentvolumeclaims "{name}" is forbidden: only dynamically provisioned pvc can be '
                                    'resized and the storageclass that provisions the pvc must support resize')
             self.version += 1
             patched["metadata"]["resourceVersion"] = str(self.version)
@@ -154,7 +159,8 @@ class Claims:
 
     def event(self, namespace, body, content_type):
         with self.lock:
-            self.writes.append({"method": "POST", "path": f"/api/v1/namespaces/{namespace}/events", "contentType": content_type, "body": body})
+            self.writes.append({"method": "POST", "path": f"/api/v1/namespaces/{namespace}/events", "contentType": content_type,
+                                "body": body})
             event = json.loads(body)
             for key in ("firstTimestamp", "lastTimestamp"):
                 stamp = event.get(key)
@@ -165,11 +171,13 @@ class Claims:
             if not name:
                 return 422, status(422, "Invalid", 'Event "" is invalid: metadata.name: Required value: name or generateName is required')
             if (event.get("metadata") or {}).get("namespace") not in (None, namespace):
-                return 400, status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request")
+                return 400, status(400, "BadRequest",
+                                   "the namespace of the provided object does not match the namespace sent on the request")
             if any(e["metadata"]["name"] == name for e in self.events):
                 return 409, status(409, "AlreadyExists", f'events "{name}" already exists')
             if (event.get("involvedObject") or {}).get("namespace") != namespace:
-                return 422, status(422, "Invalid", "Event is invalid: involvedObject.namespace: Invalid value: does not match event.namespace")
+                return 422, status(422, "Invalid",
+                                   "Event is invalid: involvedObject.namespace: Invalid value: does not match event.namespace")
             event.setdefault("metadata", {})["uid"] = f"e{len(self.events):07d}-0000-4000-8000-000000000000"
             self.version += 1
             event["metadata"]["resourceVersion"] = str(self.version)

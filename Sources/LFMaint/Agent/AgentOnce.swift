@@ -2,7 +2,8 @@ import Foundation
 
 /// `lfmaint agent --once`, what the CronJob runs: one sample (published), a cleanup of every
 /// ClickHouse volume over its threshold (one sample is enough: the CronJob's schedule is the
-/// cooldown), with `grow.enabled` growth of what is still over it, one TTL check, one check of the event bucket's lifecycle rule, and a last push of the
+/// cooldown), with `grow.enabled` growth of what is still over it, one TTL check, one check of the
+/// event bucket's lifecycle rule, and a last push of the
 /// agent's metrics to the Pushgateway.
 public struct AgentOnce: Sendable {
     public var cycle: AgentWork.Cycle
@@ -71,7 +72,8 @@ public struct AgentOnce: Sendable {
     /// (when on) left a volume over it. A dry run changes nothing, so it reports none.
     public var stillAboveThreshold: Bool {
         guard !dryRun else { return false }
-        let grown = Set(growth.filter { if case .resized = $0.result { true } else { false } }.flatMap { [$0.volume.name, $0.volume.replicaOf] }
+        let grown = Set(growth.filter { if case .resized = $0.result { true } else { false } }
+            .flatMap { [$0.volume.name, $0.volume.replicaOf] }
             .compactMap { $0 })
         return cleanups.contains { $0.result.verdict == .stillAbove && !grown.contains($0.volume) } || !growth.relievedAll
     }

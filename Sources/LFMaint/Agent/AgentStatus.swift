@@ -140,7 +140,8 @@ public final class AgentStatus: Sendable {
         for volume in cleaned {
             freed.add([("volume", volume), ("cluster", cluster)], Double(state.freedBytes[volume] ?? 0))
         }
-        var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples (cleanup, hold, warn_threshold, warn_forecast, grow, grow_wait, grow_refused, grow_dry_run).")
+        var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples (cleanup, hold, "
+            + "warn_threshold, warn_forecast, grow, grow_wait, grow_refused, grow_dry_run).")
         for (key, count) in state.actions.sorted(by: { ($0.key.volume, $0.key.value) < ($1.key.volume, $1.key.value) }) {
             actions.add([("volume", key.volume), ("action", key.value), ("cluster", cluster)], Double(count))
         }
@@ -195,7 +196,8 @@ public final class AgentStatus: Sendable {
 
     /// Every growable volume's counters start at 0, so `increase()` sees the first resize too.
     private func resizes(_ state: State, volumes: [String]) -> PrometheusExposition.Family {
-        var family = counter("lfmaint_volume_resizes_total", "PVC resizes lfmaint asked for, by outcome (\(GrowthResult.outcomes.joined(separator: ", "))).")
+        var family = counter("lfmaint_volume_resizes_total",
+            "PVC resizes lfmaint asked for, by outcome (\(GrowthResult.outcomes.joined(separator: ", "))).")
         for volume in volumes {
             for outcome in GrowthResult.outcomes {
                 family.add([("volume", volume), ("outcome", outcome), ("cluster", cluster)],

@@ -37,7 +37,8 @@ extension AgentWork {
         let names = candidates.map(\.volume.name)
         let relief = Dictionary(names.map { ($0, memory.relief($0, now: sampledAt)) }, uniquingKeysWith: max)
         let forecasts = history.map { history in
-            Dictionary(names.map { ($0, history.forecast($0, now: sampledAt, since: memory.cleanedOut[$0]?.at)) }, uniquingKeysWith: { a, _ in a })
+            Dictionary(names.map { ($0, history.forecast($0, now: sampledAt, since: memory.cleanedOut[$0]?.at)) },
+                uniquingKeysWith: { a, _ in a })
         }
         let (rows, requests) = await growth.run(candidates, forecasts: forecasts, relief: relief, follow: follow)
         for row in rows {

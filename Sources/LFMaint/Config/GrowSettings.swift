@@ -49,7 +49,8 @@ public struct GrowSettings: Sendable, Equatable {
         for volume in volumes {
             if let pvc = volume.pvc, !KubeName.isValid(pvc) {
                 let compose = chart == .compose ? " (docker compose's volumes are not PVCs: growth is for Kubernetes)" : ""
-                throw ConfigError(key: "grow.enabled", "volume \(volume.name): \"\(pvc.prefix(64))\" is not a Kubernetes PVC name\(compose)")
+                throw ConfigError(key: "grow.enabled", "volume \(volume.name): \"\(pvc.prefix(64))\" "
+                    + "is not a Kubernetes PVC name\(compose)")
             }
             if let namespace = volume.namespace, !KubeName.isLabel(namespace) {
                 throw ConfigError(key: "grow.enabled", "volume \(volume.name): \"\(namespace.prefix(64))\" is not a Kubernetes namespace")
@@ -60,7 +61,9 @@ public struct GrowSettings: Sendable, Equatable {
     func validate() throws {
         try ConfigValidation.positive(whenFullWithinDays, key: "grow.whenFullWithinDays", atMost: 3650, unit: "days")
         try ConfigValidation.positive(stepPercent, key: "grow.step.percent", atMost: 100, unit: "%")
-        guard (0...10_000).contains(stepMinGiB) else { throw ConfigError(key: "grow.step.minGiB", "must be 0 to 10000 GiB, got \(stepMinGiB)") }
+        guard (0...10_000).contains(stepMinGiB) else {
+            throw ConfigError(key: "grow.step.minGiB", "must be 0 to 10000 GiB, got \(stepMinGiB)")
+        }
         if let maxGiB, !(1...GrowPolicy.largestGiB).contains(maxGiB) {
             throw ConfigError(key: "grow.maxGiB", "must be 1 to \(GrowPolicy.largestGiB) GiB, got \(maxGiB)")
         }

@@ -12,9 +12,12 @@ struct ClaimReader: Sendable {
 
     func storageClass(of claim: ClaimFacts) async throws -> StorageClassFacts {
         guard let name = claim.storageClass, !name.isEmpty else { return .none }
-        guard KubeName.isValid(name) else { throw GrowthError.claim(namespace: claim.namespace, name: claim.name, "StorageClass name \"\(name.prefix(64))\" is not valid") }
+        guard KubeName.isValid(name) else {
+            throw GrowthError.claim(namespace: claim.namespace, name: claim.name, "StorageClass name \"\(name.prefix(64))\" is not valid")
+        }
         do {
-            let object = try await api.get("\(api.apiServer)/apis/storage.k8s.io/v1/storageclasses/\(name)", as: KubeStorageClassObject.self)
+            let object = try await api.get("\(api.apiServer)/apis/storage.k8s.io/v1/storageclasses/\(name)",
+                as: KubeStorageClassObject.self)
             return .found(name, allowsExpansion: object.allowVolumeExpansion == true)
         } catch KubeletError.http(_, 404, _) {
             return .missing(name)

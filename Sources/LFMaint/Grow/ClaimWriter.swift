@@ -25,7 +25,9 @@ struct ClaimWriter: Sendable {
     /// A core/v1 Event on the PVC, as `kubectl describe pvc` shows it.
     func event(on claim: ClaimFacts, _ type: EventType, reason: String, message: String, now: Double) async throws {
         let time = TimeText.rfc3339(epochSeconds: Int64(now))
-        var involved: [String: Any] = ["apiVersion": "v1", "kind": "PersistentVolumeClaim", "namespace": claim.namespace, "name": claim.name]
+        var involved: [String: Any] = [
+            "apiVersion": "v1", "kind": "PersistentVolumeClaim", "namespace": claim.namespace, "name": claim.name,
+        ]
         if let uid = claim.uid { involved["uid"] = uid }
         let body: [String: Any] = [
             "apiVersion": "v1", "kind": "Event",
@@ -45,7 +47,8 @@ struct ClaimWriter: Sendable {
     /// The pod's name (Kubernetes sets HOSTNAME to it), without a DNS lookup.
     private static let instance = String(ClaimFacts.printable(ProcessInfo.processInfo.environment["HOSTNAME"] ?? "lfmaint", 128))
 
-    private func send(_ method: HTTPClientRequest.Method, _ url: String, contentType: String, body: [String: Any]) async throws -> HTTPClientResponse {
+    private func send(_ method: HTTPClientRequest.Method, _ url: String, contentType: String,
+                      body: [String: Any]) async throws -> HTTPClientResponse {
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
         return try await api.http.send(HTTPClientRequest(method: method, url: url, headers: [
             ("Authorization", "Bearer \(api.token.reveal())"), ("Accept", "application/json"), ("Content-Type", contentType),

@@ -21,9 +21,13 @@ public enum GrowthGuard {
             throw refuse("\(step.text) is more than one grow.step")
         }
         if let text = claim.lastResizeAnnotation {
-            guard let record = ResizeRecord.read(text, now: now) else { throw refuse("its \(ResizeRecord.annotation) annotation is unreadable") }
+            guard let record = ResizeRecord.read(text, now: now) else {
+                throw refuse("its \(ResizeRecord.annotation) annotation is unreadable")
+            }
             guard sampledTotal > record.sampledTotalBytes else { throw changed("the last resize does not show in the sample yet") }
-            guard now - Double(record.at) >= settings.cooldownSeconds else { throw changed("within grow.cooldownSeconds of the last resize") }
+            guard now - Double(record.at) >= settings.cooldownSeconds else {
+                throw changed("within grow.cooldownSeconds of the last resize")
+            }
         }
     }
 }

@@ -45,13 +45,16 @@ public struct GrowthPlanner: Sendable {
         }
         let source = input.sample.volume.source
         guard Self.measuresFileSystem(source) else {
-            return .refuse("its source (\(source.rawValue)) does not measure the PVC's file system: sample it with source: kubelet to grow it")
+            return .refuse("its source (\(source.rawValue)) does not measure the PVC's file system: "
+                + "sample it with source: kubelet to grow it")
         }
         let claim = input.claim
         guard claim.phase == "Bound" else { return .refuse("the PVC is \(claim.phase ?? "in no phase"), not Bound") }
         if claim.resizing {
             let progress = ResizeProgress.of(claim, target: claim.requestBytes)
-            if case .infeasible = progress { return .refuse("Kubernetes gave up on the last resize (\(progress.text)): only a person can go on") }
+            if case .infeasible = progress {
+                return .refuse("Kubernetes gave up on the last resize (\(progress.text)): only a person can go on")
+            }
             return .wait("a resize is under way: \(progress.text)")
         }
         if let waiting = waitForLastResize(input) { return waiting }
@@ -123,7 +126,8 @@ public struct GrowthPlanner: Sendable {
             return .wait("the resize to \(KubeQuantity.text(record.toBytes)) at \(when) does not show in a sample yet (\(sampled))")
         }
         if elapsed < settings.cooldownSeconds {
-            return .wait("cooldown: the last resize was at \(when); the next may be \(Int((settings.cooldownSeconds - elapsed) / 60)) min later")
+            return .wait("cooldown: the last resize was at \(when); the next may be "
+                + "\(Int((settings.cooldownSeconds - elapsed) / 60)) min later")
         }
         return nil
     }

@@ -46,7 +46,9 @@ public enum GrowthResult: Sendable, Equatable {
 
 extension [GrowthRow] {
     /// A resize failed or stalled, or a PVC could not be read.
-    public var hasFailures: Bool { contains { if case .failed = $0.result { true } else if case .stalled = $0.result { true } else { false } } }
+    public var hasFailures: Bool {
+        contains { if case .failed = $0.result { true } else if case .stalled = $0.result { true } else { false } }
+    }
     /// Every volume over its threshold was resized or is being resized (or none was over).
     public var relievedAll: Bool {
         allSatisfy { row in

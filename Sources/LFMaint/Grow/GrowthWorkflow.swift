@@ -64,7 +64,9 @@ public struct GrowthWorkflow: Sendable {
             var row = GrowthRow(volume: volume, usagePercent: sample.usagePercent, decision: .none("under its threshold"))
             guard let usage = GrowthPlanner.usage(sample, relief: relief[volume.name] ?? 0), usage >= threshold else {
                 if sample.usagePercent == nil {
-                    row.decision = sample.status == .unknown ? .wait("usage unknown: \(sample.error ?? "")") : .none("its source measures no capacity")
+                    row.decision = sample.status == .unknown
+                        ? .wait("usage unknown: \(sample.error ?? "")")
+                        : .none("its source measures no capacity")
                 }
                 rows.append(row)
                 continue
@@ -223,8 +225,9 @@ public struct GrowthWorkflow: Sendable {
             do {
                 try await Task.sleep(nanoseconds: UInt64(settings.resizePollSeconds * 1e9))
                 let api = try KubeAPI(settings: config.kubelet, http: http)
-                last = ResizeProgress.of(try await ClaimReader(api: api).claim(namespace: request.claim.namespace, name: request.claim.name),
-                                         target: target)
+                last = ResizeProgress.of(
+                    try await ClaimReader(api: api).claim(namespace: request.claim.namespace, name: request.claim.name),
+                    target: target)
             } catch is CancellationError {
                 return .abandoned("lfmaint stopped waiting; the resize goes on without it: \(last.text)")
             } catch {
@@ -234,7 +237,8 @@ public struct GrowthWorkflow: Sendable {
     }
 
     /// An Event that cannot be recorded (no `create` on events) is logged; the resize goes on.
-    private func event(_ writer: ClaimWriter, _ claim: ClaimFacts, _ type: ClaimWriter.EventType, _ reason: String, _ message: String) async {
+    private func event(_ writer: ClaimWriter, _ claim: ClaimFacts, _ type: ClaimWriter.EventType, _ reason: String,
+                       _ message: String) async {
         do {
             try await writer.event(on: claim, type, reason: reason, message: message, now: Date().timeIntervalSince1970)
         } catch {

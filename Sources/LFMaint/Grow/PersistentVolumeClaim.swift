@@ -118,7 +118,9 @@ public struct ClaimFacts: Sendable, Equatable {
         }
         var capacityBytes: Int64?
         if let capacity = object.status?.capacity?["storage"] {
-            guard let bytes = KubeQuantity.bytes(capacity) else { throw bad("status.capacity.storage \"\(capacity.prefix(64))\" is not a size") }
+            guard let bytes = KubeQuantity.bytes(capacity) else {
+                throw bad("status.capacity.storage \"\(capacity.prefix(64))\" is not a size")
+            }
             capacityBytes = bytes
         }
         self.init(namespace: namespace, name: name, uid: object.metadata?.uid, resourceVersion: version, phase: object.status?.phase,
@@ -151,5 +153,7 @@ public enum ResizeCondition {
     static let inProgress: Set<String> = [resizing, fileSystemResizePending, controllerResizeError, nodeResizeError]
     static let errors: Set<String> = [controllerResizeError, nodeResizeError]
     /// `…Failed` are the names Kubernetes 1.28–1.30 gave them (alpha).
-    static let infeasible: Set<String> = ["ControllerResizeInfeasible", "NodeResizeInfeasible", "ControllerResizeFailed", "NodeResizeFailed"]
+    static let infeasible: Set<String> = [
+        "ControllerResizeInfeasible", "NodeResizeInfeasible", "ControllerResizeFailed", "NodeResizeFailed",
+    ]
 }

@@ -54,8 +54,10 @@ struct GrowthCommandLineTests {
         #expect(try patched(kube) == [Self.claim], "cleanup grows ClickHouse only")
 
         let once = try cli.run(["agent", "--once", "--config", config, "--output", "json"], environment: try environment)
-        let rows = try #require((try JSONSerialization.jsonObject(with: Data(once.stdout.utf8)) as? [String: Any])?["growth"] as? [[String: Any]])
-        #expect(rows.map { "\($0["volume"] ?? "") \($0["outcome"] ?? "")" } == ["postgres resized"], "\(once.stdout) \(once.stderr.suffix(2000))")
+        let rows = try #require(
+            (try JSONSerialization.jsonObject(with: Data(once.stdout.utf8)) as? [String: Any])?["growth"] as? [[String: Any]])
+        #expect(rows.map { "\($0["volume"] ?? "") \($0["outcome"] ?? "")" } == ["postgres resized"],
+                "\(once.stdout) \(once.stderr.suffix(2000))")
         #expect(try patched(kube) == [Self.claim, "postgres-data-langfuse-postgresql-0"])
 
         for command in [["cleanup"], ["agent", "--once"]] {
@@ -65,7 +67,8 @@ struct GrowthCommandLineTests {
     }
 
     func patched(_ kube: FakeKube) throws -> [String] {
-        try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }.compactMap { ($0["path"] as? String)?.split(separator: "/").last.map(String.init) }
+        try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }
+            .compactMap { ($0["path"] as? String)?.split(separator: "/").last.map(String.init) }
     }
 
     @Test func withGrowthOffNoCommandWritesToTheKubernetesAPI() async throws {
@@ -73,7 +76,8 @@ struct GrowthCommandLineTests {
         let cli = CommandLineTests()
         for grow in ["", "grow: {enabled: false, maxGiB: 100}"] {
             let config = try await config(kube, grow: grow)
-            for command in [["sample"], ["explain"], ["cleanup", "--dry-run"], ["cleanup"], ["agent", "--once"], ["agent", "--once", "--dry-run"]] {
+            for command in [["sample"], ["explain"], ["cleanup", "--dry-run"], ["cleanup"], ["agent", "--once"],
+                            ["agent", "--once", "--dry-run"]] {
                 let run = try cli.run(command + ["--config", config], environment: try environment)
                 #expect((0...5).contains(run.status), "\(command): exit \(run.status) \(run.stderr.suffix(1000))")
             }

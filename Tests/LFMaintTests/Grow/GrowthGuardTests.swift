@@ -33,7 +33,8 @@ struct GrowthGuardTests {
                 return pending
             }(), "not Bound"),
             (GrowthStep(fromBytes: 100 * gib, toBytes: 120 * gib),
-             GrowthPlannerTests.claim(record: ResizeRecord(at: Int64(now) - 60, fromBytes: 80 * gib, toBytes: 100 * gib, sampledTotalBytes: 1)),
+             GrowthPlannerTests.claim(record: ResizeRecord(at: Int64(now) - 60, fromBytes: 80 * gib, toBytes: 100 * gib,
+                                                           sampledTotalBytes: 1)),
              "cooldown"),
             (GrowthStep(fromBytes: 100 * gib, toBytes: 120 * gib), {
                 var odd = GrowthPlannerTests.claim()

@@ -37,14 +37,16 @@ struct GrowthPlannerTests {
 
     @Test func aVolumeOverItsThresholdGrowsByOneStepInWholeGibibytes() {
         #expect(decide() == .grow(GrowthStep(fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib)))
-        #expect(decide(claim: Self.claim(gib: 10)) == .grow(GrowthStep(fromBytes: 10 * Self.gib, toBytes: 15 * Self.gib)), "at least minGiB")
+        #expect(decide(claim: Self.claim(gib: 10)) == .grow(GrowthStep(fromBytes: 10 * Self.gib, toBytes: 15 * Self.gib)),
+                "at least minGiB")
         let odd = ClaimFacts(namespace: "l", name: "p", resourceVersion: "1", requestBytes: 100_000_000_000, capacityBytes: 100_000_000_000,
                              storageClass: "gp3")
         #expect(decide(claim: odd) == .grow(GrowthStep(fromBytes: 100_000_000_000, toBytes: 112 * Self.gib)), "120 GB rounds up to 112 GiB")
     }
 
     @Test func aProviderThatGaveMoreThanAskedIsGrownFromWhatItGave() {
-        #expect(decide(claim: Self.claim(gib: 120, capacity: 100)).action == "wait", "a request ahead of the capacity is a resize under way")
+        #expect(decide(claim: Self.claim(gib: 120, capacity: 100)).action == "wait",
+                "a request ahead of the capacity is a resize under way")
         let roomy = ClaimFacts(namespace: "l", name: "p", resourceVersion: "1", requestBytes: 100 * Self.gib, capacityBytes: 110 * Self.gib,
                                storageClass: "gp3")
         #expect(decide(claim: roomy) == .grow(GrowthStep(fromBytes: 110 * Self.gib, toBytes: 132 * Self.gib)))
@@ -72,7 +74,8 @@ struct GrowthPlannerTests {
 
     @Test func aFileSystemThatNeverGrewAfterTheCooldownNeedsAPerson() {
         let now = 2_000_000_000.0
-        let record = ResizeRecord(at: Int64(now) - 30_000, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib, sampledTotalBytes: 100 * Self.gib)
+        let record = ResizeRecord(at: Int64(now) - 30_000, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib,
+                                  sampledTotalBytes: 100 * Self.gib)
         guard case .refuse(let why) = decide(claim: Self.claim(gib: 120, record: record), totalGiB: 100, now: now) else {
             Issue.record("capacity there, file system not"); return
         }
@@ -119,7 +122,8 @@ struct GrowthPlannerTests {
         #expect(decide(claim: statusOnly).action == "wait")
 
         let now = 2_000_000_000.0
-        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib, sampledTotalBytes: 100 * Self.gib)
+        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib,
+                                  sampledTotalBytes: 100 * Self.gib)
         guard case .wait(let stale) = decide(claim: Self.claim(gib: 120, record: record), totalGiB: 100, now: now) else {
             Issue.record("the sample still shows the old size"); return
         }
@@ -130,7 +134,8 @@ struct GrowthPlannerTests {
 
     @Test func theCooldownHoldsASecondResizeAfterTheFirstIsSeen() {
         let now = 2_000_000_000.0
-        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib, sampledTotalBytes: 100 * Self.gib)
+        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib,
+                                  sampledTotalBytes: 100 * Self.gib)
         guard case .wait(let why) = decide(claim: Self.claim(gib: 120, record: record), totalGiB: 118, now: now) else {
             Issue.record("within the cooldown"); return
         }

@@ -19,17 +19,27 @@ struct ResizeProgressTests {
     }
 
     @Test func eachStageOfAResizeReadsAsItIs() throws {
-        let resizing = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"},"allocatedResources":{"storage":"120Gi"},"allocatedResourceStatuses":{"storage":"ControllerResizeInProgress"},"conditions":[{"type":"Resizing","status":"True","lastProbeTime":null,"lastTransitionTime":"2026-12-06T05:00:00Z"}]}"#)
+        let resizing = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"},"allocatedResources":{"storage":"120Gi"},"#
+            + #""allocatedResourceStatuses":{"storage":"ControllerResizeInProgress"},"#
+            + #""conditions":[{"type":"Resizing","status":"True","lastProbeTime":null,"lastTransitionTime":"2026-12-06T05:00:00Z"}]}"#)
         #expect(resizing.resizing)
         #expect(ResizeProgress.of(resizing, target: 120 * gib).text.contains("ControllerResizeInProgress"))
 
-        let pending = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"},"allocatedResourceStatuses":{"storage":"NodeResizePending"},"conditions":[{"type":"FileSystemResizePending","status":"True","message":"Waiting for user to (re-)start a pod to finish file system resize of volume on node."}]}"#)
+        let pending = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"},"#
+            + #""allocatedResourceStatuses":{"storage":"NodeResizePending"},"#
+            + #""conditions":[{"type":"FileSystemResizePending","status":"True","#
+            + #""message":"Waiting for user to (re-)start a pod to finish file system resize of volume on node."}]}"#)
         #expect(ResizeProgress.of(pending, target: 120 * gib).text.contains("Waiting for user to (re-)start a pod"))
 
-        let failing = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"},"conditions":[{"type":"ControllerResizeError","status":"True","message":"failed to expand pvc with rpc error: VolumeModificationRateExceeded"}]}"#)
-        #expect(ResizeProgress.of(failing, target: 120 * gib) == .erroring("ControllerResizeError: failed to expand pvc with rpc error: VolumeModificationRateExceeded"))
+        let failing = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"},"#
+            + #""conditions":[{"type":"ControllerResizeError","status":"True","#
+            + #""message":"failed to expand pvc with rpc error: VolumeModificationRateExceeded"}]}"#)
+        #expect(ResizeProgress.of(failing, target: 120 * gib)
+                == .erroring("ControllerResizeError: failed to expand pvc with rpc error: VolumeModificationRateExceeded"))
 
-        let infeasible = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"},"allocatedResourceStatuses":{"storage":"ControllerResizeInfeasible"},"conditions":[{"type":"ControllerResizeError","status":"True","message":"out of range"}]}"#)
+        let infeasible = try claim(#"{"phase":"Bound","capacity":{"storage":"100Gi"},"#
+            + #""allocatedResourceStatuses":{"storage":"ControllerResizeInfeasible"},"#
+            + #""conditions":[{"type":"ControllerResizeError","status":"True","message":"out of range"}]}"#)
         #expect(ResizeProgress.of(infeasible, target: 120 * gib) == .infeasible("ControllerResizeInfeasible: out of range"))
 
         let done = try claim(#"{"phase":"Bound","capacity":{"storage":"120Gi"},"allocatedResources":{"storage":"120Gi"}}"#)
@@ -51,8 +61,12 @@ struct ResizeProgressTests {
     }
 
     @Test func aPVCWithoutARequestOrVersionIsRefused() {
-        #expect(throws: GrowthError.self) { try ClaimFacts.read(json: Data(#"{"metadata":{"resourceVersion":"1"},"spec":{}}"#.utf8), namespace: "l", name: "p") }
-        #expect(throws: GrowthError.self) { try ClaimFacts.read(json: Data(#"{"spec":{"resources":{"requests":{"storage":"1Gi"}}}}"#.utf8), namespace: "l", name: "p") }
+        #expect(throws: GrowthError.self) {
+            try ClaimFacts.read(json: Data(#"{"metadata":{"resourceVersion":"1"},"spec":{}}"#.utf8), namespace: "l", name: "p")
+        }
+        #expect(throws: GrowthError.self) {
+            try ClaimFacts.read(json: Data(#"{"spec":{"resources":{"requests":{"storage":"1Gi"}}}}"#.utf8), namespace: "l", name: "p")
+        }
         #expect(throws: GrowthError.self) { try ClaimFacts.read(json: Data("[1,2]".utf8), namespace: "l", name: "p") }
     }
 }

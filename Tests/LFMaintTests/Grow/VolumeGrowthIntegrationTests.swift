@@ -9,10 +9,12 @@ struct VolumeGrowthIntegrationTests {
     static let pvc = "postgres-data-langfuse-postgresql-0"
 
     static func fake(_ extra: [String] = [], percent: Int = 95) throws -> FakeKube {
-        try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", pvc, "--fill", "\(pvc)=\(percent)", "--resize-seconds", "0.4"] + extra)
+        try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", pvc, "--fill", "\(pvc)=\(percent)", "--resize-seconds", "0.4"]
+            + extra)
     }
 
-    static func config(_ kube: FakeKube, maxGiB: Int = 500, cooldown: Double = 22_200, timeout: Double = 10, enabled: Bool = true) -> Configuration {
+    static func config(_ kube: FakeKube, maxGiB: Int = 500, cooldown: Double = 22_200, timeout: Double = 10,
+                       enabled: Bool = true) -> Configuration {
         var config = Configuration()
         config.kubelet = kube.settings()
         config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .kubelet, pvc: pvc, namespace: "langfuse")]
@@ -36,7 +38,8 @@ struct VolumeGrowthIntegrationTests {
 
     static func storage(_ patch: [String: Any]) throws -> String? {
         let body = try JSONSerialization.jsonObject(with: Data((patch["body"] as? String ?? "").utf8)) as? [String: Any]
-        return ((body?["spec"] as? [String: Any])?["resources"] as? [String: Any]).flatMap { ($0["requests"] as? [String: Any])?["storage"] as? String }
+        return ((body?["spec"] as? [String: Any])?["resources"] as? [String: Any])
+            .flatMap { ($0["requests"] as? [String: Any])?["storage"] as? String }
     }
 
     @Test func aFullVolumeGetsExactlyOnePatchOfTheRightSizeAndEventsOnItsPVC() async throws {
@@ -52,12 +55,15 @@ struct VolumeGrowthIntegrationTests {
         let body = try JSONSerialization.jsonObject(with: Data((patches[0]["body"] as? String ?? "").utf8)) as? [String: Any]
         let metadata = body?["metadata"] as? [String: Any]
         #expect(metadata?["resourceVersion"] as? String == "1002", "conditional on the version read")
-        let record = ((metadata?["annotations"] as? [String: String])?[ResizeRecord.annotation]).flatMap { ResizeRecord.read($0, now: Date().timeIntervalSince1970) }
+        let record = ((metadata?["annotations"] as? [String: String])?[ResizeRecord.annotation])
+            .flatMap { ResizeRecord.read($0, now: Date().timeIntervalSince1970) }
         #expect(record?.fromBytes == Int64(50) << 30 && record?.toBytes == Int64(60) << 30 && record?.sampledTotalBytes == Int64(50) << 30)
 
         let events = try kube.writes().events
         #expect(events.map { $0["reason"] as? String } == ["VolumeResizeRequested", "VolumeResizeFinished"])
-        #expect(events.allSatisfy { ($0["involvedObject"] as? [String: Any])?["name"] as? String == Self.pvc && $0["type"] as? String == "Normal" })
+        #expect(events.allSatisfy {
+            ($0["involvedObject"] as? [String: Any])?["name"] as? String == Self.pvc && $0["type"] as? String == "Normal"
+        })
 
         let again = try await Self.grow(config)
         #expect(again.decision.action == "none", "79 % of the new size: \(again.decision.reason)")
@@ -75,7 +81,9 @@ struct VolumeGrowthIntegrationTests {
         config.agent.webhookURL = Secret("\(peer.url)/hook")
         _ = try await Self.grow(config)
         let events = received.all.compactMap { request in
-            request.range(of: "\r\n\r\n").flatMap { try? JSONSerialization.jsonObject(with: Data(request[$0.upperBound...].utf8)) as? [String: String] }
+            request.range(of: "\r\n\r\n").flatMap {
+                try? JSONSerialization.jsonObject(with: Data(request[$0.upperBound...].utf8)) as? [String: String]
+            }
         }
         #expect(events.map { $0["event"] } == ["resize-requested", "resize-finished"], "\(received.all)")
         #expect(events.first?["toBytes"] == String(Int64(60) << 30) && events.first?["volume"] == "postgres")
@@ -166,7 +174,8 @@ struct VolumeGrowthIntegrationTests {
 
     @Test func aClickHouseVolumeGrowsOnlyOnASampleAfterACleanupThatEndedAbove() async throws {
         let claim = "data-langfuse-clickhouse-shard0-0"
-        let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", claim, "--fill", "\(claim)=95", "--resize-seconds", "0.4"])
+        let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", claim, "--fill", "\(claim)=95",
+                                 "--resize-seconds", "0.4"])
         var config = Self.config(kube)
         config.clickhouse.url = "http://127.0.0.1:\(TestStack.closedPort())"
         config.clickhouse.clusterEnabled = false
@@ -183,7 +192,8 @@ struct VolumeGrowthIntegrationTests {
         let turn = await work.grow(run, sampledAt: sampledAt + 2, history: nil, memory: &memory, follow: true)
         guard case .resized = turn.rows.first?.result else { Issue.record("\(turn.rows)"); return }
         #expect(turn.grown == ["clickhouse"] && memory.cleanedOut.isEmpty, "the resize uses the cleanup up")
-        #expect(work.status.exposition().contains(#"lfmaint_volume_resizes_total{volume="clickhouse",outcome="resized",cluster="langfuse"} 1"#))
+        #expect(work.status.exposition().contains(
+            #"lfmaint_volume_resizes_total{volume="clickhouse",outcome="resized",cluster="langfuse"} 1"#))
     }
 
     @Test func theAgentPatchesAndFollowsTheResizeWithoutWaitingForIt() async throws {
@@ -226,12 +236,14 @@ struct VolumeGrowthIntegrationTests {
                 "status": ["phase": "Bound", "capacity": ["storage": applied.all.isEmpty ? "50Gi" : "60Gi"],
                            "conditions": [["type": "ControllerResizeError", "status": record == nil ? "False" : "True", "message": noise]]],
             ]
-            return HostilePeer.Behaviour.httpAnswer(200, String(decoding: try! JSONSerialization.data(withJSONObject: claim), as: UTF8.self))
+            return HostilePeer.Behaviour.httpAnswer(200,
+                String(decoding: try! JSONSerialization.data(withJSONObject: claim), as: UTF8.self))
         })
         let kube = try Self.fake()
         var config = Self.config(kube, timeout: 1.5)
         config.kubelet.apiServer = peer.url
-        config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .statfs, path: "/", pvc: "p", namespace: "langfuse")]
+        config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .statfs, path: "/", pvc: "p",
+                                         namespace: "langfuse")]
         config.cleanup.thresholdPercent = 1
         let row = try await Self.grow(config)
         #expect(applied.all.count == 1, "one patch")
@@ -240,10 +252,15 @@ struct VolumeGrowthIntegrationTests {
     }
 
     @Test func aPVCChangedBetweenTheGuardAndThePatchIsLeftAlone() async throws {
-        let claim = #"{"kind":"PersistentVolumeClaim","apiVersion":"v1","metadata":{"name":"p","namespace":"langfuse","resourceVersion":"5"},"spec":{"resources":{"requests":{"storage":"50Gi"}},"storageClassName":"gp3"},"status":{"phase":"Bound","capacity":{"storage":"50Gi"}}}"#
+        let claim = #"{"kind":"PersistentVolumeClaim","apiVersion":"v1","#
+            + #""metadata":{"name":"p","namespace":"langfuse","resourceVersion":"5"},"#
+            + #""spec":{"resources":{"requests":{"storage":"50Gi"}},"storageClassName":"gp3"},"#
+            + #""status":{"phase":"Bound","capacity":{"storage":"50Gi"}}}"#
         let peer = try HostilePeer(.respond { request in
             if request.hasPrefix("PATCH ") {
-                return HostilePeer.Behaviour.httpAnswer(409, #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Operation cannot be fulfilled on persistentvolumeclaims \"p\": the object has been modified; please apply your changes to the latest version and try again","reason":"Conflict","code":409}"#)
+                return HostilePeer.Behaviour.httpAnswer(409, #"{"kind":"Status","apiVersion":"v1","status":"Failure","#
+                    + #""message":"Operation cannot be fulfilled on persistentvolumeclaims \"p\": the object has been modified; "#
+                    + #"please apply your changes to the latest version and try again","reason":"Conflict","code":409}"#)
             }
             if request.contains("/storageclasses/") { return HostilePeer.Behaviour.httpAnswer(200, #"{"allowVolumeExpansion":true}"#) }
             return HostilePeer.Behaviour.httpAnswer(200, claim)
@@ -251,11 +268,13 @@ struct VolumeGrowthIntegrationTests {
         let kube = try Self.fake()
         var config = Self.config(kube)
         config.kubelet.apiServer = peer.url
-        config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .statfs, path: "/", pvc: "p", namespace: "langfuse")]
+        config.volumes = [VolumeSettings(name: "postgres", component: .postgres, source: .statfs, path: "/", pvc: "p",
+                                         namespace: "langfuse")]
         config.cleanup.thresholdPercent = 1
         let row = try await Self.grow(config)
         guard case .skipped(let why) = row.result else { Issue.record("\(row.result)"); return }
-        #expect(why.contains("changed since lfmaint read it; nothing was patched") && why.contains("the object has been modified"), "\(why)")
+        #expect(why.contains("changed since lfmaint read it; nothing was patched") && why.contains("the object has been modified"),
+                "\(why)")
     }
 }
 
