@@ -5,7 +5,8 @@ plugin PersistentVolumeClaimResize).
 
 Resize modes: complete (Resizing, then FileSystemResizePending, then the new capacity), stall (Resizing
 for ever), error (ControllerResizeError, the resizer retrying for ever), infeasible
-(ControllerResizeInfeasible). `stale_summary`: the kubelet's Summary keeps the old capacity.
+(ControllerResizeInfeasible), old-error (a cluster before 1.31: Resizing for ever, the failure only in a
+VolumeResizeFailed Warning Event from the external-resizer). `stale_summary`: the kubelet's Summary keeps the old capacity.
 """
 import json
 import re
@@ -57,6 +58,7 @@ class Claims:
         self.claims = {}  # name -> {"object": PVC, "used": bytes, "fs": bytes, "resized_at": t, "target": bytes}
         self.writes = []
         self.events = []
+        self.resizer_events = []
 
     def add(self, name, capacity, used):
         self.version += 1
@@ -184,6 +186,22 @@ class Claims:
             self.events.append(event)
             return 201, event
 
+    def list_events(self, selector):
+        """An EventList filtered by a fieldSelector (`a.b=c,d=e`), as the API server filters it."""
+        wanted = dict(pair.split("=", 1) for pair in selector.split(",") if "=" in pair)
+
+        def field(event, path):
+            value = event
+            for key in path.split("."):
+                value = (value or {}).get(key)
+            return value
+
+        with self.lock:
+            for claim in self.claims.values():
+                self.advance(claim)
+            items = [e for e in self.events + self.resizer_events if all(field(e, k) == v for k, v in wanted.items())]
+            return {"kind": "EventList", "apiVersion": "v1", "metadata": {"resourceVersion": str(self.version)}, "items": items}
+
     def advance(self, claim):
         """Moves a resize on by the time since its patch (the lock is held)."""
         if claim["resized_at"] is None:
@@ -206,6 +224,20 @@ class Claims:
             status_["allocatedResourceStatuses"] = {"storage": "NodeResizePending"}
         elif self.resize == "error" and elapsed >= self.resize_seconds / 2:
             status_["conditions"] = [condition("ControllerResizeError", message=EBS_RATE)]
+        elif self.resize == "old-error" and elapsed >= self.resize_seconds / 2 and not claim.get("warned"):
+            claim["warned"] = True
+            name = claim["object"]["metadata"]["name"]
+            self.resizer_events.append({
+                "kind": "Event", "apiVersion": "v1",
+                "metadata": {"name": f"{name}.17e3c0a2b4d5f6a7", "namespace": self.namespace, "resourceVersion": str(self.version)},
+                "involvedObject": {"kind": "PersistentVolumeClaim", "namespace": self.namespace, "name": name, "apiVersion": "v1",
+                                   "uid": claim["object"]["metadata"]["uid"]},
+                "reason": "VolumeResizeFailed", "type": "Warning", "count": 3,
+                "message": f'resize volume "pvc-{name}" by resizer "ebs.csi.aws.com" failed: '
+                           + EBS_RATE.split("failed to expand pvc with ", 1)[1],
+                "source": {"component": "external-resizer ebs.csi.aws.com"},
+                "firstTimestamp": "2026-12-06T05:00:00Z", "lastTimestamp": "2026-12-06T05:02:00Z",
+                "reportingComponent": "", "reportingInstance": ""})
         elif self.resize == "infeasible" and elapsed >= self.resize_seconds / 2:
             status_["conditions"] = [condition("ControllerResizeError", message=EBS_RATE.replace("code = Internal", "code = OutOfRange"))]
             status_["allocatedResourceStatuses"] = {"storage": "ControllerResizeInfeasible"}

@@ -19,6 +19,7 @@ import ssl
 import sys
 import threading
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from claims import Claims
@@ -180,6 +181,9 @@ def make_handler(args):
             if not self.authorized():
                 return
             path = self.path.split("?")[0]
+            if path == f"/api/v1/namespaces/{args.namespace}/events":
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                return self.json(200, store.list_events(query.get("fieldSelector", [""])[0]))
             claim_prefix = f"/api/v1/namespaces/{args.namespace}/persistentvolumeclaims/"
             if path.startswith(claim_prefix):
                 claim = store.get(path[len(claim_prefix):])
@@ -256,7 +260,7 @@ def main():
     parser.add_argument("--fill", action="append", default=[], help="PVC=PERCENT: that PVC's used share")
     parser.add_argument("--storage-class", default="gp3", help="every PVC's StorageClass")
     parser.add_argument("--expansion", choices=["true", "false", "absent"], default="true", help="its allowVolumeExpansion")
-    parser.add_argument("--resize", choices=["complete", "stall", "error", "infeasible"], default="complete")
+    parser.add_argument("--resize", choices=["complete", "stall", "error", "infeasible", "old-error"], default="complete")
     parser.add_argument("--resize-seconds", type=float, default=1.0, help="from the patch to the new capacity")
     parser.add_argument("--stale-summary", action="store_true", help="the Summary keeps the old capacity after a resize")
     parser.add_argument("--cert")

@@ -24,12 +24,37 @@ struct ClaimReader: Sendable {
         }
     }
 
+    /// The PVC's newest Warning Event not lfmaint's own (`list` on events): before Kubernetes 1.31 the only
+    /// place a failed resize is told (`VolumeResizeFailed`, from the external-resizer).
+    func lastWarning(of claim: ClaimFacts) async throws -> String? {
+        guard KubeName.isLabel(claim.namespace), KubeName.isValid(claim.name) else { return nil }
+        let selector = "involvedObject.kind%3DPersistentVolumeClaim%2CinvolvedObject.name%3D\(claim.name)%2Ctype%3DWarning"
+        let list = try await api.get("\(api.apiServer)/api/v1/namespaces/\(claim.namespace)/events?fieldSelector=\(selector)",
+                                     as: KubeEventList.self)
+        let theirs = (list.items ?? []).filter { $0.source?.component != "lfmaint" && $0.reportingComponent != "lfmaint" }
+        guard let newest = theirs.max(by: { ($0.lastTimestamp ?? "") < ($1.lastTimestamp ?? "") }) else { return nil }
+        return ClaimFacts.printable("\(newest.reason ?? "Warning"): \(newest.message ?? "")", 512)
+    }
+
     static func claimURL(_ api: KubeAPI, namespace: String, name: String) throws -> String {
         guard KubeName.isLabel(namespace), KubeName.isValid(name) else {
             throw GrowthError.claim(namespace: String(namespace.prefix(64)), name: String(name.prefix(64)), "not a valid Kubernetes name")
         }
         return "\(api.apiServer)/api/v1/namespaces/\(namespace)/persistentvolumeclaims/\(name)"
     }
+}
+
+/// A core/v1 EventList, as far as a PVC's warnings need.
+struct KubeEventList: Decodable {
+    struct Item: Decodable {
+        struct Source: Decodable { let component: String? }
+        let reason: String?
+        let message: String?
+        let lastTimestamp: String?
+        let reportingComponent: String?
+        let source: Source?
+    }
+    let items: [Item]?
 }
 
 /// Kubernetes object names: a DNS-1123 subdomain (PVCs, StorageClasses), or a label (namespaces).

@@ -220,7 +220,8 @@ public struct GrowthWorkflow: Sendable {
                 }
             }
             guard MonotonicClock.seconds() - request.started < settings.resizeTimeoutSeconds else {
-                return .stalled("no new capacity after \(Int(settings.resizeTimeoutSeconds)) s: \(last.text)")
+                let warning = await lastWarning(request.claim)
+                return .stalled("no new capacity after \(Int(settings.resizeTimeoutSeconds)) s: \(last.text)\(warning)")
             }
             do {
                 try await Task.sleep(nanoseconds: UInt64(settings.resizePollSeconds * 1e9))
@@ -234,6 +235,14 @@ public struct GrowthWorkflow: Sendable {
                 logger.warning("cannot read the PVC while it resizes", metadata: ["volume": "\(request.volume.name)", "error": "\(error)"])
             }
         }
+    }
+
+    /// The PVC's last Warning Event, for a stalled resize's report; nothing when there is none or it cannot
+    /// be read (no `list` on events).
+    private func lastWarning(_ claim: ClaimFacts) async -> String {
+        guard let api = try? KubeAPI(settings: config.kubelet, http: http),
+              let warning = try? await ClaimReader(api: api).lastWarning(of: claim) else { return "" }
+        return "; the PVC's last Warning Event: \(warning)"
     }
 
     /// An Event that cannot be recorded (no `create` on events) is logged; the resize goes on.

@@ -131,7 +131,9 @@ struct VolumeGrowthIntegrationTests {
         #expect(try kube.writes().writes.isEmpty)
     }
 
-    @Test(arguments: [("stall", "ControllerResizeInProgress"), ("error", "VolumeModificationRateExceeded")])
+    /// `old-error`: a cluster before 1.31, where the failure is only in the resizer's Warning Event.
+    @Test(arguments: [("stall", "ControllerResizeInProgress"), ("error", "VolumeModificationRateExceeded"),
+                      ("old-error", "the PVC's last Warning Event: VolumeResizeFailed: resize volume")])
     func aStalledResizeIsReportedWithTheResizersWord(mode: String, words: String) async throws {
         let kube = try Self.fake(["--resize", mode])
         let row = try await Self.grow(Self.config(kube, timeout: 1.5))
