@@ -21,7 +21,7 @@ struct GuardService: Service, CustomStringConvertible {
             // Growth first, on this cycle's samples: a volume cleaned below is judged on a later cycle's.
             // It never waits for a resize: a task follows each one, and the cleanups go on.
             let turn = await work.grow(run, sampledAt: cycle.sampledAt, history: cycle.history, memory: &growth, follow: false)
-            for name in turn.grown { guards[name] = nil }
+            for name in turn.grown { guards[name]?.rearm() }
             for volume in await work.volumesToClean(run, guards: &guards, now: now) {
                 let result = await cancelWhenGracefulShutdown { await work.cleanup(volume) }
                 let names = work.guardNames(coveredBy: volume, in: run)

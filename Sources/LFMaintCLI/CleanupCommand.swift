@@ -65,6 +65,8 @@ struct CleanupCommand: AsyncParsableCommand {
 
     func run() async throws {
         var config = try global.start()
+        // Growth is judged by the thresholds as configured: a one-off --threshold 40 must not grow a PVC.
+        let loaded = config
         if let threshold {
             // The flag wins over every volume's own threshold too.
             config.cleanup.thresholdPercent = threshold
@@ -85,7 +87,7 @@ struct CleanupCommand: AsyncParsableCommand {
         let workflow = try CleanupWorkflow(config: config, client: client, options: options, statfs: statfs)
         let run = try await workflow.run()
         // With grow.enabled only: without it, nothing here reads or writes the Kubernetes API.
-        let grower = GrowthWorkflow(config: config, dryRun: dryRun)
+        let grower = GrowthWorkflow(config: loaded, dryRun: dryRun)
         // The cleanup's report first: a resize can take minutes, and the job may be stopped meanwhile.
         if global.output != .json { Console.output(CleanupReport.text(run, showSkipped: showSkipped)) }
         let growth = await grower?.afterCleanup(run, volumes: try SampleTargets.volumes(config: config, statfs: statfs), clickhouse: client)
@@ -97,10 +99,8 @@ struct CleanupCommand: AsyncParsableCommand {
         }
         if run.dryRun { return }
         if run.hasFailures || growth?.hasFailures == true { throw ExitStatus.failure }
-        if let growth {
-            if !growth.relievedAll { throw ExitStatus.stillAboveThreshold }
-        } else if run.stillAboveThreshold {
-            throw ExitStatus.stillAboveThreshold
-        }
+        // Still above: the cleanup ended there and growth grew nothing, or growth left a volume over its threshold.
+        let grew = growth?.contains(where: \.grew) ?? false
+        if run.stillAboveThreshold && !grew || growth?.relievedAll == false { throw ExitStatus.stillAboveThreshold }
     }
 }

@@ -203,9 +203,17 @@ class Claims:
             return {"kind": "EventList", "apiVersion": "v1", "metadata": {"resourceVersion": str(self.version)}, "items": items}
 
     def advance(self, claim):
-        """Moves a resize on by the time since its patch (the lock is held)."""
+        """Moves a resize on by the time since its patch (the lock is held). Each status write bumps the
+        resourceVersion, as the resizer's and the kubelet's writes through /status do."""
         if claim["resized_at"] is None:
             return
+        before = json.dumps(claim["object"]["status"], sort_keys=True)
+        self.move(claim)
+        if json.dumps(claim["object"]["status"], sort_keys=True) != before:
+            self.version += 1
+            claim["object"]["metadata"]["resourceVersion"] = str(self.version)
+
+    def move(self, claim):
         elapsed = time.monotonic() - claim["resized_at"]
         status_ = claim["object"]["status"]
         target = claim["target"]

@@ -72,9 +72,7 @@ public struct AgentOnce: Sendable {
     /// (when on) left a volume over it. A dry run changes nothing, so it reports none.
     public var stillAboveThreshold: Bool {
         guard !dryRun else { return false }
-        let grown = Set(growth.filter { if case .resized = $0.result { true } else { false } }
-            .flatMap { [$0.volume.name, $0.volume.replicaOf] }
-            .compactMap { $0 })
+        let grown = Set(growth.filter(\.grew).flatMap { [$0.volume.name, $0.volume.replicaOf] }.compactMap { $0 })
         return cleanups.contains { $0.result.verdict == .stillAbove && !grown.contains($0.volume) } || !growth.relievedAll
     }
 }

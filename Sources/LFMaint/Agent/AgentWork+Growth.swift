@@ -28,7 +28,8 @@ extension AgentWork {
                 continue
             }
             guard let usage = sample.usagePercent, usage >= threshold(of: sample.volume) else {
-                if sample.status == .ok { memory.calm(name) }
+                // Under the target, as the cleanup guard re-arms: between target and threshold it is still cleaned out.
+                if let usage = sample.usagePercent, usage < target(of: sample.volume) { memory.calm(name) }
                 continue
             }
             candidates.append(sample)
@@ -37,18 +38,15 @@ extension AgentWork {
         let names = candidates.map(\.volume.name)
         let relief = Dictionary(names.map { ($0, memory.relief($0, now: sampledAt)) }, uniquingKeysWith: max)
         let forecasts = history.map { history in
-            Dictionary(names.map { ($0, history.forecast($0, now: sampledAt, since: memory.cleanedOut[$0]?.at)) },
+            Dictionary(names.map { ($0, history.forecast($0, now: sampledAt, since: memory.trendStart($0))) },
                 uniquingKeysWith: { a, _ in a })
         }
         let (rows, requests) = await growth.run(candidates, forecasts: forecasts, relief: relief, follow: follow)
         for row in rows {
             await record(row, memory: &memory)
-            switch row.result {
-            case .requested, .resized:
+            if row.grew {
                 memory.grown(row.volume.name)
                 turn.grown.append(row.volume.name)
-            default:
-                break
             }
         }
         for request in requests {

@@ -98,7 +98,8 @@ public struct AgentWork: Sendable {
                 status.recordAction(volume: volume.name, action: "warn_threshold")
                 let usage = Percent.text(sample.usagePercent ?? 0)
                 logger.warning("volume over its threshold; lfmaint cleans up ClickHouse only", metadata: ["volume": "\(volume.name)", "usage": "\(usage)"])
-                let grow = growth == nil ? "grow the volume" : "lfmaint grows it (grow.enabled) when it is filling"
+                let grows = growth != nil && GrowthPlanner.measuresFileSystem(volume.source)
+                let grow = grows ? "lfmaint grows it (grow.enabled) when it is filling" : "grow the volume"
                 let remedy = volume.component == .minio ? "expire raw events (lfmaint s3 apply) or \(grow)" : grow
                 await notifier.notify("threshold", volume: volume.name, text: "\(volume.component.rawValue) volume at \(usage), over its "
                                       + "\(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: \(remedy)")

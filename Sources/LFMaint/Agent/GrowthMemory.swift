@@ -26,7 +26,8 @@ public struct GrowthMemory: Sendable {
         }
     }
 
-    /// A volume back under its threshold starts afresh: its next crossing is cleaned before it may grow.
+    /// A volume back under its target (where the cleanup guard re-arms) starts afresh: its next crossing is
+    /// cleaned before it may grow.
     mutating func calm(_ name: String) {
         cleanedOut[name] = nil
         told[name] = nil
@@ -35,6 +36,12 @@ public struct GrowthMemory: Sendable {
     /// A resize uses up the cleanup that allowed it: the next one needs a cleanup of its own.
     mutating func grown(_ name: String) {
         cleanedOut[name] = nil
+    }
+
+    /// Where the forecast's samples start: after the cleanup, and after its outdated parts have gone (their
+    /// leaving frees space, which is no trend).
+    func trendStart(_ name: String) -> Double? {
+        cleanedOut[name].map { $0.at + ($0.pendingBytes > 0 ? Self.outdatedPartsSeconds : 0) }
     }
 
     func relief(_ name: String, now: Double) -> Int64 {

@@ -40,6 +40,12 @@ public struct VolumeGuard: Sendable, Equatable {
         return .cleanup
     }
 
+    /// After the volume was grown: the next crossing is cleaned first, yet no sooner than the cooldown.
+    public mutating func rearm() {
+        armed = true
+        streak = 0
+    }
+
     /// `worked`: the run did what it could (a failed run stays armed, for a retry after the cooldown).
     public mutating func ran(at now: Double, worked: Bool) {
         lastRun = now

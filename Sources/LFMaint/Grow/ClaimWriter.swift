@@ -63,6 +63,6 @@ struct ClaimWriter: Sendable {
     private static func reason(_ response: HTTPClientResponse) -> String {
         let status = try? JSONDecoder().decode(KubeStatus.self, from: response.body)
         let reason = [status?.reason, status?.message].compactMap { $0 }.joined(separator: ": ")
-        return reason.isEmpty ? response.bodySummary(limit: 200) : reason
+        return reason.isEmpty ? response.bodySummary(limit: 200) : ClaimFacts.printable(reason, 512)
     }
 }

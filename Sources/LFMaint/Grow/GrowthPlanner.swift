@@ -55,6 +55,12 @@ public struct GrowthPlanner: Sendable {
             if case .infeasible = progress {
                 return .refuse("Kubernetes gave up on the last resize (\(progress.text)): only a person can go on")
             }
+            // lfmaint's own resize, long past its timeout: its follower has told of it, or died with the agent.
+            if let record = claim.lastResizeAnnotation.flatMap({ ResizeRecord.read($0, now: input.now) }),
+               record.toBytes == claim.requestBytes,
+               input.now - Double(record.at) > settings.resizeTimeoutSeconds + Self.unseenGraceSeconds {
+                return .refuse("lfmaint's resize of \(TimeText.utc(epochSeconds: record.at)) is still under way: \(progress.text)")
+            }
             return .wait("a resize is under way: \(progress.text)")
         }
         if let waiting = waitForLastResize(input) { return waiting }

@@ -13,6 +13,14 @@ public struct GrowthRow: Sendable, Equatable {
         self.decision = decision
     }
 
+    /// A resize was applied, or asked for and followed.
+    public var grew: Bool {
+        switch result {
+        case .resized, .requested: true
+        default: false
+        }
+    }
+
     public var claimName: String? { volume.pvc.map { "\(volume.namespace ?? "")/\($0)" } }
 }
 
@@ -53,10 +61,7 @@ extension [GrowthRow] {
     public var relievedAll: Bool {
         allSatisfy { row in
             if case .none = row.decision { return true }
-            switch row.result {
-            case .resized, .requested: return true
-            default: return false
-            }
+            return row.grew
         }
     }
 }

@@ -137,6 +137,8 @@ public struct GrowthWorkflow: Sendable {
             let claim = try await ClaimReader(api: api).claim(namespace: planned.namespace, name: planned.name)
             try GrowthGuard.check(step, claim: claim, sampledTotal: sampledTotal, policy: policy, now: now)
             patched = try await patch(writer, claim, step: step, record: record)
+        } catch is CancellationError {
+            return .notSent(.abandoned("lfmaint stopped before the patch was answered; the PVC says whether it was applied"))
         } catch let error as GrowthError {
             if case .changed(let why) = error {
                 logger.notice("volume not grown: its PVC changed", metadata: ["volume": "\(volume.name)", "detail": "\(why)"])

@@ -29,6 +29,8 @@ struct AgentGrowthTests {
             return (AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_volume_resizes_total", [resized]) ?? 0) == 1
         }
         #expect(grown, "\(agent.stderr.suffix(3000))")
+        let waitsBefore = AgentProcess.sum(agent.get("/metrics")?.body ?? "", "lfmaint_volume_actions_total",
+                                           [#"volume="postgres""#, #"action="grow_wait""#]) ?? 0
         // Filling on, past the threshold of the new size: within the cooldown, nothing more.
         for percent in [92, 94, 96, 97, 97, 97] {
             try kube.fill(filling, percent: percent)
@@ -37,8 +39,8 @@ struct AgentGrowthTests {
         let patched = try kube.writes().writes.filter { $0["method"] as? String == "PATCH" }.compactMap { $0["path"] as? String }
         #expect(patched == ["/api/v1/namespaces/langfuse/persistentvolumeclaims/\(filling)"], "one patch, the filling volume's")
         let metrics = agent.get("/metrics")?.body ?? ""
-        #expect(AgentProcess.sum(metrics, "lfmaint_volume_actions_total", [#"volume="postgres""#, #"action="grow_wait""#]) ?? 0 > 0,
-                "the second crossing waits")
+        let waitsAfter = AgentProcess.sum(metrics, "lfmaint_volume_actions_total", [#"volume="postgres""#, #"action="grow_wait""#]) ?? 0
+        #expect(waitsAfter > waitsBefore, "the second crossing waits")
         #expect(AgentProcess.sum(metrics, "lfmaint_volume_resizes_total", [#"volume="minio""#]) == 0)
         #expect(agent.terminate(limit: 10)?.status == 0)
     }

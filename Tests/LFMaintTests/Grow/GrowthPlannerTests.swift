@@ -82,6 +82,16 @@ struct GrowthPlannerTests {
         #expect(why.contains("the node has not grown it"))
     }
 
+    @Test func lfmaintsOwnResizeStuckPastItsTimeoutNeedsAPerson() {
+        let now = 2_000_000_000.0
+        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib,
+                                  sampledTotalBytes: 100 * Self.gib)
+        let stuck = Self.claim(gib: 120, capacity: 100, record: record)
+        #expect(decide(claim: stuck, now: now).action == "wait", "within resizeTimeoutSeconds and the grace")
+        guard case .refuse(let why) = decide(claim: stuck, now: now + 2_000) else { Issue.record("stuck"); return }
+        #expect(why.contains("is still under way"))
+    }
+
     @Test func theCeilingIsNeverPassed() {
         let planner = GrowthPlanner(policy: Self.policy(maxGiB: 110))
         #expect(decide(planner) == .grow(GrowthStep(fromBytes: 100 * Self.gib, toBytes: 110 * Self.gib, capped: true)))

@@ -198,6 +198,29 @@ struct VolumeGrowthIntegrationTests {
             #"lfmaint_volume_resizes_total{volume="clickhouse",outcome="resized",cluster="langfuse"} 1"#))
     }
 
+    /// The cleanup guard re-arms under the target, and so does growth's memory of the cleanup: a volume
+    /// between the two is still cleaned out, and grows when it crosses again.
+    @Test func aCleanedOutVolumeStaysSoUntilItIsUnderItsTarget() async throws {
+        let claim = "data-langfuse-clickhouse-shard0-0"
+        let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", claim, "--fill", "\(claim)=88"])
+        var config = Self.config(kube)
+        config.clickhouse.url = "http://127.0.0.1:\(TestStack.closedPort())"
+        config.clickhouse.clusterEnabled = false
+        config.volumes = [VolumeSettings(name: "clickhouse", component: .clickhouse, source: .kubelet, pvc: claim, namespace: "langfuse")]
+        let work = try AgentWork(config: config, dryRun: true)
+        var memory = GrowthMemory()
+        memory.cleanupEnded(AgentWork.CleanupResult(verdict: .stillAbove, run: nil, message: ""), names: ["clickhouse"], at: 1)
+        func turn(_ percent: Int) async throws -> [GrowthRow] {
+            try kube.fill(claim, percent: percent)
+            let run = await SampleWorkflow(config: config, volumes: try SampleTargets.volumes(config: config), topLimit: 0).run()
+            return await work.grow(run, sampledAt: Date().timeIntervalSince1970, history: nil, memory: &memory, follow: true).rows
+        }
+        #expect(try await turn(88).isEmpty && !memory.cleanedOut.isEmpty, "88 %: under the threshold, over the target")
+        #expect(try await turn(93).first?.decision.action == "grow", "crossing again grows")
+        #expect(try await turn(79).isEmpty && memory.cleanedOut.isEmpty, "79 %: under the target, afresh")
+        #expect(try await turn(93).isEmpty, "the next crossing is cleaned first")
+    }
+
     @Test func theAgentPatchesAndFollowsTheResizeWithoutWaitingForIt() async throws {
         let kube = try Self.fake(["--resize-seconds", "1.5"])
         let work = try AgentWork(config: Self.config(kube))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -55,8 +56,13 @@ final class FakeKube {
         request.httpMethod = "POST"
         request.httpBody = try JSONSerialization.data(withJSONObject: ["pvc": pvc, "percent": percent])
         let done = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { _, _, _ in done.signal() }.resume()
+        let status = Mutex(0)
+        URLSession.shared.dataTask(with: request) { _, response, _ in
+            status.withLock { $0 = (response as? HTTPURLResponse)?.statusCode ?? 0 }
+            done.signal()
+        }.resume()
         done.wait()
+        guard status.withLock({ $0 }) == 200 else { throw TestStack.Missing(name: "fake_kube fill of \(pvc)") }
     }
 
     func settings(scheme: String = "http") -> LFMaintKubeletSettings {
