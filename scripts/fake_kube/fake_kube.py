@@ -22,7 +22,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from claims import Claims
+from claims import Claims, status
 
 GIB = 1 << 30
 
@@ -225,8 +225,7 @@ def make_handler(args):
             self.raw(200, cache[node])
 
         def status(self, code, reason, message):
-            self.json(code, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                             "message": message, "reason": reason, "code": code})
+            self.json(code, status(code, reason, message))
 
         def json(self, code, body):
             self.raw(code, json.dumps(body).encode())

@@ -25,7 +25,7 @@ public struct AgentWork: Sendable {
         notifier = WebhookNotifier(url: config.agent.webhookURL, cluster: config.clusterName)
         publisher = SamplePublisher(config: config)
         sampling = SampleWorkflow(config: config, volumes: volumes, topLimit: 10, clickhouse: client)
-        growth = GrowthWorkflow(config: config, dryRun: dryRun)
+        growth = GrowthWorkflow(config: config, dryRun: dryRun, http: sampling.kubernetes)
         self.dryRun = dryRun
     }
 

@@ -30,7 +30,9 @@ enum ConfigValidation {
         }
         try config.agent.validate()
         try config.grow.validate()
-        try config.grow.validate(volumes: try SampleTargets.volumes(config: config), chart: config.deployment.chart)
+        if config.grow.enabled {
+            try config.grow.validate(volumes: try SampleTargets.volumes(config: config), chart: config.deployment.chart)
+        }
         guard SQLIdentifier(config.clickhouse.database) != nil else {
             throw ConfigError(key: "clickhouse.database (CLICKHOUSE_DB)", "\"\(config.clickhouse.database)\" is not a valid database name")
         }

@@ -10,7 +10,8 @@ public struct GrowSettings: Sendable, Equatable {
     public var stepMinGiB = 5
     /// Never ask for more than this many GiB. Required when enabled.
     public var maxGiB: Int?
-    /// Least time between two resizes of one PVC: EBS allows one change per volume every 6 hours.
+    /// Least time between two resizes of one PVC: EBS allows one change per volume per 6 hours (newer: 4 per 24 h);
+    /// 6 h 10 min, as Kubernetes-Volume-Autoscaler.
     public var cooldownSeconds = 22_200.0
     /// A resize not finished by then (the PVC's capacity still short) has stalled.
     public var resizeTimeoutSeconds = 600.0
@@ -42,10 +43,9 @@ public struct GrowSettings: Sendable, Equatable {
         return settings
     }
 
-    /// With growth on, every volume it may grow must name a PVC Kubernetes could have: checked at load,
+    /// With growth on (the caller checks), every volume it may grow must name a PVC Kubernetes could have: checked at load,
     /// not after a cleanup. Docker compose's volumes are not PVCs.
     func validate(volumes: [VolumeSettings], chart: LangfuseDeployment.Chart) throws {
-        guard enabled else { return }
         for volume in volumes {
             if let pvc = volume.pvc, !KubeName.isValid(pvc) {
                 let compose = chart == .compose ? " (docker compose's volumes are not PVCs: growth is for Kubernetes)" : ""

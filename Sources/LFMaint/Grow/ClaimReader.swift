@@ -27,20 +27,29 @@ struct ClaimReader: Sendable {
     /// The PVC's newest Warning Event not lfmaint's own (`list` on events): before Kubernetes 1.31 the only
     /// place a failed resize is told (`VolumeResizeFailed`, from the external-resizer).
     func lastWarning(of claim: ClaimFacts) async throws -> String? {
-        guard KubeName.isLabel(claim.namespace), KubeName.isValid(claim.name) else { return nil }
+        _ = try Self.claimURL(api, namespace: claim.namespace, name: claim.name)
         let selector = "involvedObject.kind%3DPersistentVolumeClaim%2CinvolvedObject.name%3D\(claim.name)%2Ctype%3DWarning"
-        let list = try await api.get("\(api.apiServer)/api/v1/namespaces/\(claim.namespace)/events?fieldSelector=\(selector)",
-                                     as: KubeEventList.self)
-        let theirs = (list.items ?? []).filter { $0.source?.component != "lfmaint" && $0.reportingComponent != "lfmaint" }
+        let url = try Self.namespaceURL(api, claim.namespace) + "/events?fieldSelector=\(selector)"
+        let ours = ClaimWriter.component
+        let events = try await api.get(url, as: KubeEventList.self).items ?? []
+        let theirs = events.filter { $0.source?.component != ours && $0.reportingComponent != ours }
         guard let newest = theirs.max(by: { ($0.lastTimestamp ?? "") < ($1.lastTimestamp ?? "") }) else { return nil }
-        return ClaimFacts.printable("\(newest.reason ?? "Warning"): \(newest.message ?? "")", 512)
+        return ServerText.oneLine("\(newest.reason ?? "Warning"): \(newest.message ?? "")", limit: 512)
+    }
+
+    /// The namespace's path, its name checked first; every PVC and Event URL starts here.
+    static func namespaceURL(_ api: KubeAPI, _ namespace: String) throws -> String {
+        guard KubeName.isLabel(namespace) else {
+            throw GrowthError.claim(namespace: String(namespace.prefix(64)), name: "", "not a valid Kubernetes namespace")
+        }
+        return "\(api.apiServer)/api/v1/namespaces/\(namespace)"
     }
 
     static func claimURL(_ api: KubeAPI, namespace: String, name: String) throws -> String {
-        guard KubeName.isLabel(namespace), KubeName.isValid(name) else {
+        guard KubeName.isValid(name) else {
             throw GrowthError.claim(namespace: String(namespace.prefix(64)), name: String(name.prefix(64)), "not a valid Kubernetes name")
         }
-        return "\(api.apiServer)/api/v1/namespaces/\(namespace)/persistentvolumeclaims/\(name)"
+        return try namespaceURL(api, namespace) + "/persistentvolumeclaims/\(name)"
     }
 }
 

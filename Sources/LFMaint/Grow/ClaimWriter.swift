@@ -4,6 +4,8 @@ import Foundation
 /// merge patch whose resourceVersion makes it conditional) and Events on the PVC. It needs a
 /// `GrowPolicy`, which exists only when `grow.enabled` is set.
 struct ClaimWriter: Sendable {
+    /// The `source.component` and `reportingComponent` of lfmaint's Events.
+    static let component = "lfmaint"
     let api: KubeAPI
     let policy: GrowPolicy
 
@@ -15,7 +17,7 @@ struct ClaimWriter: Sendable {
         ]
         let url = try ClaimReader.claimURL(api, namespace: claim.namespace, name: claim.name)
         let response = try await send(.patch, url, contentType: "application/merge-patch+json", body: body)
-        if response.status == 409 { throw GrowthError.changed("409 \(Self.reason(response))") }
+        if response.status == 409 { throw GrowthError.changed("409 \(KubeStatus.describe(response))") }
         try Self.expect(200, response, url: url)
         return try ClaimFacts.read(json: response.body, namespace: claim.namespace, name: claim.name)
     }
@@ -35,34 +37,26 @@ struct ClaimWriter: Sendable {
             "metadata": ["name": "\(claim.name.prefix(200)).\(String(UInt64(max(0, now) * 1e9), radix: 16))", "namespace": claim.namespace],
             "involvedObject": involved,
             "type": type.rawValue, "reason": reason, "message": String(message.prefix(1024)),
-            "source": ["component": "lfmaint"], "reportingComponent": "lfmaint",
+            "source": ["component": Self.component], "reportingComponent": Self.component,
             "reportingInstance": Self.instance,
             "firstTimestamp": time, "lastTimestamp": time, "count": 1,
         ]
-        guard KubeName.isLabel(claim.namespace) else { return }
-        let url = "\(api.apiServer)/api/v1/namespaces/\(claim.namespace)/events"
+        let url = try ClaimReader.namespaceURL(api, claim.namespace) + "/events"
         try Self.expect(201, try await send(.post, url, contentType: "application/json", body: body), url: url)
     }
 
     /// The pod's name (Kubernetes sets HOSTNAME to it), without a DNS lookup.
-    private static let instance = String(ClaimFacts.printable(ProcessInfo.processInfo.environment["HOSTNAME"] ?? "lfmaint", 128))
+    private static let instance = ServerText.oneLine(ProcessInfo.processInfo.environment["HOSTNAME"] ?? component, limit: 128)
 
     private func send(_ method: HTTPClientRequest.Method, _ url: String, contentType: String,
                       body: [String: Any]) async throws -> HTTPClientResponse {
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
-        return try await api.http.send(HTTPClientRequest(method: method, url: url, headers: [
-            ("Authorization", "Bearer \(api.token.reveal())"), ("Accept", "application/json"), ("Content-Type", contentType),
-        ], body: data))
+        return try await api.http.send(HTTPClientRequest(method: method, url: url, headers: api.headers(contentType: contentType),
+                                                         body: data))
     }
 
     private static func expect(_ status: Int, _ response: HTTPClientResponse, url: String) throws {
         guard response.status != status, !(status == 201 && response.status == 200) else { return }
-        throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: reason(response))
-    }
-
-    private static func reason(_ response: HTTPClientResponse) -> String {
-        let status = try? JSONDecoder().decode(KubeStatus.self, from: response.body)
-        let reason = [status?.reason, status?.message].compactMap { $0 }.joined(separator: ": ")
-        return reason.isEmpty ? response.bodySummary(limit: 200) : ClaimFacts.printable(reason, 512)
+        throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: KubeStatus.describe(response))
     }
 }

@@ -55,7 +55,12 @@ public enum GrowthResult: Sendable, Equatable {
 extension [GrowthRow] {
     /// A resize failed or stalled, or a PVC could not be read.
     public var hasFailures: Bool {
-        contains { if case .failed = $0.result { true } else if case .stalled = $0.result { true } else { false } }
+        contains { row in
+            switch row.result {
+            case .failed, .stalled: true
+            default: false
+            }
+        }
     }
     /// Every volume over its threshold was resized or is being resized (or none was over).
     public var relievedAll: Bool {

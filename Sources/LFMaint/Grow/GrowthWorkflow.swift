@@ -58,6 +58,8 @@ public struct GrowthWorkflow: Sendable {
         let planner = GrowthPlanner(policy: policy)
         var planned: [String: String] = [:]
         var rows: [GrowthRow] = []
+        // Made at the first volume over its threshold: a calm run reads nothing from the API server.
+        var reader: ClaimReader?
         for sample in samples {
             let volume = sample.volume
             let threshold = Double(config.cleanup.thresholdPercent(for: volume))
@@ -82,41 +84,26 @@ public struct GrowthWorkflow: Sendable {
                 continue
             }
             planned[key] = volume.name
-            let reading = await read(namespace: volume.namespace ?? config.namespace, name: pvc)
-            switch reading {
-            case .success(let (claim, storageClass)):
+            do {
+                let current = try reader ?? ClaimReader(api: api())
+                reader = current
+                let claim = try await current.claim(namespace: volume.namespace ?? config.namespace, name: pvc)
                 row.claim = claim
                 row.decision = planner.decide(GrowthPlanner.Input(
-                    sample: sample, thresholdPercent: threshold, claim: claim, storageClass: storageClass,
+                    sample: sample, thresholdPercent: threshold, claim: claim, storageClass: try await current.storageClass(of: claim),
                     forecast: forecasts.map { $0[volume.name] ?? .tooFewSamples }, expectedReliefBytes: relief[volume.name] ?? 0, now: now))
-            case .failure(let failure):
-                row.decision = .refuse(failure.description)
-                row.result = .failed(failure.description)
+            } catch {
+                row.decision = .refuse("cannot read the PVC or its StorageClass: \(error)")
+                row.result = .failed("cannot read the PVC or its StorageClass: \(error)")
             }
             rows.append(row)
         }
         return rows
     }
 
-    private func read(namespace: String, name: String) async -> Result<(ClaimFacts, StorageClassFacts), Failure> {
-        let reader: ClaimReader
-        let claim: ClaimFacts
-        do {
-            reader = ClaimReader(api: try KubeAPI(settings: config.kubelet, http: http))
-            claim = try await reader.claim(namespace: namespace, name: name)
-        } catch {
-            return .failure(Failure("cannot read the PVC: \(error)"))
-        }
-        do {
-            return .success((claim, try await reader.storageClass(of: claim)))
-        } catch {
-            return .failure(Failure("cannot read the PVC's StorageClass: \(error)"))
-        }
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    /// The API server with the service account's token as it is now (Kubernetes rotates it).
+    private func api() throws -> KubeAPI {
+        try KubeAPI(settings: config.kubelet, http: http)
     }
 
     enum Sending {
@@ -132,7 +119,7 @@ public struct GrowthWorkflow: Sendable {
         let writer: ClaimWriter
         let patched: ClaimFacts
         do {
-            let api = try KubeAPI(settings: config.kubelet, http: http)
+            let api = try api()
             writer = ClaimWriter(api: api, policy: policy)
             let claim = try await ClaimReader(api: api).claim(namespace: planned.namespace, name: planned.name)
             try GrowthGuard.check(step, claim: claim, sampledTotal: sampledTotal, policy: policy, now: now)
@@ -183,7 +170,7 @@ public struct GrowthWorkflow: Sendable {
         let result = await waitForCapacity(request)
         let name = request.claim.name
         let volume = request.volume
-        guard let api = try? KubeAPI(settings: config.kubelet, http: http) else { return result }
+        guard let api = try? api() else { return result }
         let writer = ClaimWriter(api: api, policy: policy)
         switch result {
         case .resized(let capacity, let seconds):
@@ -227,10 +214,8 @@ public struct GrowthWorkflow: Sendable {
             }
             do {
                 try await Task.sleep(nanoseconds: UInt64(settings.resizePollSeconds * 1e9))
-                let api = try KubeAPI(settings: config.kubelet, http: http)
-                last = ResizeProgress.of(
-                    try await ClaimReader(api: api).claim(namespace: request.claim.namespace, name: request.claim.name),
-                    target: target)
+                let claim = try await ClaimReader(api: api()).claim(namespace: request.claim.namespace, name: request.claim.name)
+                last = ResizeProgress.of(claim, target: target)
             } catch is CancellationError {
                 return .abandoned("lfmaint stopped waiting; the resize goes on without it: \(last.text)")
             } catch {
@@ -242,8 +227,7 @@ public struct GrowthWorkflow: Sendable {
     /// The PVC's last Warning Event, for a stalled resize's report; nothing when there is none or it cannot
     /// be read (no `list` on events).
     private func lastWarning(_ claim: ClaimFacts) async -> String {
-        guard let api = try? KubeAPI(settings: config.kubelet, http: http),
-              let warning = try? await ClaimReader(api: api).lastWarning(of: claim) else { return "" }
+        guard let reader = try? ClaimReader(api: api()), let warning = try? await reader.lastWarning(of: claim) else { return "" }
         return "; the PVC's last Warning Event: \(warning)"
     }
 

@@ -127,19 +127,12 @@ public struct ClaimFacts: Sendable, Equatable {
                   requestBytes: requestBytes, capacityBytes: capacityBytes, storageClass: object.spec?.storageClassName,
                   conditions: (object.status?.conditions ?? []).compactMap { condition in
                       guard let type = condition.type, condition.status == "True" else { return nil }
-                      return Condition(type: Self.printable(type, 64), reason: condition.reason.map { Self.printable($0, 128) },
-                                       message: condition.message.map { Self.printable($0, 512) })
+                      return Condition(type: ServerText.oneLine(type, limit: 64),
+                                       reason: condition.reason.map { ServerText.oneLine($0, limit: 128) },
+                                       message: condition.message.map { ServerText.oneLine($0, limit: 512) })
                   },
-                  resizeStatus: object.status?.allocatedResourceStatuses?["storage"].map { Self.printable($0, 64) },
+                  resizeStatus: object.status?.allocatedResourceStatuses?["storage"].map { ServerText.oneLine($0, limit: 64) },
                   lastResizeAnnotation: object.metadata?.annotations?[ResizeRecord.annotation])
-    }
-}
-
-extension ClaimFacts {
-    /// A server's text as lfmaint repeats it (logs, webhooks, reports): no control characters, bounded.
-    static func printable(_ text: String, _ limit: Int) -> String {
-        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : $0 }))
-        return clean.count > limit ? clean.prefix(limit) + "…" : clean
     }
 }
 

@@ -21,6 +21,11 @@ struct GrowthPlannerTests {
                    capacityBytes: (capacity ?? size) * gib, storageClass: "gp3", lastResizeAnnotation: record?.text)
     }
 
+    /// lfmaint's record of a resize from 100 to 120 GiB, made when the file system was 100 GiB.
+    static func resize(secondsAgo: Int64, now: Double) -> ResizeRecord {
+        ResizeRecord(at: Int64(now) - secondsAgo, fromBytes: 100 * gib, toBytes: 120 * gib, sampledTotalBytes: 100 * gib)
+    }
+
     static func sample(percent: Double, totalGiB: Int64 = 100) -> VolumeSample {
         let total = totalGiB * gib
         let used = Int64(Double(total) * percent / 100)
@@ -74,8 +79,7 @@ struct GrowthPlannerTests {
 
     @Test func aFileSystemThatNeverGrewAfterTheCooldownNeedsAPerson() {
         let now = 2_000_000_000.0
-        let record = ResizeRecord(at: Int64(now) - 30_000, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib,
-                                  sampledTotalBytes: 100 * Self.gib)
+        let record = Self.resize(secondsAgo: 30_000, now: now)
         guard case .refuse(let why) = decide(claim: Self.claim(gib: 120, record: record), totalGiB: 100, now: now) else {
             Issue.record("capacity there, file system not"); return
         }
@@ -84,8 +88,7 @@ struct GrowthPlannerTests {
 
     @Test func lfmaintsOwnResizeStuckPastItsTimeoutNeedsAPerson() {
         let now = 2_000_000_000.0
-        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib,
-                                  sampledTotalBytes: 100 * Self.gib)
+        let record = Self.resize(secondsAgo: 600, now: now)
         let stuck = Self.claim(gib: 120, capacity: 100, record: record)
         #expect(decide(claim: stuck, now: now).action == "wait", "within resizeTimeoutSeconds and the grace")
         guard case .refuse(let why) = decide(claim: stuck, now: now + 2_000) else { Issue.record("stuck"); return }
@@ -132,8 +135,7 @@ struct GrowthPlannerTests {
         #expect(decide(claim: statusOnly).action == "wait")
 
         let now = 2_000_000_000.0
-        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib,
-                                  sampledTotalBytes: 100 * Self.gib)
+        let record = Self.resize(secondsAgo: 600, now: now)
         guard case .wait(let stale) = decide(claim: Self.claim(gib: 120, record: record), totalGiB: 100, now: now) else {
             Issue.record("the sample still shows the old size"); return
         }
@@ -144,8 +146,7 @@ struct GrowthPlannerTests {
 
     @Test func theCooldownHoldsASecondResizeAfterTheFirstIsSeen() {
         let now = 2_000_000_000.0
-        let record = ResizeRecord(at: Int64(now) - 600, fromBytes: 100 * Self.gib, toBytes: 120 * Self.gib,
-                                  sampledTotalBytes: 100 * Self.gib)
+        let record = Self.resize(secondsAgo: 600, now: now)
         guard case .wait(let why) = decide(claim: Self.claim(gib: 120, record: record), totalGiB: 118, now: now) else {
             Issue.record("within the cooldown"); return
         }

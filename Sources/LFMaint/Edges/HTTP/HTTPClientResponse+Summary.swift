@@ -7,8 +7,7 @@ extension HTTPClientResponse {
         if header("Content-Type")?.lowercased().contains("html") == true || text.drop { $0.isWhitespace }.hasPrefix("<") {
             text = Self.withoutMarkup(text)
         }
-        let line = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        return line.count > limit ? String(line.prefix(limit)) + "…" : line
+        return ServerText.oneLine(text, limit: limit)
     }
 
     private static func withoutMarkup(_ html: String) -> String {

@@ -46,12 +46,15 @@ struct KubeAPI: Sendable {
         return HTTPClient(options: options)
     }
 
+    /// The bearer token and JSON, with `Content-Type` for a request that has a body.
+    func headers(contentType: String? = nil) -> [(name: String, value: String)] {
+        [("Authorization", "Bearer \(token.reveal())"), ("Accept", "application/json")] + (contentType.map { [("Content-Type", $0)] } ?? [])
+    }
+
     func get<T: Decodable>(_ url: String, as type: T.Type) async throws -> T {
-        let response = try await http.send(HTTPClientRequest(url: url, headers: [("Authorization", "Bearer \(token.reveal())"), ("Accept", "application/json")]))
+        let response = try await http.send(HTTPClientRequest(url: url, headers: headers()))
         guard response.status == 200 else {
-            let status = try? JSONDecoder().decode(KubeStatus.self, from: response.body)
-            let reason = [status?.reason, status?.message].compactMap { $0 }.joined(separator: ": ")
-            throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: reason.isEmpty ? response.bodySummary(limit: 200) : reason)
+            throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: KubeStatus.describe(response))
         }
         do {
             return try JSONDecoder().decode(T.self, from: response.body)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The parts of the kubelet's Summary API (`k8s.io/kubelet/pkg/apis/stats/v1alpha1`) lfmaint reads.
 /// Every field is optional there, so every field is optional here.
 struct KubeletSummary: Decodable {
@@ -84,4 +86,11 @@ struct KubePodList: Decodable {
 struct KubeStatus: Decodable {
     let message: String?
     let reason: String?
+
+    /// What a refusal says: the Status's reason and message, else the start of the body.
+    static func describe(_ response: HTTPClientResponse) -> String {
+        let status = try? JSONDecoder().decode(KubeStatus.self, from: response.body)
+        let reason = [status?.reason, status?.message].compactMap { $0 }.joined(separator: ": ")
+        return reason.isEmpty ? response.bodySummary(limit: 200) : ServerText.oneLine(SecretScrubber.scrub(reason), limit: 512)
+    }
 }
