@@ -27,7 +27,7 @@ with open(path, "w") as f:
     for node in range(100):
         for slot in range(10):
             n = f"node-{node:03d}"
-            f.write(f"  - {{name: v-{n}-{slot}, component: clickhouse, source: kubelet, pvc: data-{n}-{slot}, pod: app-{n}-{slot}}}\n")
+            f.write(f"  - {{name: v-{n}-{slot}, component: minio, source: kubelet, pvc: data-{n}-{slot}, pod: app-{n}-{slot}}}\n")
 PY
 
 cat >"$WORK/baseline.py" <<'PY'
