@@ -64,7 +64,7 @@ public enum JSONOutput {
         private mutating func object(_ object: [String: Any], depth: Int) {
             guard !object.isEmpty else { return empty("{", "}", depth: depth) }
             text += "{"
-            for (index, key) in object.keys.sorted(by: JSONOutput.keyOrder).enumerated() {
+            for (index, key) in JSONOutput.sortedKeys(object.keys).enumerated() {
                 text += index == 0 ? "\n" : ",\n"
                 indent(depth + 1)
                 string(key)
@@ -95,8 +95,10 @@ public enum JSONOutput {
             text += close
         }
 
+        private static let indents = (0..<16).map { String(repeating: "  ", count: $0) }
+
         private mutating func indent(_ depth: Int) {
-            text += String(repeating: "  ", count: depth)
+            text += depth < Self.indents.count ? Self.indents[depth] : String(repeating: "  ", count: depth)
         }
 
         /// As Foundation writes a double: its shortest text, without a trailing ".0"; null when not finite.
@@ -108,6 +110,11 @@ public enum JSONOutput {
 
         private mutating func string(_ string: String) {
             text += "\""
+            guard string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+                text += string
+                text += "\""
+                return
+            }
             for scalar in string.unicodeScalars {
                 switch scalar {
                 case "\"": text += "\\\""
@@ -138,43 +145,39 @@ public enum JSONOutput {
     /// ICU's order for identifier-like keys: ASCII letters without case, runs of digits by value, the
     /// bytes when nothing else tells them apart.
     static func keyOrder(_ left: String, _ right: String) -> Bool {
-        let a = Array(left.utf8), b = Array(right.utf8)
-        var i = 0, j = 0
-        while i < a.count, j < b.count {
-            if isDigit(a[i]), isDigit(b[j]) {
-                let (x, nextI) = digits(a, from: i), (y, nextJ) = digits(b, from: j)
-                if x != y { return x < y }
-                (i, j) = (nextI, nextJ)
-                continue
+        let (a, b) = (collationKey(left), collationKey(right))
+        return a != b ? a.lexicographicallyPrecedes(b) : left.utf8.lexicographicallyPrecedes(right.utf8)
+    }
+
+    static func sortedKeys(_ keys: Dictionary<String, Any>.Keys) -> [String] {
+        keys.map { (collationKey($0), $0) }.sorted { $0.0 != $1.0 ? $0.0.lexicographicallyPrecedes($1.0) : $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
+            .map(\.1)
+    }
+
+    /// Punctuation before digits before letters, as collation puts them; letters lower-cased; a run of
+    /// digits as its value (its length first, then its digits, leading zeros dropped).
+    static func collationKey(_ key: String) -> [UInt16] {
+        var result: [UInt16] = []
+        result.reserveCapacity(key.utf8.count)
+        var digits: [UInt8] = []
+        func flushDigits() {
+            guard !digits.isEmpty else { return }
+            let value = digits.drop { $0 == 0x30 }
+            let run = value.isEmpty ? [0x30] : Array(value)
+            result.append(0x200 + UInt16(min(run.count, 0xFF)))
+            result += run.map { UInt16($0) + 0x80 }
+            digits.removeAll(keepingCapacity: true)
+        }
+        for byte in key.utf8 {
+            if (0x30...0x39).contains(byte) { digits.append(byte); continue }
+            flushDigits()
+            switch byte {
+            case 0x41...0x5A: result.append(UInt16(byte + 0x20) + 0x300)
+            case 0x61...0x7A: result.append(UInt16(byte) + 0x300)
+            default: result.append(UInt16(byte))
             }
-            let x = folded(a[i]), y = folded(b[j])
-            if x != y { return x < y }
-            i += 1
-            j += 1
         }
-        if (a.count - i) != (b.count - j) { return (a.count - i) < (b.count - j) }
-        return left.utf8.lexicographicallyPrecedes(right.utf8)
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
-
-    /// A run of digits as a number (leading zeros dropped, compared by length then text).
-    private static func digits(_ bytes: [UInt8], from start: Int) -> (String, Int) {
-        var end = start
-        while end < bytes.count, isDigit(bytes[end]) { end += 1 }
-        var first = start
-        while first < end - 1, bytes[first] == 0x30 { first += 1 }
-        let run = String(decoding: bytes[first..<end], as: UTF8.self)
-        return (String(repeating: "0", count: max(0, 20 - run.count)) + run, end)
-    }
-
-    /// Lower-cased ASCII letters; punctuation before digits before letters, as collation puts them.
-    private static func folded(_ byte: UInt8) -> UInt16 {
-        switch byte {
-        case 0x41...0x5A: UInt16(byte + 0x20) + 0x100
-        case 0x61...0x7A: UInt16(byte) + 0x100
-        case 0x30...0x39: UInt16(byte) + 0x80
-        default: UInt16(byte)
-        }
+        flushDigits()
+        return result
     }
 }

@@ -7,13 +7,13 @@ import Testing
 struct HostileKubeletTests {
     let sampler = KubeletSampler(settings: KubeletSettings(), defaultNamespace: "langfuse")
 
-    func summary(_ entries: [(pod: String, capacity: String, available: String)]) throws -> [String: Result<[String: [KubeletSummary.Mount]], Error>] {
+    func summary(_ entries: [(pod: String, capacity: String, available: String)]) throws -> NodeSummaries {
         let pods = entries.map { entry in
             #"{"podRef":{"name":"\#(entry.pod)","namespace":"langfuse"},"volume":[{"name":"data","capacityBytes":\#(entry.capacity),"#
                 + #""availableBytes":\#(entry.available),"pvcRef":{"name":"data-langfuse-clickhouse-shard0-0","namespace":"langfuse"}}]}"#
         }
         let json = #"{"node":{"nodeName":"n1"},"pods":[\#(pods.joined(separator: ","))]}"#
-        return ["n1": .success(try JSONDecoder().decode(KubeletSummary.self, from: Data(json.utf8)).volumesByPVC())]
+        return NodeSummaries(["n1": .success(try JSONDecoder().decode(KubeletSummary.self, from: Data(json.utf8)).volumesByPVC())])
     }
 
     func volume(pod: String? = nil) -> VolumeSettings {

@@ -33,18 +33,17 @@ public struct KubeletSampler: VolumeSampler {
         }
         // Only the nodes the PVCs' pods run on, unless a pod is unknown: then every node.
         let wanted = volumes.allSatisfy { podNodes[podKey($0)] != nil } ? Set(volumes.compactMap { podNodes[podKey($0)] }) : Set(nodes.map(\.name))
-        let summaries = await fetchSummaries(api, nodes.filter { wanted.contains($0.name) })
+        let summaries = NodeSummaries(await fetchSummaries(api, nodes.filter { wanted.contains($0.name) }))
         return volumes.map { sample($0, summaries: summaries, podNode: podNodes[podKey($0)]) }
     }
 
-    func sample(_ volume: VolumeSettings, summaries: [String: Result<[String: [KubeletSummary.Mount]], Error>], podNode: String?) -> VolumeSample {
+    func sample(_ volume: VolumeSettings, summaries: NodeSummaries, podNode: String?) -> VolumeSample {
         let key = "\(volume.namespace ?? defaultNamespace)/\(volume.pvc ?? volume.name)"
-        if let podNode, case .failure(let error)? = summaries[podNode] {
+        if let podNode, let error = summaries.failures[podNode] {
             return .unknown(volume, "node \(podNode): \(error)")
         }
-        let mounts = summaries.keys.sorted().flatMap { (try? summaries[$0]?.get()[key]) ?? [] }
-        guard let stats = Self.mount(of: volume, among: mounts) else {
-            let failed = summaries.filter { if case .failure = $0.value { true } else { false } }.keys.sorted()
+        guard let stats = Self.mount(of: volume, among: summaries.mounts[key] ?? []) else {
+            let failed = summaries.failed
             return .unknown(volume, "PVC \(key) is in no node's Summary" + (failed.isEmpty ? "" : " (nodes that did not answer: \(failed.joined(separator: ", ")))"))
         }
         guard let capacity = stats.capacityBytes, let available = stats.availableBytes else {
@@ -87,9 +86,9 @@ public struct KubeletSampler: VolumeSampler {
         return result
     }
 
-    private func fetchSummaries(_ api: KubeAPI, _ nodes: [Node]) async -> [String: Result<[String: [KubeletSummary.Mount]], Error>] {
-        await withTaskGroup(of: (String, Result<[String: [KubeletSummary.Mount]], Error>).self) { group in
-            var results: [String: Result<[String: [KubeletSummary.Mount]], Error>] = [:]
+    private func fetchSummaries(_ api: KubeAPI, _ nodes: [Node]) async -> [String: NodeSummaries.Answer] {
+        await withTaskGroup(of: (String, NodeSummaries.Answer).self) { group in
+            var results: [String: NodeSummaries.Answer] = [:]
             var pending = nodes[...]
             func start(_ node: Node) {
                 group.addTask {

@@ -18,14 +18,31 @@ struct KubeletSummary: Decodable {
     }
 
     struct Volume: Decodable {
-        let name: String?
-        let availableBytes: Int64?
-        let capacityBytes: Int64?
-        let usedBytes: Int64?
-        let inodesFree: Int64?
-        let inodes: Int64?
-        let inodesUsed: Int64?
-        let pvcRef: Reference?
+        var name: String?
+        var availableBytes: Int64?
+        var capacityBytes: Int64?
+        var usedBytes: Int64?
+        var inodes: Int64?
+        var inodesUsed: Int64?
+        var pvcRef: Reference?
+
+        private enum CodingKeys: String, CodingKey {
+            case name, availableBytes, capacityBytes, usedBytes, inodes, inodesUsed, pvcRef
+        }
+
+        /// A volume that is no PVC's (the projected service-account token, an emptyDir: half of a
+        /// Summary's volumes) is read no further than its `pvcRef`.
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            pvcRef = try container.decodeIfPresent(Reference.self, forKey: .pvcRef)
+            guard pvcRef != nil else { return }
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            availableBytes = try container.decodeIfPresent(Int64.self, forKey: .availableBytes)
+            capacityBytes = try container.decodeIfPresent(Int64.self, forKey: .capacityBytes)
+            usedBytes = try container.decodeIfPresent(Int64.self, forKey: .usedBytes)
+            inodes = try container.decodeIfPresent(Int64.self, forKey: .inodes)
+            inodesUsed = try container.decodeIfPresent(Int64.self, forKey: .inodesUsed)
+        }
     }
 
     let node: Node?
