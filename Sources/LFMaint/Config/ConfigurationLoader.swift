@@ -43,14 +43,10 @@ public enum ConfigurationLoader {
         }
     }
 
-    /// The tags the typed readers look at (`YAMLSection`): every plain scalar is tried against each rule's
-    /// pattern, so the default's merge, timestamp and value rules, which nothing here reads, are left out.
-    private static let configResolver = Resolver.basic.appending(.bool).appending(.int).appending(.float).appending(.null)
-
     static func apply(yaml text: String, to config: inout Configuration) throws {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text, configResolver)
+            node = try Yams.compose(yaml: text, YAMLSection.resolver)
         } catch let error as YamlError {
             throw ConfigError(key: "(yaml)", String(describing: error).split(separator: "\n").first.map(String.init) ?? "not valid YAML")
         }

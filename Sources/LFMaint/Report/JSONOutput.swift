@@ -30,6 +30,18 @@ public enum JSONOutput {
         var text = ""
 
         mutating func value(_ value: Any, depth: Int) {
+            // The types reports build, told apart by identity: a failed `as?` looks for bridges first.
+            switch ObjectIdentifier(type(of: value)) {
+            case ObjectIdentifier(String.self): return string(value as! String)
+            case ObjectIdentifier(Int64.self): text += String(value as! Int64); return
+            case ObjectIdentifier(Int.self): text += String(value as! Int); return
+            case ObjectIdentifier(Double.self): return double(value as! Double)
+            case ObjectIdentifier(Bool.self): text += (value as! Bool) ? "true" : "false"; return
+            case ObjectIdentifier(NSNull.self): text += "null"; return
+            case ObjectIdentifier([String: Any].self): return object(value as! [String: Any], depth: depth)
+            case ObjectIdentifier([Any].self): return array(value as! [Any], depth: depth)
+            default: break
+            }
             // An NSNumber (parsed JSON) would also cast to Int below, and lose whether it was a Bool.
             if type(of: value) is NSNumber.Type { return foundation(value) }
             switch value {
