@@ -13,7 +13,7 @@ struct HostileKubeletTests {
                 + #""availableBytes":\#(entry.available),"pvcRef":{"name":"data-langfuse-clickhouse-shard0-0","namespace":"langfuse"}}]}"#
         }
         let json = #"{"node":{"nodeName":"n1"},"pods":[\#(pods.joined(separator: ","))]}"#
-        return NodeSummaries(["n1": .success(try JSONDecoder().decode(KubeletSummary.self, from: Data(json.utf8)).volumesByPVC())])
+        return NodeSummaries(["n1": .success(try KubeletSummary.volumesByPVC(json: Data(json.utf8)))])
     }
 
     func volume(pod: String? = nil) -> VolumeSettings {

@@ -52,12 +52,17 @@ struct KubeAPI: Sendable {
     }
 
     func get<T: Decodable>(_ url: String, as type: T.Type) async throws -> T {
+        try await get(url) { try JSONDecoder().decode(T.self, from: $0) }
+    }
+
+    /// The body of a 200 answer, read by `read`; anything else is an error naming the URL.
+    func get<T>(_ url: String, read: (Data) throws -> T) async throws -> T {
         let response = try await http.send(HTTPClientRequest(url: url, headers: headers()))
         guard response.status == 200 else {
             throw KubeletError.http(url: Redaction.url(url), status: response.status, reason: KubeStatus.describe(response))
         }
         do {
-            return try JSONDecoder().decode(T.self, from: response.body)
+            return try read(response.body)
         } catch {
             throw KubeletError.decoding(url: Redaction.url(url), detail: String(describing: error))
         }

@@ -93,7 +93,7 @@ public struct KubeletSampler: VolumeSampler {
             func start(_ node: Node) {
                 group.addTask {
                     do {
-                        return (node.name, .success(try await api.get(summaryURL(api, node), as: KubeletSummary.self).volumesByPVC()))
+                        return (node.name, .success(try await api.get(summaryURL(api, node), read: KubeletSummary.volumesByPVC(json:))))
                     } catch {
                         return (node.name, .failure(error))
                     }

@@ -1,23 +1,16 @@
 import Foundation
 
-/// The parts of the kubelet's Summary API (`k8s.io/kubelet/pkg/apis/stats/v1alpha1`) lfmaint reads.
-/// Every field is optional there, so every field is optional here.
-struct KubeletSummary: Decodable {
-    struct Node: Decodable {
-        let nodeName: String?
+/// The parts of the kubelet's Summary API (`k8s.io/kubelet/pkg/apis/stats/v1alpha1`) lfmaint reads:
+/// each pod's reference and its volumes that are PVCs. Every field is optional there, so every field is
+/// optional here. Read straight from the bytes (`JSONCursor`): a Summary is mostly CPU, memory and
+/// network figures, and decoding it through `Decodable` was a third of a 1,000-PVC `lfmaint sample`.
+enum KubeletSummary {
+    struct Reference {
+        var name: String?
+        var namespace: String?
     }
 
-    struct Pod: Decodable {
-        let podRef: Reference?
-        let volume: [Volume]?
-    }
-
-    struct Reference: Decodable {
-        let name: String?
-        let namespace: String?
-    }
-
-    struct Volume: Decodable {
+    struct Volume {
         var name: String?
         var availableBytes: Int64?
         var capacityBytes: Int64?
@@ -25,28 +18,7 @@ struct KubeletSummary: Decodable {
         var inodes: Int64?
         var inodesUsed: Int64?
         var pvcRef: Reference?
-
-        private enum CodingKeys: String, CodingKey {
-            case name, availableBytes, capacityBytes, usedBytes, inodes, inodesUsed, pvcRef
-        }
-
-        /// A volume that is no PVC's (the projected service-account token, an emptyDir: half of a
-        /// Summary's volumes) is read no further than its `pvcRef`.
-        init(from decoder: Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            pvcRef = try container.decodeIfPresent(Reference.self, forKey: .pvcRef)
-            guard pvcRef != nil else { return }
-            name = try container.decodeIfPresent(String.self, forKey: .name)
-            availableBytes = try container.decodeIfPresent(Int64.self, forKey: .availableBytes)
-            capacityBytes = try container.decodeIfPresent(Int64.self, forKey: .capacityBytes)
-            usedBytes = try container.decodeIfPresent(Int64.self, forKey: .usedBytes)
-            inodes = try container.decodeIfPresent(Int64.self, forKey: .inodes)
-            inodesUsed = try container.decodeIfPresent(Int64.self, forKey: .inodesUsed)
-        }
     }
-
-    let node: Node?
-    let pods: [Pod]?
 
     /// A PVC's stats as one pod that mounts it reports them.
     struct Mount {
@@ -54,16 +26,80 @@ struct KubeletSummary: Decodable {
         let volume: Volume
     }
 
-    /// Each PVC's mounts, by `namespace/name`: a PVC two pods mount is listed under each of them.
-    func volumesByPVC() -> [String: [Mount]] {
+    /// Each PVC's mounts, by `namespace/name`: a PVC two pods mount is listed under each of them. A
+    /// value of the wrong type, where lfmaint reads, makes the whole Summary unreadable.
+    static func volumesByPVC(json: Data) throws -> [String: [Mount]] {
+        var cursor = JSONCursor(json)
         var result: [String: [Mount]] = [:]
-        for pod in pods ?? [] {
-            for volume in pod.volume ?? [] {
-                guard let ref = volume.pvcRef, let name = ref.name else { continue }
-                result["\(ref.namespace ?? pod.podRef?.namespace ?? "")/\(name)", default: []].append(Mount(pod: pod.podRef?.name, volume: volume))
+        try cursor.object { cursor, key in
+            guard key == "pods" else { return try cursor.skipValue() }
+            guard try !cursor.null() else { return }
+            try cursor.array { cursor in
+                let (pod, volumes) = try readPod(&cursor)
+                for volume in volumes {
+                    guard let ref = volume.pvcRef, let name = ref.name else { continue }
+                    result["\(ref.namespace ?? pod?.namespace ?? "")/\(name)", default: []].append(Mount(pod: pod?.name, volume: volume))
+                }
             }
         }
+        try cursor.end()
         return result
+    }
+
+    private static func readPod(_ cursor: inout JSONCursor) throws -> (Reference?, [Volume]) {
+        var reference: Reference?
+        var volumes: [Volume] = []
+        try cursor.object { cursor, key in
+            switch key {
+            case "podRef": reference = try readReference(&cursor)
+            case "volume":
+                guard try !cursor.null() else { return }
+                try cursor.array { cursor in
+                    if let volume = try readVolume(&cursor) { volumes.append(volume) }
+                }
+            default: try cursor.skipValue()
+            }
+        }
+        return (reference, volumes)
+    }
+
+    private static func readReference(_ cursor: inout JSONCursor) throws -> Reference? {
+        guard try !cursor.null() else { return nil }
+        var reference = Reference()
+        try cursor.object { cursor, key in
+            switch key {
+            case "name": reference.name = try string(&cursor)
+            case "namespace": reference.namespace = try string(&cursor)
+            default: try cursor.skipValue()
+            }
+        }
+        return reference
+    }
+
+    private static func readVolume(_ cursor: inout JSONCursor) throws -> Volume? {
+        guard try !cursor.null() else { return nil }
+        var volume = Volume()
+        try cursor.object { cursor, key in
+            switch key {
+            case "name": volume.name = try string(&cursor)
+            case "availableBytes": volume.availableBytes = try number(&cursor)
+            case "capacityBytes": volume.capacityBytes = try number(&cursor)
+            case "usedBytes": volume.usedBytes = try number(&cursor)
+            case "inodes": volume.inodes = try number(&cursor)
+            case "inodesUsed": volume.inodesUsed = try number(&cursor)
+            case "pvcRef": volume.pvcRef = try readReference(&cursor)
+            default: try cursor.skipValue()
+            }
+        }
+        return volume
+    }
+
+    private static func string(_ cursor: inout JSONCursor) throws -> String? {
+        try cursor.null() ? nil : cursor.string()
+    }
+
+    private static func number(_ cursor: inout JSONCursor) throws -> Int64? {
+        try cursor.null() ? nil : cursor.int64()
     }
 }
 
