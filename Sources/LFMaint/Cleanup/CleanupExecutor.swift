@@ -30,7 +30,7 @@ public struct VolumeReading: Sendable, Equatable {
 }
 
 /// Runs a cleanup plan: before each step the budget (target, caps, headroom) and the guard (the floor)
-/// decide, the lock is renewed and verified; the step runs with its own query_id; a fresh sample and
+/// decide, the lock is renewed and verified when due; the step runs with its own query_id; a fresh sample and
 /// the space still pending from outdated parts go back into the budget. A dry run does the same
 /// arithmetic with the steps' estimates. The run stops once usage, counting pending space, is under the target.
 public struct CleanupExecutor: Sendable {
@@ -120,14 +120,15 @@ public struct CleanupExecutor: Sendable {
                 run.outcomes.append(outcome)
                 continue
             }
-            if let lock, await !lock.keepAlive() {
+            if let lock, await !lock.renewIfDue() {
                 run.conclusion = "the cleanup lock could not be renewed or was lost; stopped before step \(index + 1) of \(plan.steps.count) "
                     + "so that two runs never overlap"
                 run.interrupted = true
                 break
             }
             let started = Date()
-            outcome = await runner.run(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)", now: plan.now, replicas: replicas)
+            outcome = await runner.run(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)", now: plan.now, replicas: replicas,
+                                       freedBytes: max(0, reading.used - budget.used))
             outcome.started = started
             outcome.finished = Date()
             // Every step that reached the server counts against the caps, failed ones too (a timed-out

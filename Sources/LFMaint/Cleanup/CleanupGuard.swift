@@ -9,7 +9,8 @@ public enum CleanupGuard {
     }
 
     /// `newestValue` overrides the step's own for a partition or part read again just before it goes.
-    public static func check(_ step: CleanupStep, floor: CleanupFloor, now: Int64, newestValue: Int64? = nil) throws {
+    /// `whole`: the partition goes by one DROP PARTITION, which takes rows nobody has read.
+    public static func check(_ step: CleanupStep, floor: CleanupFloor, now: Int64, newestValue: Int64? = nil, whole: Bool = false) throws {
         let floorCutoff = floor.cutoff(for: step.table, now: now)
         let refuse = { (reason: String) in Refusal(step: step.statementText, reason: reason) }
         let tooYoung = "it could remove rows newer than the \(floor.days(for: step.table))-day floor"
@@ -30,9 +31,11 @@ public enum CleanupGuard {
         case .dropPartition:
             guard let column = step.column, let newest = newestValue ?? step.newestValue else { throw refuse("no bound on the newest row it removes") }
             guard column.rowsEnd(newest: newest) <= floorCutoff else { throw refuse(tooYoung) }
-            // ON CLUSTER drops every replica's rows, including ones this server has not seen: only the key can vouch for them.
-            if step.cluster != .none, (step.keyEnd ?? .max) > floorCutoff {
-                throw refuse("on a cluster, a partition goes whole only when its key proves every row it can hold is older than the floor")
+            // ON CLUSTER drops every replica's rows, including ones this server has not seen; a whole drop takes rows
+            // inserted since the read: only the key can vouch for them.
+            if step.cluster != .none || whole, (step.keyEnd ?? .max) > floorCutoff {
+                throw refuse("a partition goes whole (on a cluster, or by DROP PARTITION) only when its key proves every row it can hold "
+                    + "is older than the floor")
             }
         case .deleteRows:
             guard let bound = step.bound, let column = step.column, step.partitionID != nil else {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Keeps two cleanup runs against one ClickHouse from overlapping, whatever each was configured with.
 /// - Always: a claim in a `Memory` table on the ClickHouse server (nothing written to the disk being
@@ -8,7 +9,8 @@ import Logging
 ///   is seen; and at every renewal it looks again: a run that is no longer the earliest stops. A holder
 ///   that dies leaves a claim that expires on its own.
 /// - With Postgres configured, also: a session-level advisory lock, held while the connection lives.
-/// Renewal fails, and the run stops, when either cannot be renewed or verified.
+/// Renewal fails, and the run stops, when either cannot be renewed or verified. A run renews by time
+/// (`renewIfDue`), not per statement: a partition of 2,000 parts must not cost 6,000 lock queries.
 public final class CleanupLock: Sendable {
     public enum LockError: Error, Equatable, CustomStringConvertible {
         case held(key: String, by: String, until: String? = nil)
@@ -27,6 +29,12 @@ public final class CleanupLock: Sendable {
     }
 
     private let holds: [Hold]
+    /// When the holds were last renewed and verified; nil once a renewal failed (the run must stop).
+    private let renewed: Mutex<ContinuousClock.Instant?>
+    /// How long a renewal stands. Every statement ends within its timeout and a claim lasts at least
+    /// twice that and at least an hour (`CleanupWorkflow`), so a claim renewed this recently outlasts
+    /// any statement started now.
+    public static let renewalInterval: Duration = .seconds(30)
     public static let tableName = "lfmaint_cleanup_lock"
     public static let clickHouseKey = "lfmaint-cleanup"
     /// How long a claim is given to arrive before the second look.
@@ -35,6 +43,7 @@ public final class CleanupLock: Sendable {
 
     init(_ holds: [Hold]) {
         self.holds = holds
+        renewed = Mutex(ContinuousClock.now)
     }
 
     public static func acquire(postgres: PostgresSettings?, clickhouse: ClickHouseClient, database: SQLIdentifier, cluster: String,
@@ -110,8 +119,18 @@ public final class CleanupLock: Sendable {
             """, parameters: ["name": clickHouseKey, "holder": holder]) != "0"
     }
 
-    /// Renews and verifies every hold before a step; false (logged) when any cannot be: the run must stop.
+    /// True while the last renewal stands (`renewalInterval`); otherwise renews (`keepAlive`). False for
+    /// good once a renewal failed.
+    public func renewIfDue() async -> Bool {
+        guard let last = renewed.withLock({ $0 }) else { return false }
+        if ContinuousClock.now - last < Self.renewalInterval { return true }
+        return await keepAlive()
+    }
+
+    /// Renews and verifies every hold now; false (logged) when any cannot be: the run must stop.
     public func keepAlive() async -> Bool {
+        guard renewed.withLock({ $0 }) != nil else { return false }
+        let started = ContinuousClock.now
         for hold in holds {
             do {
                 switch hold {
@@ -134,9 +153,11 @@ public final class CleanupLock: Sendable {
                 }
             } catch {
                 Self.logger.warning("cannot renew or verify the cleanup lock; stopping", metadata: ["error": "\(error)"])
+                renewed.withLock { $0 = nil }
                 return false
             }
         }
+        renewed.withLock { $0 = started }
         return true
     }
 

@@ -25,7 +25,7 @@ extension CleanupStepRunner {
                 break
             }
             // Each replica's part takes its own statement timeouts: the lock must outlast each.
-            if index > 0, let lock, await !lock.keepAlive() {
+            if index > 0, let lock, await !lock.renewIfDue() {
                 combined.status = .failed
                 combined.lostLock = true
                 reasons.append(LockLost().description)

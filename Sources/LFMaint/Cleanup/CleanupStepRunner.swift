@@ -1,8 +1,9 @@
 import Logging
 
-/// Runs one step that the budget and the guard let through, and says what came of it. Partitions go
-/// part by part, each part's newest row read again and checked just before its DROP PART; a DELETE's
-/// APPLY DELETED MASK runs only after the DELETE succeeded; the space a rewrite frees is claimed (`LateSpace`).
+/// Runs one step that the budget and the guard let through, and says what came of it. A partition
+/// goes as `PartitionDropMethod` chooses, its parts read once and checked before anything goes; a
+/// DELETE's APPLY DELETED MASK runs only after the DELETE succeeded; the space a rewrite frees is
+/// claimed (`LateSpace`). The lock is renewed by time between statements.
 struct CleanupStepRunner: Sendable {
     let client: ClickHouseClient
     let floor: CleanupFloor
@@ -21,21 +22,23 @@ struct CleanupStepRunner: Sendable {
         var description: String { "the cleanup lock could not be renewed or was lost; stopped so that two runs never overlap" }
     }
 
-    /// `now` is the server's clock at planning time: the floor is measured from it. A step that names
-    /// replicas runs on them (`runOnReplicas`).
-    func run(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64, replicas: ReplicaSet?) async -> CleanupOutcome {
-        guard !step.replicas.isEmpty else { return await runHere(step, outcome, queryID: queryID, now: now) }
+    /// `now` is the server's clock at planning time: the floor is measured from it. `freedBytes`: what
+    /// this run has freed on the volume so far, measured. A step that names replicas runs on them
+    /// (`runOnReplicas`).
+    func run(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64, replicas: ReplicaSet?,
+             freedBytes: Int64 = 0) async -> CleanupOutcome {
+        guard !step.replicas.isEmpty else { return await runHere(step, outcome, queryID: queryID, now: now, freedBytes: freedBytes) }
         return await runOnReplicas(step, outcome, queryID: queryID, now: now, replicas: replicas)
     }
 
-    private func runHere(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> CleanupOutcome {
-        var (outcome, executed) = await perform(step, outcome, queryID: queryID, now: now)
+    private func runHere(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64, freedBytes: Int64) async -> CleanupOutcome {
+        var (outcome, executed) = await perform(step, outcome, queryID: queryID, now: now, freedBytes: freedBytes)
         if !executed.isEmpty { outcome.statements = executed }
         return outcome
     }
 
     /// The step on this runner's server, and the statements that ran there.
-    func perform(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64) async -> (CleanupOutcome, [String]) {
+    func perform(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64, freedBytes: Int64 = 0) async -> (CleanupOutcome, [String]) {
         var outcome = outcome
         var executed: [String] = []
         do {
@@ -44,7 +47,7 @@ struct CleanupStepRunner: Sendable {
             case .dropTable:
                 try await send(.dropTable(step.table, step.cluster), queryID: queryID, &executed)
             case .dropPartition:
-                outcome.reason = try await dropPartition(step, queryID: queryID, now: now, &executed)
+                outcome.reason = try await dropPartition(step, queryID: queryID, now: now, freedBytes: freedBytes, &executed)
             case .deleteRows:
                 let (pending, note) = try await deleteRows(step, queryID: queryID, &executed)
                 outcome.pendingBytes = pending
@@ -77,28 +80,50 @@ struct CleanupStepRunner: Sendable {
         executed.append(statement.sql)
     }
 
-    /// Rows may have arrived since the plan was made: every part is read again and checked before it goes,
-    /// and only the parts read are dropped, by name. (A DROP PARTITION would also write an empty covering
-    /// part per part before freeing anything.) On a cluster part names are one server's: the partition
-    /// goes whole, after the same check of its newest row.
-    private func dropPartition(_ step: CleanupStep, queryID: String, now: Int64, _ executed: inout [String]) async throws -> String {
+    /// Rows may have arrived since the plan was made: the partition's parts are read again, once, and
+    /// checked before anything goes. On a cluster, where part names are one server's, the partition goes
+    /// whole after that check; on one server as `PartitionDropMethod` chooses.
+    private func dropPartition(_ step: CleanupStep, queryID: String, now: Int64, freedBytes: Int64, _ executed: inout [String]) async throws -> String {
         guard let partition = step.partitionID, let column = step.column else { throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition") }
         let catalog = SystemCatalog(client: client)
-        let parts = try await catalog.parts(of: step.table, partition: partition, column: column)
+        var parts = try await catalog.parts(of: step.table, partition: partition, column: column)
         guard let newest = parts.map(\.newest).max() else { return "the partition holds no rows any more: nothing to drop" }
         try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest)
         if step.cluster != .none {
             try await send(.dropPartition(step.table, partition, step.cluster), queryID: queryID, &executed)
             return step.reason
         }
-        for (index, part) in parts.enumerated() {
-            // Each DROP PART is a statement of its own, under its own timeout: the lock must outlast each.
-            if index > 0, let lock, await !lock.keepAlive() { throw LockLost() }
-            try CleanupGuard.check(step, floor: floor, now: now, newestValue: part.newest)
-            try await send(.dropPart(step.table, part.name, step.cluster), queryID: "\(queryID)-part\(index + 1)", &executed)
+        let keyProven = (step.keyEnd ?? .max) <= floor.cutoff(for: step.table, now: now)
+        if PartitionDropMethod.choose(parts: parts.count, keyProven: keyProven, freedBytes: freedBytes) == .whole {
+            try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest, whole: true)
+            try await send(.dropPartition(step.table, partition, .none), queryID: queryID, &executed)
+            return "\(step.reason); whole: its key proves every row is past the floor, and the empty parts it writes "
+                + "(\(parts.count)) fit in the \(ByteCount.readable(freedBytes)) this run had freed"
         }
-        return "\(step.reason); dropped part by part (\(parts.count)), each checked first"
+        var batch = 0, dropped = 0, rereads = 0
+        while !parts.isEmpty {
+            let names = parts.prefix(PartitionDropMethod.batchSize)
+            for part in names { try CleanupGuard.check(step, floor: floor, now: now, newestValue: part.newest) }
+            if let lock, await !lock.renewIfDue() { throw LockLost() }
+            batch += 1
+            do {
+                try await send(.dropParts(step.table, names.map(\.name), .none), queryID: "\(queryID)-parts\(batch)", &executed)
+            } catch let error as ClickHouseError where error.code == Self.noSuchPart && rereads < Self.rereadsAllowed {
+                // A merge replaced parts since the read (the statement stopped at the first missing one): read again.
+                rereads += 1
+                parts = try await catalog.parts(of: step.table, partition: partition, column: column)
+                continue
+            }
+            dropped += names.count
+            parts.removeFirst(names.count)
+        }
+        return "\(step.reason); by part, \(dropped) part(s) in \(batch) statement(s), each part checked first"
+            + (rereads > 0 ? "; read again \(rereads) time(s) after merges replaced parts" : "")
     }
+
+    /// NO_SUCH_DATA_PART: a part named in a DROP PART is no longer active.
+    static let noSuchPart = 232
+    static let rereadsAllowed = 3
 
     /// DELETE in the partition, then APPLY DELETED MASK in it only if the DELETE succeeded, then the space claimed.
     private func deleteRows(_ step: CleanupStep, queryID: String, _ executed: inout [String]) async throws -> (Int64, String) {
@@ -118,7 +143,7 @@ struct CleanupStepRunner: Sendable {
                 guard case let .deleteInPartition(table, id, column, bound, cluster) = step.statements[0] else { throw error }
                 try await send(.deleteWherePartitionID(table, id, column: column, before: bound, cluster), queryID: "\(queryID)-delete", &executed)
             }
-            if let lock, await !lock.keepAlive() { throw LockLost() }
+            if let lock, await !lock.renewIfDue() { throw LockLost() }
             try await send(step.statements[1], queryID: "\(queryID)-apply-mask", &executed)
         } catch {
             _ = await late.reclaim(step.table, partition: partition, released: 0, hastened: hastened)
@@ -142,11 +167,11 @@ struct CleanupStepRunner: Sendable {
             let left = try await catalog.unfinishedMutationParts(of: table)
             guard left > 0 else { break }
             guard ContinuousClock.now < deadline else { throw MutationsStuck(table: table, seconds: Int(options.statementTimeoutSeconds)) }
-            if let lock, await !lock.keepAlive() { throw LockLost() }
+            if let lock, await !lock.renewIfDue() { throw LockLost() }
             logger.info("waiting for mutations", metadata: ["table": "\(table)", "parts_to_do": "\(left)"])
             try await Task.sleep(for: .seconds(5))
         }
-        if let lock, await !lock.keepAlive() { throw LockLost() }
+        if let lock, await !lock.renewIfDue() { throw LockLost() }
     }
 
     static func describe(_ error: Error, step: CleanupStep, queryID: String, timeout: Double) -> String {

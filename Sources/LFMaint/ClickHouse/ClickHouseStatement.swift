@@ -3,7 +3,9 @@
 public enum ClickHouseStatement: Sendable, Equatable, CustomStringConvertible {
     case dropTable(QualifiedTableName, ClusterClause)
     case dropPartition(QualifiedTableName, PartitionName, ClusterClause)
-    case dropPart(QualifiedTableName, PartitionName, ClusterClause)
+    /// Parts by name, one after another in one statement; each writes an empty covering part and
+    /// frees its own space before the next begins.
+    case dropParts(QualifiedTableName, [PartitionName], ClusterClause)
     /// A lightweight DELETE limited to one partition: rows whose `column` is before `bound`.
     case deleteInPartition(QualifiedTableName, PartitionName, column: SQLIdentifier, before: ColumnBound, ClusterClause)
     /// The same DELETE for a server that does not know `IN PARTITION`: the partition as a filter.
@@ -31,8 +33,8 @@ public enum ClickHouseStatement: Sendable, Equatable, CustomStringConvertible {
             "DROP TABLE IF EXISTS \(table.quoted)\(cluster.sql) SYNC"
         case let .dropPartition(table, id, cluster):
             "ALTER TABLE \(table.quoted)\(cluster.sql) DROP PARTITION ID \(id.literal)"
-        case let .dropPart(table, name, cluster):
-            "ALTER TABLE \(table.quoted)\(cluster.sql) DROP PART \(name.literal)"
+        case let .dropParts(table, names, cluster):
+            "ALTER TABLE \(table.quoted)\(cluster.sql) " + names.map { "DROP PART \($0.literal)" }.joined(separator: ", ")
         case let .deleteInPartition(table, id, column, bound, cluster):
             "DELETE FROM \(table.quoted)\(cluster.sql) IN PARTITION ID \(id.literal) WHERE \(column.quoted) < \(bound.literal)"
         case let .deleteWherePartitionID(table, id, column, bound, cluster):

@@ -48,7 +48,7 @@ struct ClickHouseStreamedErrorTests {
         defer { peer.task.cancel() }
         let table = QualifiedTableName("default.traces", defaultDatabase: "default")!
         await #expect {
-            try await client(peer).execute(.dropPart(table, PartitionName("202611_1_1_0")!, .none))
+            try await client(peer).execute(.dropParts(table, [PartitionName("202611_1_1_0")!], .none))
         } throws: { error in
             (error as? ClickHouseError)?.code == 159 && String(describing: error).contains("Timeout exceeded")
         }
@@ -59,7 +59,7 @@ struct ClickHouseStreamedErrorTests {
         let peer = try await Peer(body: "")
         defer { peer.task.cancel() }
         let table = QualifiedTableName("default.traces", defaultDatabase: "default")!
-        try await client(peer).execute(.dropPart(table, PartitionName("202611_1_1_0")!, .none))
+        try await client(peer).execute(.dropParts(table, [PartitionName("202611_1_1_0")!], .none))
         #expect(try await client(peer).readText("SELECT 1") == "")
     }
 }
