@@ -211,6 +211,18 @@ struct CleanupIntegrationTests {
         #expect(try await everything(fixture) == before)
     }
 
+    @Test func theLockIsRenewedByTimeNotBeforeEveryStatement() async throws {
+        let fixture = try await LangfuseFixture.make("renewal")
+        defer { Task { await fixture.drop() } }
+        let lock = try await CleanupLock.acquire(postgres: nil, clickhouse: fixture.client, database: try #require(SQLIdentifier(fixture.database)),
+                                                 cluster: "renewal-\(UInt32.random(in: 0...UInt32.max))", expirySeconds: 3600)
+        try await fixture.client.execute("DROP TABLE `\(fixture.database)`.\(CleanupLock.tableName) SYNC")
+        #expect(await lock.renewIfDue(), "verified when taken: nothing is asked again within \(CleanupLock.renewalInterval)")
+        #expect(await !lock.keepAlive(), "a renewal now finds the claim gone")
+        #expect(await !lock.renewIfDue(), "and a lost lock stays lost")
+        await lock.release()
+    }
+
     @Test func belowTheThresholdNothingIsDone() async throws {
         let fixture = try await LangfuseFixture.make("calm", rows: 100)
         defer { Task { await fixture.drop() } }
