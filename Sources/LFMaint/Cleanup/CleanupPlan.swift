@@ -25,7 +25,7 @@ public struct CleanupPlan: Sendable, Equatable {
 /// One thing a cleanup may do to one table, with what it is expected to free and the free space it needs.
 public struct CleanupStep: Sendable, Equatable {
     public enum Action: String, Sendable {
-        /// Every part of a partition whose rows are all past the cutoff, dropped by name.
+        /// A partition whose rows are all past the cutoff: whole, or by part (`PartitionDropMethod`).
         case dropPartition = "drop partition"
         /// Only system log tables: rotated ones always, live ones (ClickHouse recreates them) only
         /// when the disk lacks the 1 MiB every ALTER, TRUNCATE or OPTIMIZE must reserve.
@@ -82,8 +82,8 @@ public struct CleanupStep: Sendable, Equatable {
         self.onlyWithoutHeadroom = onlyWithoutHeadroom
     }
 
-    /// The statements the plan stands for. A partition is shown as DROP PARTITION; it goes part by
-    /// part, each part checked again, and the outcome lists the DROP PART statements that ran.
+    /// The statements the plan stands for. A partition is shown as DROP PARTITION; the outcome lists
+    /// what ran (`PartitionDropMethod`).
     public var statements: [ClickHouseStatement] {
         switch action {
         case .dropTable:
