@@ -79,7 +79,8 @@ def measure(volume, action, threshold, target):
 
 def lfmaint(binary, volume, threshold, target):
     env = {"PATH": "/usr/bin:/bin", "CLICKHOUSE_URL": volume.url.rstrip("/"), "CLICKHOUSE_CLUSTER_ENABLED": "false"}
-    run = subprocess.run([binary, "cleanup", "--threshold", str(threshold), "--target", str(target)], env=env, capture_output=True, text=True)
+    command = [binary, "cleanup", "--threshold", str(threshold), "--target", str(target)]
+    run = subprocess.run(command, env=env, capture_output=True, text=True)
     if run.returncode != 0:
         print(run.stdout, run.stderr[-2000:], file=__import__("sys").stderr)
     return f"exit {run.returncode}"

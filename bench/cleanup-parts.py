@@ -6,7 +6,8 @@ the real ClickHouse engine (chdb_volume.py) gets Langfuse's traces: the parts sp
 merges of the table stay stopped. Measured on a fresh fill each: `lfmaint cleanup --threshold 90
 --target 80`, and the seed design's ALTER DELETE + OPTIMIZE FINAL (merges started for it, 30 s per
 statement). Usage is sampled every 20 ms. Goal at 2,000 parts: lfmaint under the threshold within 3 s,
-usage never above its start (but for the first dropped part's 32 KiB empty replacement, for milliseconds). Needs root (mount) and the venv. Run through bench/cleanup-parts.sh."""
+usage never above its start (but for the first dropped part's 32 KiB empty replacement, for milliseconds).
+Needs root (mount) and the venv. Run through bench/cleanup-parts.sh."""
 import os, sys
 from chdb_volume import Volume, lfmaint, measure, seed
 
@@ -85,4 +86,5 @@ if big:
     r = big[0]
     met = r["threshold"] is not None and r["threshold"] <= 3 and r["peak"] <= r["start"] + empty_part
     print(f"goal at {max(COUNTS)} parts: under {THRESHOLD}% within 3 s ({fmt(r['threshold'])} s) and never above the start but for the "
-          f"first part's empty replacement, {empty_part:.4f} points (peak {r['peak'] - r['start']:+.4f} points): {'met' if met else 'MISSED'}")
+          f"first part's empty replacement, {empty_part:.4f} points (peak {r['peak'] - r['start']:+.4f} points): "
+          f"{'met' if met else 'MISSED'}")

@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 bash scripts/build-release.sh >/dev/null
-exec python3 bench/cleanup-parts.py "$LFMAINT_VENV/bin/python" "$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint" "$@"
+BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
+exec python3 bench/cleanup-parts.py "$LFMAINT_VENV/bin/python" "$BIN" "$@"

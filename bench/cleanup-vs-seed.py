@@ -13,8 +13,9 @@ THRESHOLD, TARGET = 90, 80
 
 def fill(volume):
     while volume.usage < 92:
-        volume.query("INSERT INTO default.traces (id, timestamp, input, name, project_id, event_ts, is_deleted) SELECT toString(rand64()), "
-                     "now64(3) - toIntervalSecond(rand() % (120 * 86400)), randomPrintableASCII(400), 't', 'p', now64(3), 0 FROM numbers(2000)")
+        volume.query("INSERT INTO default.traces (id, timestamp, input, name, project_id, event_ts, is_deleted) "
+                     "SELECT toString(rand64()), now64(3) - toIntervalSecond(rand() % (120 * 86400)), randomPrintableASCII(400), "
+                     "'t', 'p', now64(3), 0 FROM numbers(2000)")
         volume.query("INSERT INTO default.observations (id, start_time, input, trace_id, project_id, type, name, event_ts, is_deleted) "
                      "SELECT toString(rand64()), now64(3) - toIntervalSecond(rand() % (120 * 86400)), randomPrintableASCII(400), 'x', 'p', "
                      "'GENERATION', 'o', now64(3), 0 FROM numbers(2000)")

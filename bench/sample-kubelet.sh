@@ -69,7 +69,8 @@ PY
     run_once "lfmaint-$nodes" "${LF[@]}"
     run_once "baseline-$nodes" "${PY[@]}"
   done
-  "${LF[@]}" | python3 -c "import json,sys; v=json.load(sys.stdin); print(sum(1 for x in v if x['status']=='ok'), len(v))" >"$WORK/count-$nodes"
+  "${LF[@]}" | python3 -c "import json,sys; v=json.load(sys.stdin); print(sum(1 for x in v if x['status']=='ok'), len(v))" \
+    >"$WORK/count-$nodes"
   kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null || true; FAKE_PID=""
 done
 
@@ -78,8 +79,10 @@ import statistics, sys
 work, runs = sys.argv[1], sys.argv[2]
 def medians(name):
     rows = [list(map(float, line.split())) for line in open(f"{work}/{name}") if line.strip()]
-    return (statistics.median(r[0] for r in rows), statistics.median(r[1] + r[2] for r in rows), statistics.median(r[3] for r in rows) / 1024)
-print(f"one `lfmaint sample` cycle against a plain Python script doing the same job, 10 PVCs per node, from loopback; median of {runs} runs each, taking turns")
+    wall, cpu, rss = (statistics.median(values) for values in zip(*((r[0], r[1] + r[2], r[3]) for r in rows)))
+    return wall, cpu, rss / 1024
+print(f"one `lfmaint sample` cycle against a plain Python script doing the same job, 10 PVCs per node, from loopback; "
+      f"median of {runs} runs each, taking turns")
 print(f"{'PVCs':>6} {'nodes':>6} | {'lfmaint wall s':>14} {'cpu s':>7} {'RSS MB':>7} | {'script wall s':>13} {'cpu s':>7} {'RSS MB':>7} | "
       f"{'wall ratio':>10} {'cpu ratio':>9} | {'lfmaint cpu ms/PVC':>18}  ok")
 per_pvc = {}

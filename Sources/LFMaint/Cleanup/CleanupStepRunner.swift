@@ -31,14 +31,16 @@ struct CleanupStepRunner: Sendable {
         return await runOnReplicas(step, outcome, queryID: queryID, now: now, replicas: replicas)
     }
 
-    private func runHere(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64, freedBytes: Int64) async -> CleanupOutcome {
+    private func runHere(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64,
+                         freedBytes: Int64) async -> CleanupOutcome {
         var (outcome, executed) = await perform(step, outcome, queryID: queryID, now: now, freedBytes: freedBytes)
         if !executed.isEmpty { outcome.statements = executed }
         return outcome
     }
 
     /// The step on this runner's server, and the statements that ran there.
-    func perform(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64, freedBytes: Int64 = 0) async -> (CleanupOutcome, [String]) {
+    func perform(_ step: CleanupStep, _ outcome: CleanupOutcome, queryID: String, now: Int64,
+                 freedBytes: Int64 = 0) async -> (CleanupOutcome, [String]) {
         var outcome = outcome
         var executed: [String] = []
         do {
@@ -83,7 +85,8 @@ struct CleanupStepRunner: Sendable {
     /// Rows may have arrived since the plan was made: the partition's parts are read again, once, and
     /// checked before anything goes. On a cluster, where part names are one server's, the partition goes
     /// whole after that check; on one server as `PartitionDropMethod` chooses.
-    private func dropPartition(_ step: CleanupStep, queryID: String, now: Int64, freedBytes: Int64, _ executed: inout [String]) async throws -> String {
+    private func dropPartition(_ step: CleanupStep, queryID: String, now: Int64, freedBytes: Int64,
+                               _ executed: inout [String]) async throws -> String {
         guard let partition = step.partitionID, let column = step.column else { throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition") }
         let catalog = SystemCatalog(client: client)
         var parts = try await catalog.parts(of: step.table, partition: partition, column: column)

@@ -162,7 +162,8 @@ public enum JSONOutput {
     }
 
     static func sortedKeys(_ keys: Dictionary<String, Any>.Keys) -> [String] {
-        keys.map { (collationKey($0), $0) }.sorted { $0.0 != $1.0 ? $0.0.lexicographicallyPrecedes($1.0) : $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
+        keys.map { (collationKey($0), $0) }
+            .sorted { $0.0 != $1.0 ? $0.0.lexicographicallyPrecedes($1.0) : $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
             .map(\.1)
     }
 

@@ -22,9 +22,13 @@ struct JSONCursor {
     private func failure(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
     private mutating func next() throws -> UInt8 {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        skipSpace()
         guard index < bytes.count else { throw failure("the JSON ends early") }
         return bytes[index]
+    }
+
+    private mutating func skipSpace() {
+        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
     }
 
     private mutating func expect(_ byte: UInt8, _ what: String) throws {
@@ -41,59 +45,50 @@ struct JSONCursor {
 
     private mutating func literal(_ word: StaticString) throws {
         let text = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        guard index + text.count <= bytes.count, bytes[index..<index + text.count].elementsEqual(text) else { throw failure("not a JSON value") }
+        guard index + text.count <= bytes.count, bytes[index..<index + text.count].elementsEqual(text) else {
+            throw failure("not a JSON value")
+        }
         index += text.count
     }
 
     /// Calls `member` with each key of the object here; `member` must read or skip its value.
     mutating func object(_ member: (inout JSONCursor, String) throws -> Void) throws {
-        try expect(UInt8(ascii: "{"), "an object")
-        try enter()
-        if try next() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return
+        try container(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), what: "an object") { cursor in
+            let key = try cursor.string()
+            try cursor.expect(UInt8(ascii: ":"), "':'")
+            try member(&cursor, key)
         }
-        while true {
-            let key = try string()
-            try expect(UInt8(ascii: ":"), "':'")
-            try member(&self, key)
-            let byte = try next()
-            index += 1
-            if byte == UInt8(ascii: "}") { break }
-            guard byte == UInt8(ascii: ",") else { throw failure("expected ',' or '}'") }
-        }
-        depth -= 1
     }
 
     /// Calls `element` for each element of the array here; `element` must read or skip it.
     mutating func array(_ element: (inout JSONCursor) throws -> Void) throws {
-        try expect(UInt8(ascii: "["), "an array")
-        try enter()
-        if try next() == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return
-        }
-        while true {
-            try element(&self)
-            let byte = try next()
-            index += 1
-            if byte == UInt8(ascii: "]") { break }
-            guard byte == UInt8(ascii: ",") else { throw failure("expected ',' or ']'") }
-        }
-        depth -= 1
+        try container(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), what: "an array", element)
     }
 
-    private mutating func enter() throws {
+    private mutating func container(open: UInt8, close: UInt8, what: String, _ each: (inout JSONCursor) throws -> Void) throws {
+        try expect(open, what)
         depth += 1
         guard depth <= Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth)") }
+        if try next() == close {
+            index += 1
+        } else {
+            while true {
+                try each(&self)
+                let byte = try next()
+                index += 1
+                if byte == close { break }
+                guard byte == UInt8(ascii: ",") else { throw failure("expected ',' or '\(Unicode.Scalar(close))'") }
+            }
+        }
+        depth -= 1
     }
 
     mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""), "a string")
         let start = index
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 { index += 1 }
+        while index < bytes.count, bytes[index] >= 0x20, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+            index += 1
+        }
         guard index < bytes.count else { throw failure("the JSON ends inside a string") }
         if bytes[index] == UInt8(ascii: "\"") {
             index += 1
@@ -144,7 +139,8 @@ struct JSONCursor {
     /// After `\u`: four hex digits, or a surrogate pair of two escapes; a lone surrogate is U+FFFD.
     private mutating func unicodeEscape() throws -> Unicode.Scalar {
         let first = try hex4()
-        if (0xD800..<0xDC00).contains(first), index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+        let pairs = index + 1 < bytes.count && bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u")
+        if (0xD800..<0xDC00).contains(first), pairs {
             index += 2
             let second = try hex4()
             if (0xDC00..<0xE000).contains(second) {
@@ -256,7 +252,7 @@ struct JSONCursor {
 
     /// Nothing but white space after the document.
     mutating func end() throws {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+        skipSpace()
         guard index == bytes.count else { throw failure("more after the JSON document") }
     }
 }

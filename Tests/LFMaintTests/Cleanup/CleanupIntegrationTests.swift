@@ -214,7 +214,8 @@ struct CleanupIntegrationTests {
     @Test func theLockIsRenewedByTimeNotBeforeEveryStatement() async throws {
         let fixture = try await LangfuseFixture.make("renewal")
         defer { Task { await fixture.drop() } }
-        let lock = try await CleanupLock.acquire(postgres: nil, clickhouse: fixture.client, database: try #require(SQLIdentifier(fixture.database)),
+        let database = try #require(SQLIdentifier(fixture.database))
+        let lock = try await CleanupLock.acquire(postgres: nil, clickhouse: fixture.client, database: database,
                                                  cluster: "renewal-\(UInt32.random(in: 0...UInt32.max))", expirySeconds: 3600)
         try await fixture.client.execute("DROP TABLE `\(fixture.database)`.\(CleanupLock.tableName) SYNC")
         #expect(await lock.renewIfDue(), "verified when taken: nothing is asked again within \(CleanupLock.renewalInterval)")

@@ -12,7 +12,8 @@ struct PartitionDropMethodTests {
         #expect(PartitionDropMethod.choose(parts: 10, keyProven: true, freedBytes: 10 * Self.empty) == .whole)
         #expect(PartitionDropMethod.choose(parts: 10, keyProven: true, freedBytes: 10 * Self.empty - 1) == .byParts)
         #expect(PartitionDropMethod.choose(parts: 10, keyProven: false, freedBytes: .max) == .byParts)
-        #expect(PartitionDropMethod.choose(parts: 1, keyProven: true, freedBytes: 0) == .byParts, "a run that freed nothing yet never goes above its start")
+        #expect(PartitionDropMethod.choose(parts: 1, keyProven: true, freedBytes: 0) == .byParts,
+                "a run that freed nothing yet never goes above its start")
         #expect(PartitionDropMethod.choose(parts: 0, keyProven: true, freedBytes: .max) == .byParts)
         #expect(PartitionDropMethod.choose(parts: .max, keyProven: true, freedBytes: .max) == .byParts, "no overflow into a small product")
     }
@@ -23,13 +24,17 @@ struct PartitionDropMethodTests {
         var step = CleanupStep(table: table, action: .dropPartition, partitionID: PartitionName("202601")!, column: column,
                                newestValue: Self.now - 60 * Self.day, keyEnd: Self.now - 6 * Self.day, estimatedBytes: 1, reason: "")
         let floor = CleanupFloor(days: 7)
-        #expect(throws: Never.self, "by parts, each part's own newest row is what counts") { try CleanupGuard.check(step, floor: floor, now: Self.now) }
+        #expect(throws: Never.self, "by parts, each part's own newest row is what counts") {
+            try CleanupGuard.check(step, floor: floor, now: Self.now)
+        }
         #expect(throws: CleanupGuard.Refusal.self, "the key lets rows under the floor in") {
             try CleanupGuard.check(step, floor: floor, now: Self.now, whole: true)
         }
         step.keyEnd = Self.now - 8 * Self.day
         #expect(throws: Never.self) { try CleanupGuard.check(step, floor: floor, now: Self.now, whole: true) }
         step.keyEnd = nil
-        #expect(throws: CleanupGuard.Refusal.self, "no key bound: never whole") { try CleanupGuard.check(step, floor: floor, now: Self.now, whole: true) }
+        #expect(throws: CleanupGuard.Refusal.self, "no key bound: never whole") {
+            try CleanupGuard.check(step, floor: floor, now: Self.now, whole: true)
+        }
     }
 }

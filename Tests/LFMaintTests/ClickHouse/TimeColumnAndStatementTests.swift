@@ -59,7 +59,8 @@ struct TimeColumnAndStatementTests {
     @Test func everyStatementIsWrittenFromTypedValues() {
         let cluster = ClusterClause.onCluster(SQLIdentifier("default")!)
         let part = PartitionName("202611_1_9_2")!
-        #expect(ClickHouseStatement.dropParts(table, [part], cluster).sql == "ALTER TABLE `default`.`traces` ON CLUSTER `default` DROP PART '202611_1_9_2'")
+        #expect(ClickHouseStatement.dropParts(table, [part], cluster).sql
+            == "ALTER TABLE `default`.`traces` ON CLUSTER `default` DROP PART '202611_1_9_2'")
         #expect(ClickHouseStatement.dropParts(table, [part, PartitionName("202611_10_10_0")!], .none).sql
             == "ALTER TABLE `default`.`traces` DROP PART '202611_1_9_2', DROP PART '202611_10_10_0'")
         #expect(ClickHouseStatement.deleteInPartition(table, PartitionName("202611")!, column: column, before: .second(1_800_000_000), .none).sql

@@ -43,13 +43,15 @@ struct JSONOutputTests {
     @Test func aReportOfEveryKindOfSampleReadsAsFoundationWouldWriteIt() throws {
         let volume = VolumeSettings(name: "clickhouse", component: .clickhouse, source: .kubelet, pvc: "data-0", pod: "ch-0")
         let samples = [VolumeSample.unknown(volume, "node \"n1\": timed out\n"),
-                       VolumeSample.checked(volume, source: "test", used: 9_000, total: 10_000, available: 1_000, inodesUsed: 5, inodesTotal: 7)]
+                       VolumeSample.checked(volume, source: "test", used: 9_000, total: 10_000, available: 1_000,
+                                            inodesUsed: 5, inodesTotal: 7)]
         #expect(SampleReport.json(SampleRun(samples: samples, sourceUp: [:], durationSeconds: 0.5))
             == (try Self.foundation(samples.map(SampleReport.object))))
     }
 
     @Test func keysSortAsCollationSortsIdentifiers() {
         let keys = ["usedGB", "UsagePercent", "usedBytes", "step10", "step9", "a_b", "a1", "A", "b", "Ab", "ab"]
-        #expect(keys.sorted(by: JSONOutput.keyOrder) == ["A", "a_b", "a1", "Ab", "ab", "b", "step9", "step10", "UsagePercent", "usedBytes", "usedGB"])
+        #expect(keys.sorted(by: JSONOutput.keyOrder)
+            == ["A", "a_b", "a1", "Ab", "ab", "b", "step9", "step10", "UsagePercent", "usedBytes", "usedGB"])
     }
 }

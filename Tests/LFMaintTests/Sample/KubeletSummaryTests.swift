@@ -11,7 +11,8 @@ struct KubeletSummaryTests {
            {"volume": [{"name": "kube-api-access", "capacityBytes": 4096, "availableBytes": 4000},
                        {"name": "data", "capacityBytes": 100, "availableBytes": 40, "usedBytes": 60, "inodes": 10, "inodesUsed": 3,
                         "pvcRef": {"name": "data-ch-0", "namespace": "langfuse"}, "time": "2026-11-23T10:00:00Z"}],
-            "podRef": {"name": "ch-0", "namespace": "langfuse", "uid": "u1"}, "containers": [{"name": "c", "rootfs": {"capacityBytes": 9}}]},
+            "podRef": {"name": "ch-0", "namespace": "langfuse", "uid": "u1"},
+            "containers": [{"name": "c", "rootfs": {"capacityBytes": 9}}]},
            {"podRef": {"name": "backup-\u006aob", "namespace": "langfuse"},
             "volume": [{"capacityBytes": 100, "availableBytes": 90, "pvcRef": {"name": "data-ch-0"}}, null]},
            {"podRef": null, "volume": null},
@@ -55,7 +56,8 @@ struct KubeletSummaryTests {
     }
 
     @Test func whatLFMaintDoesNotReadMayBeAnything() throws {
-        let odd = #"{"node": [[[1e400, "\ud800", {"x": [true, false, null]}]]], "pods": [{"cpu": -0.5e-3, "volume": [{"time": {"nested": [1]}, "pvcRef": {"name": "p", "namespace": "n", "uid": 9}}]}]}"#
+        let odd = #"{"node": [[[1e400, "\ud800", {"x": [true, false, null]}]]], "pods": [{"cpu": -0.5e-3, "volume": "#
+            + #"[{"time": {"nested": [1]}, "pvcRef": {"name": "p", "namespace": "n", "uid": 9}}]}]}"#
         #expect(try KubeletSummary.volumesByPVC(json: Data(odd.utf8)).keys.sorted() == ["n/p"])
     }
 }
