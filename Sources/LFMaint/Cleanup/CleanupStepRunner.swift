@@ -89,7 +89,7 @@ struct CleanupStepRunner: Sendable {
                                _ executed: inout [String]) async throws -> String {
         guard let partition = step.partitionID, let column = step.column else { throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition") }
         let catalog = SystemCatalog(client: client)
-        var parts = try await catalog.parts(of: step.table, partition: partition, column: column)
+        let parts = try await catalog.parts(of: step.table, partition: partition, column: column)
         guard let newest = parts.map(\.newest).max() else { return "the partition holds no rows any more: nothing to drop" }
         try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest)
         if step.cluster != .none {
@@ -103,30 +103,17 @@ struct CleanupStepRunner: Sendable {
             return "\(step.reason); whole: its key proves every row is past the floor, and the empty parts it writes "
                 + "(\(parts.count)) fit in the \(ByteCount.readable(freedBytes)) this run had freed"
         }
-        var batch = 0, dropped = 0, rereads = 0
-        while !parts.isEmpty {
-            let names = parts.prefix(PartitionDropMethod.batchSize)
-            for part in names { try CleanupGuard.check(step, floor: floor, now: now, newestValue: part.newest) }
-            if let lock, await !lock.renewIfDue() { throw LockLost() }
-            batch += 1
-            do {
-                try await send(.dropParts(step.table, names.map(\.name), .none), queryID: "\(queryID)-parts\(batch)", &executed)
-            } catch let error as ClickHouseError where error.code == Self.noSuchPart && rereads < Self.rereadsAllowed {
-                // A merge replaced parts since the read (the statement stopped at the first missing one): read again.
-                rereads += 1
-                parts = try await catalog.parts(of: step.table, partition: partition, column: column)
-                continue
-            }
-            dropped += names.count
-            parts.removeFirst(names.count)
-        }
-        return "\(step.reason); by part, \(dropped) part(s) in \(batch) statement(s), each part checked first"
-            + (rereads > 0 ? "; read again \(rereads) time(s) after merges replaced parts" : "")
+        let done = try await PartBatchDrop.run(
+            parts, check: { try CleanupGuard.check(step, floor: floor, now: now, newestValue: $0.newest) },
+            renew: { await lock?.renewIfDue() ?? true },
+            drop: { parts, number in
+                try await send(.dropParts(step.table, parts.map(\.name), .none), queryID: "\(queryID)-parts\(number)", &executed)
+            },
+            read: { try await catalog.parts(of: step.table, partition: partition, column: column) })
+        return "\(step.reason); by part, \(done.dropped) part(s) in \(done.statements) statement(s), each part checked first"
+            + (done.rereads > 0 ? "; read again \(done.rereads) time(s) after merges replaced parts (a statement stopped at a missing "
+                + "part has dropped the ones before it)" : "")
     }
-
-    /// NO_SUCH_DATA_PART: a part named in a DROP PART is no longer active.
-    static let noSuchPart = 232
-    static let rereadsAllowed = 3
 
     /// DELETE in the partition, then APPLY DELETED MASK in it only if the DELETE succeeded, then the space claimed.
     private func deleteRows(_ step: CleanupStep, queryID: String, _ executed: inout [String]) async throws -> (Int64, String) {
