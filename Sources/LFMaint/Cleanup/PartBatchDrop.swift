@@ -18,7 +18,8 @@ enum PartBatchDrop {
     /// `drop` sends one statement for the parts, `number` counting statements from 1; `read` reads the
     /// partition's parts again.
     static func run(_ first: [PartSpan], check: (PartSpan) throws -> Void, renew: () async -> Bool,
-                    drop: (_ parts: [PartSpan], _ number: Int) async throws -> Void, read: () async throws -> [PartSpan]) async throws -> Done {
+                    drop: (_ parts: [PartSpan], _ number: Int) async throws -> Void,
+                    read: () async throws -> [PartSpan]) async throws -> Done {
         var parts = first[...]
         var done = Done()
         while !parts.isEmpty {
