@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark: relief on a full disk whose expired partitions hold many unmerged parts, as on a server
 whose merges have failed for hours. For each count of parts (10, 100, 2,000) a 256 MB tmpfs holding
-the real ClickHouse engine (chdb_volume.py) gets Langfuse's traces: the parts spread over four months
-70–160 days old (two thirds of the disk), then recent rows until the filesystem is at least 97% full;
+the real ClickHouse engine (chdb_volume.py) gets Langfuse's traces: the parts spread over the 3rd to 6th
+calendar months before this one (two thirds of the disk), then recent rows until the filesystem is at least 97% full;
 merges of the table stay stopped. Measured on a fresh fill each: `lfmaint cleanup --threshold 90
 --target 80`, and the seed design's ALTER DELETE + OPTIMIZE FINAL (merges started for it, 30 s per
 statement). Usage is sampled every 20 ms. Goal at 2,000 parts: lfmaint under the threshold within 3 s,
@@ -14,14 +14,19 @@ from chdb_volume import Volume, lfmaint, measure, seed
 PYTHON, BIN = sys.argv[1], sys.argv[2]
 COUNTS = [int(n) for n in (sys.argv[3:] or ["10", "100", "2000"])]
 THRESHOLD, TARGET = 90, 80
-MONTHS = (70, 100, 130, 160)
+MONTHS = (3, 4, 5, 6)  # calendar months before this one
 
 
-def insert(volume, rows, days_ago, spread_seconds):
+def insert(volume, rows, start, spread_seconds):
+    """`rows` rows from `start` (SQL) on, spread over `spread_seconds`: one part."""
     out = volume.query(f"INSERT INTO default.traces (id, timestamp, input, name, project_id, event_ts, is_deleted) "
-                       f"SELECT toString(rand64()), now64(3) - toIntervalDay({days_ago}) + toIntervalSecond(number % {spread_seconds}), "
+                       f"SELECT toString(rand64()), {start} + toIntervalSecond(number % {spread_seconds}), "
                        f"randomPrintableASCII(400), 't', 'p', now64(3), 0 FROM numbers({rows})")
     assert not out.startswith(("ERROR", "TIMEOUT")), out
+
+
+def month(months_ago):
+    return f"toDateTime64(toStartOfMonth(now()) - toIntervalMonth({months_ago}), 3) + toIntervalDay(1)"
 
 
 def used(volume):
@@ -34,17 +39,17 @@ def fill(volume, parts):
     # One insert is one part: a part costs its files' pages plus its rows. Two parts measure both; the
     # rest are sized to fill two thirds of the filesystem between them.
     before = used(volume)
-    insert(volume, 10, MONTHS[0], 86400)
+    insert(volume, 10, month(MONTHS[0]), 86400)
     overhead = used(volume) - before
-    insert(volume, 1000, MONTHS[1], 86400)
+    insert(volume, 1000, month(MONTHS[1]), 86400)
     row_bytes = max(1, (used(volume) - before - 2 * overhead) / 1000)
     stats = os.statvfs(volume.dir)
     budget = stats.f_blocks * stats.f_frsize * 2 / 3 - (used(volume) - before)
     rows = max(1, int((budget / max(1, parts - 2) - overhead) / row_bytes))
     for index in range(2, parts):
-        insert(volume, rows, MONTHS[index % len(MONTHS)], 86400)
+        insert(volume, rows, month(MONTHS[index % len(MONTHS)]), 86400)
     while volume.usage < 97:
-        insert(volume, 20000 if volume.usage < 95 else 2000, 6, 6 * 86400)
+        insert(volume, 20000 if volume.usage < 95 else 2000, "now64(3) - toIntervalDay(6)", 6 * 86400)
     volume.query("SYSTEM FLUSH LOGS")
     # The lock table lfmaint keeps on any server it has run on before (a first run writes its 4 KiB of metadata).
     volume.query("CREATE TABLE IF NOT EXISTS default.lfmaint_cleanup_lock (name String, holder String, acquired DateTime64(6), "

@@ -81,6 +81,7 @@ public struct CleanupExecutor: Sendable {
                              after: reading.usage, dryRun: options.dryRun)
         let runner = CleanupStepRunner(client: client, floor: policy.floor, options: options, lock: lock)
         var pending = PendingRelief()
+        var latest = reading
         let runID = String(UUID().uuidString.prefix(8).lowercased())
         for (index, planned) in plan.steps.enumerated() {
             // Counted only while a step can still be needed: once the target is reached, no estimate matters.
@@ -128,7 +129,7 @@ public struct CleanupExecutor: Sendable {
             }
             let started = Date()
             outcome = await runner.run(step, outcome, queryID: "lfmaint-cleanup-\(runID)-\(index + 1)", now: plan.now, replicas: replicas,
-                                       freedBytes: max(0, reading.used - budget.used))
+                                       freedBytes: Self.freed(since: reading, now: latest))
             outcome.started = started
             outcome.finished = Date()
             // Every step that reached the server counts against the caps, failed ones too (a timed-out
@@ -139,6 +140,7 @@ public struct CleanupExecutor: Sendable {
             }
             let measured = await measure()
             if let measured {
+                latest = measured
                 await pending.refresh { replica in
                     guard let replica else { return SystemCatalog(client: client) }
                     return replicas?.replica(url: replica).map { SystemCatalog(client: $0.client) }
@@ -165,6 +167,12 @@ public struct CleanupExecutor: Sendable {
         run.pendingBytes = budget.pendingRelief
         if run.conclusion.isEmpty { run.conclusion = Self.conclusion(budget) }
         return run
+    }
+
+    /// What the run has freed on the volume it began on: nothing when the fullest volume is another now
+    /// (two volumes' used bytes do not subtract).
+    static func freed(since start: VolumeReading, now: VolumeReading) -> Int64 {
+        now.volume == start.volume ? max(0, start.used - now.used) : 0
     }
 
     /// A DELETE's estimate from the rows it would remove now, not from the span: one row from the future

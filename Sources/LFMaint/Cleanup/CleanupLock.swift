@@ -119,11 +119,11 @@ public final class CleanupLock: Sendable {
             """, parameters: ["name": clickHouseKey, "holder": holder]) != "0"
     }
 
-    /// True while the last renewal stands (`renewalInterval`); otherwise renews (`keepAlive`). False for
-    /// good once a renewal failed.
-    public func renewIfDue() async -> Bool {
+    /// True while the last renewal stands (`every`, `renewalInterval` unless a test says otherwise);
+    /// otherwise renews (`keepAlive`). False for good once a renewal failed.
+    public func renewIfDue(every interval: Duration = renewalInterval) async -> Bool {
         guard let last = renewed.withLock({ $0 }) else { return false }
-        if ContinuousClock.now - last < Self.renewalInterval { return true }
+        if ContinuousClock.now - last < interval { return true }
         return await keepAlive()
     }
 

@@ -61,8 +61,10 @@ struct CleanupStepRunner: Sendable {
             outcome.reason = lost.description
             outcome.lostLock = true
         } catch let refusal as CleanupGuard.Refusal {
-            outcome.status = .skipped
-            outcome.reason = refusal.description
+            // A refusal after statements ran (a part re-read after a merge holds a newer row) is no skip: the
+            // step ran in part, and counts against the caps.
+            outcome.status = executed.isEmpty ? .skipped : .failed
+            outcome.reason = refusal.description + (executed.isEmpty ? "" : " (after \(executed.count) statement(s) had run)")
         } catch {
             outcome.status = .failed
             outcome.reason = Self.describe(error, step: step, queryID: queryID, timeout: options.statementTimeoutSeconds)
@@ -87,7 +89,9 @@ struct CleanupStepRunner: Sendable {
     /// whole after that check; on one server as `PartitionDropMethod` chooses.
     private func dropPartition(_ step: CleanupStep, queryID: String, now: Int64, freedBytes: Int64,
                                _ executed: inout [String]) async throws -> String {
-        guard let partition = step.partitionID, let column = step.column else { throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition") }
+        guard let partition = step.partitionID, let column = step.column else {
+            throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition")
+        }
         let catalog = SystemCatalog(client: client)
         let parts = try await catalog.parts(of: step.table, partition: partition, column: column)
         guard let newest = parts.map(\.newest).max() else { return "the partition holds no rows any more: nothing to drop" }
@@ -96,23 +100,47 @@ struct CleanupStepRunner: Sendable {
             try await send(.dropPartition(step.table, partition, step.cluster), queryID: queryID, &executed)
             return step.reason
         }
-        let keyProven = (step.keyEnd ?? .max) <= floor.cutoff(for: step.table, now: now)
-        if PartitionDropMethod.choose(parts: parts.count, keyProven: keyProven, freedBytes: freedBytes) == .whole {
-            try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest, whole: true)
-            try await send(.dropPartition(step.table, partition, .none), queryID: queryID, &executed)
-            return "\(step.reason); whole: its key proves every row is past the floor, and the empty parts it writes "
-                + "(\(parts.count)) fit in the \(ByteCount.readable(freedBytes)) this run had freed"
+        if let whole = try await dropWhole(step, partition, parts: parts, newest: newest, now: now, freedBytes: freedBytes,
+                                           queryID: queryID, &executed) {
+            return whole
         }
         let done = try await PartBatchDrop.run(
             parts, check: { try CleanupGuard.check(step, floor: floor, now: now, newestValue: $0.newest) },
             renew: { await lock?.renewIfDue() ?? true },
             drop: { parts, number in
-                try await send(.dropParts(step.table, parts.map(\.name), .none), queryID: "\(queryID)-parts\(number)", &executed)
+                let statement = ClickHouseStatement.dropParts(step.table, parts.map(\.name), .none)
+                do {
+                    try await send(statement, queryID: "\(queryID)-parts\(number)", &executed)
+                } catch let error as ClickHouseError where error.code == PartBatchDrop.noSuchPart {
+                    // It ran up to the missing part: what ran is reported.
+                    executed.append(statement.sql + " -- stopped at a part no longer active")
+                    throw error
+                }
             },
             read: { try await catalog.parts(of: step.table, partition: partition, column: column) })
         return "\(step.reason); by part, \(done.dropped) part(s) in \(done.statements) statement(s), each part checked first"
             + (done.rereads > 0 ? "; read again \(done.rereads) time(s) after merges replaced parts (a statement stopped at a missing "
-                + "part has dropped the ones before it)" : "")
+                + "part has dropped the ones before it, not counted here)" : "")
+    }
+
+    /// The whole partition in one DROP PARTITION when `PartitionDropMethod` allows it, counting every active
+    /// part (one without visible rows writes an empty part too); nil when its parts must go by name, also when
+    /// it is over the server's drop guard (error 359), which a DROP PART is measured against one part at a time.
+    private func dropWhole(_ step: CleanupStep, _ partition: PartitionName, parts: [SystemCatalog.PartSpan], newest: Int64, now: Int64,
+                           freedBytes: Int64, queryID: String, _ executed: inout [String]) async throws -> String? {
+        let keyProven = (step.keyEnd ?? .max) <= floor.cutoff(for: step.table, now: now)
+        guard PartitionDropMethod.choose(parts: parts.count, keyProven: keyProven, freedBytes: freedBytes) == .whole else { return nil }
+        let active = try await SystemCatalog(client: client).partitionBytes(of: step.table, partition: partition, active: true).parts
+        let count = max(parts.count, active)
+        guard PartitionDropMethod.choose(parts: count, keyProven: keyProven, freedBytes: freedBytes) == .whole else { return nil }
+        try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest, whole: true)
+        do {
+            try await send(.dropPartition(step.table, partition, .none), queryID: queryID, &executed)
+        } catch let error as ClickHouseError where (error.code == 359 || error.code == 358) && !options.allowLargeDrops {
+            return nil
+        }
+        return "\(step.reason); whole: its key proves every row is past the floor, and the empty parts it writes "
+            + "(\(count)) fit in the \(ByteCount.readable(freedBytes)) this run had freed"
     }
 
     /// DELETE in the partition, then APPLY DELETED MASK in it only if the DELETE succeeded, then the space claimed.

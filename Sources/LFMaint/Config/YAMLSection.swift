@@ -54,7 +54,9 @@ struct YAMLSection {
 
     mutating func bool(_ key: String) throws -> Bool? {
         guard let node = node(key) else { return nil }
-        switch node.scalar?.string.lowercased() {
+        // A quoted "true" is a string, as it was with the tag rules.
+        let plain = node.scalar.flatMap { $0.style == .plain || $0.style == .any ? $0.string : nil }
+        switch plain?.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false
         default: throw ConfigError(key: keyPath(key), "expected true or false, got \(describe(node))")

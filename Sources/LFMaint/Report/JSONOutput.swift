@@ -3,7 +3,7 @@ import Foundation
 /// Pretty, key-sorted JSON for `--output json` on stdout, in the layout Foundation's JSONSerialization
 /// writes (two-space indent, `"key" : value`, an empty container on three lines), written here directly:
 /// Foundation sorts keys through ICU collation, which took 60% of a 1,000-volume `lfmaint sample`.
-/// Keys sort as ICU sorts identifiers: letters case-insensitively, digit runs by value, then by bytes.
+/// Keys sort as ICU sorts identifiers: letters case-insensitively (lower case first on a tie), digit runs by value.
 public enum JSONOutput {
     public static func encode(_ value: Any) -> String {
         var writer = Writer()
@@ -113,7 +113,8 @@ public enum JSONOutput {
             text += depth < Self.indents.count ? Self.indents[depth] : String(repeating: "  ", count: depth)
         }
 
-        /// As Foundation writes a double: its shortest text, without a trailing ".0"; null when not finite.
+        /// As Foundation writes a double: its shortest text, without a trailing ".0". Foundation refuses a
+        /// value that is not finite; here it is null.
         private mutating func double(_ number: Double) {
             guard number.isFinite else { text += "null"; return }
             let written = number.description
@@ -158,13 +159,22 @@ public enum JSONOutput {
     /// bytes when nothing else tells them apart.
     static func keyOrder(_ left: String, _ right: String) -> Bool {
         let (a, b) = (collationKey(left), collationKey(right))
-        return a != b ? a.lexicographicallyPrecedes(b) : left.utf8.lexicographicallyPrecedes(right.utf8)
+        return a != b ? a.lexicographicallyPrecedes(b) : caseOrder(left, right)
     }
 
     static func sortedKeys(_ keys: Dictionary<String, Any>.Keys) -> [String] {
         keys.map { (collationKey($0), $0) }
-            .sorted { $0.0 != $1.0 ? $0.0.lexicographicallyPrecedes($1.0) : $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
+            .sorted { $0.0 != $1.0 ? $0.0.lexicographicallyPrecedes($1.0) : caseOrder($0.1, $1.1) }
             .map(\.1)
+    }
+
+    /// Keys equal but for case: at the first letter that differs, the lower-case one first; else by bytes.
+    private static func caseOrder(_ left: String, _ right: String) -> Bool {
+        for (a, b) in zip(left.utf8, right.utf8) where a != b {
+            let letters = (0x41...0x5A).contains(a & 0xDF) && (0x41...0x5A).contains(b & 0xDF)
+            return letters && a | 0x20 == b | 0x20 ? a > b : a < b
+        }
+        return left.utf8.count < right.utf8.count
     }
 
     /// Punctuation before digits before letters, as collation puts them; letters lower-cased; a run of

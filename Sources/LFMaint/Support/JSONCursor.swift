@@ -141,22 +141,35 @@ struct JSONCursor {
         let first = try hex4()
         let pairs = index + 1 < bytes.count && bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u")
         if (0xD800..<0xDC00).contains(first), pairs {
+            let second = index
             index += 2
-            let second = try hex4()
-            if (0xDC00..<0xE000).contains(second) {
-                return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)) ?? "\u{FFFD}"
+            let low = try hex4()
+            if (0xDC00..<0xE000).contains(low) {
+                return Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}"
             }
-            return "\u{FFFD}"
+            index = second // not its pair: that escape is read on its own
         }
         return Unicode.Scalar(first) ?? "\u{FFFD}"
     }
 
     private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16) else {
-            throw failure("a \\u escape without four hex digits")
+        guard index + 4 <= bytes.count else { throw failure("a \\u escape without four hex digits") }
+        var value: UInt32 = 0
+        for byte in bytes[index..<index + 4] {
+            guard let digit = Self.hexDigit(byte) else { throw failure("a \\u escape without four hex digits") }
+            value = value << 4 | digit
         }
         index += 4
         return value
+    }
+
+    private static func hexDigit(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case 0x30...0x39: UInt32(byte - 0x30)
+        case 0x41...0x46: UInt32(byte - 0x41 + 10)
+        case 0x61...0x66: UInt32(byte - 0x61 + 10)
+        default: nil
+        }
     }
 
     /// A whole number that fits in Int64.

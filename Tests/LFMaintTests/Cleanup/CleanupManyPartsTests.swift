@@ -17,13 +17,13 @@ struct CleanupManyPartsTests {
         let fixture = try await LangfuseFixture.onEngine(url: volume.url, rows: 0)
         let client = fixture.client
         try await client.execute("SYSTEM STOP MERGES default.traces")
-        // Three months past every tier (70, 100 and 130 days old), one part per insert; and young rows.
-        for daysAgo in [70, 100, 130] {
+        // Three calendar months past every tier (3, 4 and 5 months before this one), one part per insert; and young rows.
+        for monthsAgo in [3, 4, 5] {
             for _ in 0..<Self.partsPerMonth {
                 try await client.execute("""
                     INSERT INTO default.traces (id, timestamp, input, name, project_id, event_ts, is_deleted)
-                    SELECT toString(rand64()), now64(3) - toIntervalDay(\(daysAgo)) + toIntervalSecond(number), randomPrintableASCII(1000),
-                           't', 'p', now64(3), 0
+                    SELECT toString(rand64()), toDateTime64(toStartOfMonth(now()) - toIntervalMonth(\(monthsAgo)), 3) + toIntervalDay(1)
+                           + toIntervalSecond(number), randomPrintableASCII(1000), 't', 'p', now64(3), 0
                     FROM numbers(100)
                     """)
             }

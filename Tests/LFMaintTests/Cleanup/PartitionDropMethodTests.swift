@@ -38,3 +38,20 @@ struct PartitionDropMethodTests {
         }
     }
 }
+
+/// What the run has freed, which a whole drop's empty parts must fit in, is measured on one volume.
+struct FreedSpaceTests {
+    static func reading(_ name: String, used: Int64) -> VolumeReading {
+        let volume = VolumeSettings(name: name, component: .clickhouse, source: .clickhouse)
+        let sample = VolumeSample(volume: volume, usedBytes: used, totalBytes: 100 << 30, availableBytes: (100 << 30) - used)
+        return VolumeReading(fullestOf: [sample])!
+    }
+
+    @Test func onTheVolumeTheRunBeganOnOnly() {
+        let start = Self.reading("clickhouse", used: 90 << 30)
+        #expect(CleanupExecutor.freed(since: start, now: Self.reading("clickhouse", used: 80 << 30)) == 10 << 30)
+        #expect(CleanupExecutor.freed(since: start, now: Self.reading("clickhouse", used: 95 << 30)) == 0, "usage that grew freed nothing")
+        #expect(CleanupExecutor.freed(since: start, now: Self.reading("clickhouse-1", used: 10 << 30)) == 0,
+                "another volume is now the fullest: its bytes do not subtract from the first one's")
+    }
+}

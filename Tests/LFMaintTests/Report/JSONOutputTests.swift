@@ -11,7 +11,7 @@ struct JSONOutputTests {
 
     static var tree: [String: Any] { [
         "usedGB": 12.5, "usedBytes": Int64(13_421_772_800), "totalGB": 100.0, "UsagePercent": 95.123, "step10": 1, "step9": 2, "step09x": 3,
-        "a_b": true, "a1": false, "A": NSNull(), "b": "", "path/with/slashes": "s3://bucket/key",
+        "a_b": true, "a1": false, "A": NSNull(), "b": "", "Ab": 1, "ab": 2, "aB": 3, "AB": 4, "path/with/slashes": "s3://bucket/key",
         "escapes": "quote \" backslash \\ tab \t newline \n return \r bell \u{07} nul \u{00} esc \u{1B} del \u{7F} é 日本 🙂",
         "numbers": [0.1, 1e21, 1e-7, -0.0, 5.0, 2.5e-3, Double(Int64.max), 123_456_789.125] as [Any],
         "integers": [Int.min, Int.max, 0, -1] as [Any], "int32": Int32(-7), "uint64": UInt64.max,
@@ -52,6 +52,6 @@ struct JSONOutputTests {
     @Test func keysSortAsCollationSortsIdentifiers() {
         let keys = ["usedGB", "UsagePercent", "usedBytes", "step10", "step9", "a_b", "a1", "A", "b", "Ab", "ab"]
         #expect(keys.sorted(by: JSONOutput.keyOrder)
-            == ["A", "a_b", "a1", "Ab", "ab", "b", "step9", "step10", "UsagePercent", "usedBytes", "usedGB"])
+            == ["A", "a_b", "a1", "ab", "Ab", "b", "step9", "step10", "UsagePercent", "usedBytes", "usedGB"])
     }
 }

@@ -37,8 +37,13 @@ struct JSONCursorTests {
     }
 
     @Test func readsStringsWithEveryEscape() throws {
-        var cursor = JSONCursor(Data(#""q\" b\\ s\/ \b\f\n\r\t \u00e9 \ud83d\ude00 lone \ud800 end""#.utf8))
-        #expect(try cursor.string() == "q\" b\\ s/ \u{08}\u{0C}\n\r\t é 😀 lone \u{FFFD} end")
+        var cursor = JSONCursor(Data(#""q\" b\\ s\/ \b\f\n\r\t \u00e9 \ud83d\ude00 lone \ud800 end \ud800\u0041""#.utf8))
+        #expect(try cursor.string() == "q\" b\\ s/ \u{08}\u{0C}\n\r\t é 😀 lone \u{FFFD} end \u{FFFD}A",
+                "a high surrogate without its pair is U+FFFD, and the escape after it is read on its own")
+        for signed in [#""\u+abc""#, #""\u-abc""#, #""\u0g00""#] {
+            var cursor = JSONCursor(Data(signed.utf8))
+            #expect(throws: JSONCursor.Failure.self, "\(signed)") { try cursor.string() }
+        }
     }
 
     @Test func readsWholeNumbersOfInt64AndRefusesTheRest() throws {
