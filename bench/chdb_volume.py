@@ -1,7 +1,7 @@
 """A benchmark's nearly full filesystem: a tmpfs of its own (root: mount) holding the real ClickHouse
 engine (the chdb front, with the server's default old_parts_lifetime of 480 s) and Langfuse's schema,
 and the measurement of a cleanup method on it: usage sampled every 20 ms while the method runs."""
-import os, subprocess, tempfile, threading, time, urllib.error, urllib.request
+import os, subprocess, sys, tempfile, threading, time, urllib.error, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -82,7 +82,7 @@ def lfmaint(binary, volume, threshold, target):
     command = [binary, "cleanup", "--threshold", str(threshold), "--target", str(target)]
     run = subprocess.run(command, env=env, capture_output=True, text=True)
     if run.returncode != 0:
-        print(run.stdout, run.stderr[-2000:], file=__import__("sys").stderr)
+        print(run.stdout, run.stderr[-2000:], file=sys.stderr)
     return f"exit {run.returncode}"
 
 

@@ -65,7 +65,8 @@ struct CleanupCommand: AsyncParsableCommand {
 
     func run() async throws {
         var config = try global.start()
-        // Growth is judged by the thresholds as configured: a one-off --threshold 40 must not grow a PVC.
+        // Growth is judged by the thresholds as configured, each volume's own included: a one-off --threshold 40
+        // must not grow a PVC.
         let loaded = config
         if let threshold {
             // The flag wins over every volume's own threshold too.
@@ -90,7 +91,7 @@ struct CleanupCommand: AsyncParsableCommand {
         let grower = GrowthWorkflow(config: loaded, dryRun: dryRun)
         // The cleanup's report first: a resize can take minutes, and the job may be stopped meanwhile.
         if global.output != .json { Console.output(CleanupReport.text(run, showSkipped: showSkipped)) }
-        let growth = await grower?.afterCleanup(run, volumes: try SampleTargets.volumes(config: config, statfs: statfs), clickhouse: client)
+        let growth = await grower?.afterCleanup(run, volumes: try SampleTargets.volumes(config: loaded, statfs: statfs), clickhouse: client)
         if global.output == .json {
             Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) }
                 ?? CleanupReport.json(run, showSkipped: showSkipped))

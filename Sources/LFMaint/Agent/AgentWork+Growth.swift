@@ -29,7 +29,9 @@ extension AgentWork {
             }
             guard let usage = sample.usagePercent, usage >= threshold(of: sample.volume) else {
                 // Under the target, as the cleanup guard re-arms: between target and threshold it is still cleaned out.
-                if let usage = sample.usagePercent, usage < target(of: sample.volume) { memory.calm(name) }
+                if let usage = sample.usagePercent, VolumeGuard.rearms(usage: usage, targetPercent: target(of: sample.volume)) {
+                    memory.calm(name)
+                }
                 continue
             }
             candidates.append(sample)

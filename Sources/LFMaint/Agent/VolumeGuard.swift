@@ -21,12 +21,16 @@ public struct VolumeGuard: Sendable, Equatable {
         self.cooldownSeconds = cooldownSeconds
     }
 
+    /// Under its target a cleaned-out volume counts as calm again: the guard re-arms, and growth forgets
+    /// the cleanup (`AgentWork+Growth`).
+    static func rearms(usage: Double, targetPercent: Double) -> Bool { usage < targetPercent }
+
     public mutating func observe(usagePercent: Double?, thresholdPercent: Double, targetPercent: Double, now: Double) -> Decision {
         guard let usage = usagePercent else {
             streak = 0
             return .hold("usage unknown: an unknown sample never triggers a cleanup")
         }
-        if usage < targetPercent { armed = true }
+        if Self.rearms(usage: usage, targetPercent: targetPercent) { armed = true }
         guard usage >= thresholdPercent else {
             streak = 0
             return .calm

@@ -11,8 +11,6 @@ enum PartitionDropMethod: Equatable {
 
     /// An empty part's size, with room for larger file system blocks: twice what was measured.
     static let emptyPartBytes: Int64 = 64 << 10
-    /// Parts per DROP PART statement: ~4 KB of SQL, a fraction of a second on a server.
-    static let batchSize = 100
 
     static func choose(parts: Int, keyProven: Bool, freedBytes: Int64) -> PartitionDropMethod {
         guard keyProven, parts > 0 else { return .byParts }

@@ -27,7 +27,7 @@ struct ClaimReader: Sendable {
     /// The PVC's newest Warning Event not lfmaint's own (`list` on events): before Kubernetes 1.31 the only
     /// place a failed resize is told (`VolumeResizeFailed`, from the external-resizer).
     func lastWarning(of claim: ClaimFacts) async throws -> String? {
-        _ = try Self.claimURL(api, namespace: claim.namespace, name: claim.name)
+        try Self.checkName(namespace: claim.namespace, name: claim.name)
         let selector = "involvedObject.kind%3DPersistentVolumeClaim%2CinvolvedObject.name%3D\(claim.name)%2Ctype%3DWarning"
         let url = try Self.namespaceURL(api, claim.namespace) + "/events?fieldSelector=\(selector)"
         let ours = ClaimWriter.component
@@ -46,10 +46,14 @@ struct ClaimReader: Sendable {
     }
 
     static func claimURL(_ api: KubeAPI, namespace: String, name: String) throws -> String {
+        try checkName(namespace: namespace, name: name)
+        return try namespaceURL(api, namespace) + "/persistentvolumeclaims/\(name)"
+    }
+
+    private static func checkName(namespace: String, name: String) throws {
         guard KubeName.isValid(name) else {
             throw GrowthError.claim(namespace: String(namespace.prefix(64)), name: String(name.prefix(64)), "not a valid Kubernetes name")
         }
-        return try namespaceURL(api, namespace) + "/persistentvolumeclaims/\(name)"
     }
 }
 

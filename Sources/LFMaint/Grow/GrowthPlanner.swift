@@ -35,6 +35,12 @@ public struct GrowthPlanner: Sendable {
 
     var settings: GrowSettings { policy.settings }
 
+    /// Why a volume of this source cannot grow; nil when its source measures the PVC's file system.
+    static func refusal(of source: VolumeSettings.Source) -> GrowthDecision? {
+        measuresFileSystem(source) ? nil
+            : .refuse("its source (\(source.rawValue)) does not measure the PVC's file system: sample it with source: kubelet to grow it")
+    }
+
     public func decide(_ input: Input) -> GrowthDecision {
         guard let usage = Self.usage(input.sample, relief: input.expectedReliefBytes) else {
             return .wait("usage unknown: \(input.sample.error ?? "no capacity measured")")
@@ -43,11 +49,7 @@ public struct GrowthPlanner: Sendable {
             let relief = input.expectedReliefBytes > 0 ? " once the cleanup's outdated parts are gone" : ""
             return .none("at \(Percent.text(usage))\(relief), under its \(Percent.text(input.thresholdPercent)) threshold")
         }
-        let source = input.sample.volume.source
-        guard Self.measuresFileSystem(source) else {
-            return .refuse("its source (\(source.rawValue)) does not measure the PVC's file system: "
-                + "sample it with source: kubelet to grow it")
-        }
+        if let refusal = Self.refusal(of: input.sample.volume.source) { return refusal }
         let claim = input.claim
         guard claim.phase == "Bound" else { return .refuse("the PVC is \(claim.phase ?? "in no phase"), not Bound") }
         if claim.resizing {

@@ -60,6 +60,7 @@ public struct GrowthWorkflow: Sendable {
         var rows: [GrowthRow] = []
         // Made at the first volume over its threshold: a calm run reads nothing from the API server.
         var reader: ClaimReader?
+        var classes: [String: StorageClassFacts] = [:]
         for sample in samples {
             let volume = sample.volume
             let threshold = Double(config.cleanup.thresholdPercent(for: volume))
@@ -78,6 +79,12 @@ public struct GrowthWorkflow: Sendable {
                 rows.append(row)
                 continue
             }
+            // Decided without the API server: a Redis volume over its threshold costs no GET.
+            if let refusal = GrowthPlanner.refusal(of: volume.source) {
+                row.decision = refusal
+                rows.append(row)
+                continue
+            }
             if let first = planned[key] {
                 row.decision = .wait("the same PVC as volume \(first)")
                 rows.append(row)
@@ -89,8 +96,12 @@ public struct GrowthWorkflow: Sendable {
                 reader = current
                 let claim = try await current.claim(namespace: volume.namespace ?? config.namespace, name: pvc)
                 row.claim = claim
+                let className = claim.storageClass ?? ""
+                let storageClass: StorageClassFacts
+                if let known = classes[className] { storageClass = known } else { storageClass = try await current.storageClass(of: claim) }
+                classes[className] = storageClass
                 row.decision = planner.decide(GrowthPlanner.Input(
-                    sample: sample, thresholdPercent: threshold, claim: claim, storageClass: try await current.storageClass(of: claim),
+                    sample: sample, thresholdPercent: threshold, claim: claim, storageClass: storageClass,
                     forecast: forecasts.map { $0[volume.name] ?? .tooFewSamples }, expectedReliefBytes: relief[volume.name] ?? 0, now: now))
             } catch {
                 row.decision = .refuse("cannot read the PVC or its StorageClass: \(error)")

@@ -42,34 +42,17 @@ public enum JSONOutput {
             case ObjectIdentifier([Any].self): return array(value as! [Any], depth: depth)
             default: break
             }
-            // An NSNumber (parsed JSON) would also cast to Int below, and lose whether it was a Bool.
-            if type(of: value) is NSNumber.Type { return foundation(value) }
-            switch value {
-            case let string as String:
-                self.string(string)
-            case let flag as Bool:
-                text += flag ? "true" : "false"
-            case let number as Int:
-                text += String(number)
-            case let number as Int64:
-                text += String(number)
-            case let number as Int32:
-                text += String(number)
-            case let number as UInt64:
-                text += String(number)
-            case let number as UInt32:
-                text += String(number)
-            case let number as Double:
-                double(number)
-            case let object as [String: Any]:
+            // Anything else: a container of a narrower type, an Optional, or a scalar Foundation knows (an
+            // NSNumber from parsed JSON, Int32, UInt64…), which Foundation writes.
+            let mirror = Mirror(reflecting: value)
+            if let object = value as? [String: Any] {
                 self.object(object, depth: depth)
-            case let array as [Any]:
+            } else if let array = value as? [Any] {
                 self.array(array, depth: depth)
-            case is NSNull:
-                text += "null"
-            default:
-                let mirror = Mirror(reflecting: value)
-                if mirror.displayStyle == .optional, mirror.children.isEmpty { text += "null" } else { foundation(value) }
+            } else if mirror.displayStyle == .optional {
+                if let wrapped = mirror.children.first?.value { self.value(wrapped, depth: depth) } else { text += "null" }
+            } else {
+                foundation(value)
             }
         }
 
@@ -155,14 +138,9 @@ public enum JSONOutput {
         }
     }
 
-    /// ICU's order for identifier-like keys: ASCII letters without case, runs of digits by value, the
-    /// bytes when nothing else tells them apart.
-    static func keyOrder(_ left: String, _ right: String) -> Bool {
-        let (a, b) = (collationKey(left), collationKey(right))
-        return a != b ? a.lexicographicallyPrecedes(b) : caseOrder(left, right)
-    }
-
-    static func sortedKeys(_ keys: Dictionary<String, Any>.Keys) -> [String] {
+    /// ICU's order for identifier-like keys: ASCII letters without case, runs of digits by value, then
+    /// case (`caseOrder`).
+    static func sortedKeys<Keys: Sequence<String>>(_ keys: Keys) -> [String] {
         keys.map { (collationKey($0), $0) }
             .sorted { $0.0 != $1.0 ? $0.0.lexicographicallyPrecedes($1.0) : caseOrder($0.1, $1.1) }
             .map(\.1)

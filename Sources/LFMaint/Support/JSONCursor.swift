@@ -28,7 +28,9 @@ struct JSONCursor {
     }
 
     private mutating func skipSpace() {
-        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
+            index += 1
+        }
     }
 
     private mutating func expect(_ byte: UInt8, _ what: String) throws {
@@ -58,6 +60,19 @@ struct JSONCursor {
             try cursor.expect(UInt8(ascii: ":"), "':'")
             try member(&cursor, key)
         }
+    }
+
+    /// `object`, or false for a null: every field of the Kubernetes types may be null.
+    mutating func objectOrNull(_ member: (inout JSONCursor, String) throws -> Void) throws -> Bool {
+        guard try !null() else { return false }
+        try object(member)
+        return true
+    }
+
+    /// `array`, or nothing for a null.
+    mutating func arrayOrNull(_ element: (inout JSONCursor) throws -> Void) throws {
+        guard try !null() else { return }
+        try array(element)
     }
 
     /// Calls `element` for each element of the array here; `element` must read or skip it.

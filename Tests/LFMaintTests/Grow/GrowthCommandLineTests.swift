@@ -10,17 +10,18 @@ struct GrowthCommandLineTests {
     /// An empty database: every cleanup step finds nothing to delete.
     static let database = "lfmaint_grow_empty"
 
-    func config(_ kube: FakeKube, grow: String) async throws -> String {
+    func config(_ kube: FakeKube, grow: String, clickhouseThreshold: Int? = nil) async throws -> String {
         var settings = ClickHouseSettings()
         settings.url = try TestStack.chdbURL
         settings.password = try TestStack.clickhousePassword
         _ = try await ClickHouseClient(settings: settings).execute("CREATE DATABASE IF NOT EXISTS \(Self.database)")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-grow-\(UUID().uuidString).yaml")
+        let threshold = clickhouseThreshold.map { ", threshold: \($0)" } ?? ""
         try """
             clickhouse: {database: \(Self.database), cluster: {enabled: false}}
             kubelet: {apiServer: "http://127.0.0.1:\(kube.port)", tokenFile: \(kube.tokenFile.path)}
             volumes:
-              - {name: clickhouse, component: clickhouse, source: kubelet, pvc: \(Self.claim)}
+              - {name: clickhouse, component: clickhouse, source: kubelet, pvc: \(Self.claim)\(threshold)}
               - {name: postgres, component: postgres, source: kubelet, pvc: postgres-data-langfuse-postgresql-0}
             agent: {intervalSeconds: 0.3, consecutiveSamples: 1}
             \(grow)
@@ -70,6 +71,15 @@ struct GrowthCommandLineTests {
     @Test func aOneOffThresholdDoesNotGrowAVolumeUnderTheConfiguredOne() async throws {
         let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", Self.claim, "--fill", "\(Self.claim)=60"])
         let config = try await config(kube, grow: "grow: {enabled: true, maxGiB: 100}")
+        let run = try CommandLineTests().run(["cleanup", "--threshold", "40", "--config", config], environment: try environment)
+        #expect(run.status == 3, "still above 40 %: \(run.stdout) \(run.stderr.suffix(1000))")
+        #expect(try kube.writes().writes.isEmpty)
+    }
+
+    /// Nor a volume's own threshold: at 93 % a volume set to 95 % is not grown, though the default is 90 %.
+    @Test func aOneOffThresholdDoesNotGrowAVolumeUnderItsOwnThreshold() async throws {
+        let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "1", "--claim", Self.claim, "--fill", "\(Self.claim)=93"])
+        let config = try await config(kube, grow: "grow: {enabled: true, maxGiB: 100}", clickhouseThreshold: 95)
         let run = try CommandLineTests().run(["cleanup", "--threshold", "40", "--config", config], environment: try environment)
         #expect(run.status == 3, "still above 40 %: \(run.stdout) \(run.stderr.suffix(1000))")
         #expect(try kube.writes().writes.isEmpty)

@@ -51,7 +51,7 @@ struct JSONOutputTests {
 
     @Test func keysSortAsCollationSortsIdentifiers() {
         let keys = ["usedGB", "UsagePercent", "usedBytes", "step10", "step9", "a_b", "a1", "A", "b", "Ab", "ab"]
-        #expect(keys.sorted(by: JSONOutput.keyOrder)
+        #expect(JSONOutput.sortedKeys(keys)
             == ["A", "a_b", "a1", "ab", "Ab", "b", "step9", "step10", "UsagePercent", "usedBytes", "usedGB"])
     }
 }

@@ -33,8 +33,7 @@ enum KubeletSummary {
         var result: [String: [Mount]] = [:]
         try cursor.object { cursor, key in
             guard key == "pods" else { return try cursor.skipValue() }
-            guard try !cursor.null() else { return }
-            try cursor.array { cursor in
+            try cursor.arrayOrNull { cursor in
                 let (pod, volumes) = try readPod(&cursor)
                 for volume in volumes {
                     guard let ref = volume.pvcRef, let name = ref.name else { continue }
@@ -53,8 +52,7 @@ enum KubeletSummary {
             switch key {
             case "podRef": reference = try readReference(&cursor)
             case "volume":
-                guard try !cursor.null() else { return }
-                try cursor.array { cursor in
+                try cursor.arrayOrNull { cursor in
                     if let volume = try readVolume(&cursor) { volumes.append(volume) }
                 }
             default: try cursor.skipValue()
@@ -64,22 +62,20 @@ enum KubeletSummary {
     }
 
     private static func readReference(_ cursor: inout JSONCursor) throws -> Reference? {
-        guard try !cursor.null() else { return nil }
         var reference = Reference()
-        try cursor.object { cursor, key in
+        let present = try cursor.objectOrNull { cursor, key in
             switch key {
             case "name": reference.name = try string(&cursor)
             case "namespace": reference.namespace = try string(&cursor)
             default: try cursor.skipValue()
             }
         }
-        return reference
+        return present ? reference : nil
     }
 
     private static func readVolume(_ cursor: inout JSONCursor) throws -> Volume? {
-        guard try !cursor.null() else { return nil }
         var volume = Volume()
-        try cursor.object { cursor, key in
+        let present = try cursor.objectOrNull { cursor, key in
             switch key {
             case "name": volume.name = try string(&cursor)
             case "availableBytes": volume.availableBytes = try number(&cursor)
@@ -91,7 +87,7 @@ enum KubeletSummary {
             default: try cursor.skipValue()
             }
         }
-        return volume
+        return present ? volume : nil
     }
 
     private static func string(_ cursor: inout JSONCursor) throws -> String? {
