@@ -26,11 +26,21 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        .target(name: "LFMaintSupport"),
         .target(
-            name: "LFMaint",
+            name: "LFMaintEdges",
             dependencies: [
                 "CCurl",
                 "CLibPQ",
+                "LFMaintSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "LFMaint",
+            dependencies: [
+                "LFMaintEdges",
+                "LFMaintSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -39,6 +49,8 @@ let package = Package(
             name: "LFMaintAgent",
             dependencies: [
                 "LFMaint",
+                "LFMaintEdges",
+                "LFMaintSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +59,8 @@ let package = Package(
             name: "LFMaintCLI",
             dependencies: [
                 "LFMaint",
+                "LFMaintEdges",
+                "LFMaintSupport",
                 "LFMaintAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -58,7 +72,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LFMaintTests",
-            dependencies: ["LFMaint", "LFMaintAgent", "LFMaintCLI", .product(name: "FlyingFox", package: "FlyingFox"),
+            dependencies: ["LFMaintSupport", "LFMaintEdges", "LFMaint", "LFMaintAgent", "LFMaintCLI",
+                           .product(name: "FlyingFox", package: "FlyingFox"),
                            .product(name: "Yams", package: "Yams")]
         ),
     ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LFMaint
+import LFMaintEdges
 
 struct CleanupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

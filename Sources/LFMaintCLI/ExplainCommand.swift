@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LFMaint
+import LFMaintSupport
 
 struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

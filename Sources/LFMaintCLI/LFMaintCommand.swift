@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LFMaint
+import LFMaintSupport
 
 public struct LFMaintCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LFMaint
+import LFMaintEdges
 
 struct TTLCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

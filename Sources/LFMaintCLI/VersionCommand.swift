@@ -1,5 +1,6 @@
 import ArgumentParser
 import LFMaint
+import LFMaintSupport
 
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "version", abstract: "Print lfmaint's version.")

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// One record per executed step: always a JSON line on stderr, and a row in Postgres's
 /// `lfmaint_audit` (schema in sql/lfmaint-audit.sql, created if missing) when DATABASE_URL is set.

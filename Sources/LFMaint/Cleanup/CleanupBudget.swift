@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// The arithmetic of a cleanup run, pure: how full the volume is (measured, or estimated in a dry run),
 /// the space still to come back from outdated parts, what the caps have left, and whether a step may
 /// run now. The executor asks it before every step and tells it what happened after.

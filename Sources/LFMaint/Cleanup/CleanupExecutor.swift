@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// One measurement of the volume the cleanup works on.
 public struct VolumeReading: Sendable, Equatable {

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// One partition of a table lfmaint may clean, with the span of its rows on the rule's time column
 /// (values as `TimeColumn` describes them: days for dates, seconds for instants).
 public struct PartitionFacts: Sendable, Equatable {

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// What a cleanup would do, cheapest and least valuable first: the planner's whole answer.
 public struct CleanupPlan: Sendable, Equatable {
     /// The server's clock when the state was read: every cutoff and the floor are measured from it.

@@ -1,3 +1,5 @@
+import LFMaintEdges
+
 /// Orders every step that could free space, cheapest and least valuable first:
 /// rotated logs, live system logs (only without headroom), system log partitions past their retention
 /// and then down to their 1-day floor, then for each app retention tier (30 → 21 → 14 → 7 days, never

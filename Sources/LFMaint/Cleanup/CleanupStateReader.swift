@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// Reads what the cleanup planner needs from the system catalog: the server's clock, the partitions of
 /// every table a rule names (with the span of their rows on the rule's column), rotated and live system

@@ -1,3 +1,5 @@
+import LFMaintEdges
+import LFMaintSupport
 import Logging
 
 /// Runs one step that the budget and the guard let through, and says what came of it. A partition

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// `lfmaint cleanup` from configuration to outcome: measure the ClickHouse volume, decide, lock,
 /// read the partitions, plan, and run (or, with --dry-run, only say what it would run).
 public struct CleanupWorkflow: Sendable {

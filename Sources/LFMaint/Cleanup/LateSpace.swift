@@ -1,3 +1,5 @@
+import LFMaintEdges
+import LFMaintSupport
 import Logging
 
 /// Space a rewrite frees comes back late: the parts it replaced stay on disk, outdated, for the table's

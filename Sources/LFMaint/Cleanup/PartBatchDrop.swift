@@ -1,3 +1,5 @@
+import LFMaintEdges
+
 /// A partition's parts dropped by name, `batchSize` to a statement, every part of a
 /// batch checked before it is sent. A DROP PART statement stops at the first part that is no longer
 /// active (NO_SUCH_DATA_PART: a merge replaced it since the read), the ones before it gone: the

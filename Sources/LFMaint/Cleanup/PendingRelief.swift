@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// Space that outdated parts of rewritten partitions still hold, by partition and replica, until they are gone.
 struct PendingRelief: Sendable {
     private struct Entry: Sendable {

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 import Synchronization
 
 /// Finds the ClickHouse replicas (`ClickHouseReplicaSource`) and asks each who it is. Clients, the pods

@@ -1,3 +1,5 @@
+import LFMaintEdges
+import LFMaintSupport
 import Synchronization
 
 /// With cluster mode on, every statement lfmaint sends carries `ON CLUSTER <name>`. On a server without

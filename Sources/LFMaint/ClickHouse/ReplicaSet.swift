@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// One ClickHouse server of the installation, as lfmaint found it this run.
 public struct ClickHouseReplica: Sendable {

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// Partitions and parts, with the span of their rows read from the rule's own column (`min(col)`,
 /// `max(col)` per partition or part; the minmax index answers it for a partition key column). A span
 /// that cannot be read leaves its partition out: never droppable, never dated 1970.

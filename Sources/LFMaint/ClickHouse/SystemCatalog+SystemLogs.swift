@@ -1,3 +1,5 @@
+import LFMaintEdges
+
 /// What a server says about its own logs: which it keeps, and what its config gives them.
 extension SystemCatalog {
     /// The days the server's config gives each system log, from the macro `ttl server-config` writes;

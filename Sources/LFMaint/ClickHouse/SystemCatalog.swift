@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// What lfmaint reads from ClickHouse's system tables, for the TTL planner and the cleanup alike:
 /// tables and their columns, rotated system logs, partitions with the span of their rows, parts and
 /// mutations. Numbers from the server are checked here, where they enter.

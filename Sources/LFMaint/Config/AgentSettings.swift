@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// The `agent` section: the long-running agent's loops, endpoints and notifications.
 public struct AgentSettings: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 extension Configuration {
     /// Throws `ConfigError` when a value is out of range; for settings changed after loading (flags).

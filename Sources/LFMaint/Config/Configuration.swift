@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// lfmaint's whole configuration, after the YAML file, the environment and defaults are merged and
 /// validated. Every later stage reads these plain values; none reads the environment itself.
 public struct Configuration: Sendable, Equatable {
@@ -32,36 +35,6 @@ public struct Configuration: Sendable, Equatable {
     public init() {}
 }
 
-public struct ClickHouseSettings: Sendable, Equatable {
-    public var url = "http://localhost:8123"
-    public var user = "default"
-    public var password = Secret("")
-    public var database = "default"
-    /// Langfuse's own default is `true` when `CLICKHOUSE_CLUSTER_ENABLED` is unset; so is ours.
-    public var clusterEnabled = true
-    public var clusterName = "default"
-    public var caFile: String?
-    public var timeoutSeconds = 30.0
-    /// nil: every replica of the cluster in cluster mode, the one server behind `url` otherwise.
-    public var replicas: ClickHouseReplicaSource?
-
-    /// The replicas lfmaint measures and protects, each a volume of its own.
-    public var replicaSource: ClickHouseReplicaSource { replicas ?? (clusterEnabled ? .discover : .single) }
-
-    public init() {}
-}
-
-/// Where lfmaint finds the ClickHouse servers whose disks hold Langfuse's data.
-public enum ClickHouseReplicaSource: Sendable, Equatable {
-    /// The one server behind `clickhouse.url`.
-    case single
-    /// Every host `system.clusters` lists for `clickhouse.cluster.name`, each reached at its own host name
-    /// with `clickhouse.url`'s scheme and port; a cluster of one (or none) is the server behind the URL.
-    case discover
-    /// These URLs, in this order.
-    case listed([String])
-}
-
 public struct PostgresSettings: Sendable, Equatable {
     /// A `postgres://` URL that may hold a password: print `printableURL`, never this.
     public var url: Secret
@@ -69,26 +42,6 @@ public struct PostgresSettings: Sendable, Equatable {
 
     public init(url: Secret) {
         self.url = url
-    }
-}
-
-public struct RedisSettings: Sendable, Equatable {
-    public var host = "localhost"
-    public var port = 6379
-    /// An ACL user; none sends `AUTH <password>` alone (the `default` user).
-    public var username: String?
-    public var password: Secret?
-    public var tls = false
-    /// TLS: the CA that signed the server's certificate (else the system's), and a client certificate.
-    public var caFile: String?
-    public var certFile: String?
-    public var keyFile: String?
-
-    public init(host: String = "localhost", port: Int = 6379, password: Secret? = nil, tls: Bool = false) {
-        self.host = host
-        self.port = port
-        self.password = password
-        self.tls = tls
     }
 }
 

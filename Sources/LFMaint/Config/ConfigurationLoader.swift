@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 import Yams
 
 /// Builds a `Configuration` from defaults, then the YAML file, then the environment (Langfuse's and

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// Environment variables win over the config file. The names are Langfuse's own (so the Langfuse
 /// Secret can be reused as it is) and AWS's standard ones.
 enum EnvironmentOverrides {

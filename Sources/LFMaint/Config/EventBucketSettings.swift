@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// The `s3` section: the bucket Langfuse writes every raw event to, which nothing expires, and the
 /// objects no rule may touch. Read from Langfuse's own variables (LANGFUSE_S3_EVENT_UPLOAD_*,

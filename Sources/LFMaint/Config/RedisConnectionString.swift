@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 extension RedisSettings {
     /// Parses Langfuse's `REDIS_CONNECTION_STRING`: `redis://[[user]:password@]host[:port][/db]`, or

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// The forecasts a running agent publishes (`lfmaint_volume_full_in_seconds` at its `/metrics`), for
 /// `lfmaint explain --agent URL`: one look at a volume cannot tell a trend, the agent's history can.

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// A ClickHouse volume's account, from its disk's facts and its used bytes: each table's active parts by
 /// kind (Langfuse's data, system logs, rotated logs, other tables), outdated and detached parts, merges
 /// being written, the file system's rounding, and the rest: what lies on the volume that ClickHouse does

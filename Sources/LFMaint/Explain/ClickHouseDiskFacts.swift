@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// What one ClickHouse disk holds, as the server's system tables count it: parts by table (active and
 /// outdated), detached parts by reason, merges writing and mutations waiting. Plain values, checked where
 /// they entered (`ClickHouseDiskFactsReader`), so that the account is built and tested without a server.

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// `lfmaint explain`: samples every volume, then asks what fills each — ClickHouse's system tables on
 /// each replica, Postgres' catalog, Redis' INFO and a bounded SCAN — and balances it against the used
 /// bytes. Reads only, within the sample run's deadline. A Postgres or Redis volume measured by its own

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// The next thing to do about a volume, in one sentence, from its account: the largest share something
 /// can free, a stuck mutation first, nothing when the volume has room.
 public enum NextStep {

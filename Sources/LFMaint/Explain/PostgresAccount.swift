@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// A Postgres volume's account: its databases largest first, the write-ahead log, and the rest (server
 /// logs, temporary files, a WAL lfmaint may not list); notes name the largest relations and what `VACUUM`
 /// would give back.

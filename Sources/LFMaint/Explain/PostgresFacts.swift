@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// What fills a Postgres volume: every database's size, the write-ahead log (when the role may list it),
 /// and the largest relations of the database lfmaint connects to, with their live and dead tuples.
 public struct PostgresFacts: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// A Redis volume's account. Measured in memory (`source: redis`): the key groups, their sampled sizes
 /// scaled to the dataset, plus Redis's own overhead. Measured on disk (a PVC): the append-only file and
 /// the rest (RDB snapshots). Notes flag an eviction policy that would drop Langfuse's jobs, and name the

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// Reads `RedisFacts`: `INFO`, then a bounded `SCAN` (at most `sampleKeys` keys, `MEMORY USAGE` for each,
 /// pipelined) and BullMQ's queues found by their `:meta` keys. Read-only, and bounded however many keys
 /// Redis holds; numbers no Redis sends are refused.

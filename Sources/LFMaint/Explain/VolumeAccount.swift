@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// Where one volume's used bytes went: lines that add up to the used bytes exactly (the last one is
 /// the rest nothing else accounts for), notes on what does not take space yet or lies within a line
 /// (a mutation's parts, a relation's dead tuples, a queue), a forecast and the next thing to do.

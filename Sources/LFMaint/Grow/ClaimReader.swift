@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// Reads a PVC and its StorageClass from the API server (`get` on persistentvolumeclaims in the
 /// namespace, `get` on storageclasses). Names are checked before they go into a URL.

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// The only code that writes to the Kubernetes API: the PVC's size (with lfmaint's resize record, in one
 /// merge patch whose resourceVersion makes it conditional) and Events on the PVC. It needs a

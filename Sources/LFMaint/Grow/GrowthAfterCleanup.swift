@@ -1,3 +1,5 @@
+import LFMaintEdges
+
 /// The growth step of `lfmaint cleanup`: the ClickHouse volumes still over their threshold after a cleanup
 /// that ran every allowed step (or, in a dry run, is estimated to end above), sampled again; the outdated
 /// parts the cleanup left count as free. Other volumes are the agent's to grow.

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// Decides, from plain values, whether one volume's PVC grows now and to what size. The order of its
 /// questions is the order of the answers' weight: no need, a resize already under way or not yet seen,
@@ -111,7 +112,7 @@ public struct GrowthPlanner: Sendable {
     static let unseenGraceSeconds = 900.0
 
     /// The sources that measure the file system on the PVC; Postgres and Redis measure databases and memory.
-    static func measuresFileSystem(_ source: VolumeSettings.Source) -> Bool {
+    public static func measuresFileSystem(_ source: VolumeSettings.Source) -> Bool {
         [.kubelet, .clickhouse, .statfs].contains(source)
     }
 

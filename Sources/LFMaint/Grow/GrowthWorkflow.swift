@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 import Logging
 
 /// Grows the PVCs of volumes still over their threshold: reads each PVC and its StorageClass, plans

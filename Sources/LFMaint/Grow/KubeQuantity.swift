@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// A Kubernetes resource quantity (`100Gi`, `107374182400`, `1.5T`, `5e9`) as bytes, read as the API
 /// server reads it: fractions of a byte round up. Anything else (negative, over `Int64`, stray text) is

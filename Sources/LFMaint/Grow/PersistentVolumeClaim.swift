@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// A PVC as the API server sends it (core/v1), as far as growing it needs; every field optional.
 struct KubeClaimObject: Decodable {

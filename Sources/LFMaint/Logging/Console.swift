@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 import Synchronization
 
 /// Every line lfmaint writes goes through here, scrubbed of every secret it was given, one writer at

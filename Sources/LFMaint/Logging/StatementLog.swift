@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// One JSON line on stderr for every statement lfmaint runs that changes something, whatever the
 /// log format: `{"event":"statement","table":…,"statement":…,"durationMs":…,"result":"ok"|"error",…}`.

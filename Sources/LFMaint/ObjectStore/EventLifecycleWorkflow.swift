@@ -75,4 +75,9 @@ public struct EventLifecycleOutcome: Sendable, Equatable {
     public var applied: Bool
     /// Still missing, different or refused.
     public var drifts: Bool { !applied && plan.action != .none }
+
+    public init(plan: EventLifecyclePlan, applied: Bool) {
+        self.plan = plan
+        self.applied = applied
+    }
 }

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// Langfuse's project IDs, from its database (Prisma's `projects` table, deleted projects included: their
 /// media stays), for the one question the lifecycle guard asks: does a project have this ID (or one
 /// starting with this)? Any answer at all refuses the rule, so a few rows are enough.

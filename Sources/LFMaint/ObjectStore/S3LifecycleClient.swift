@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// GetBucketLifecycleConfiguration and PutBucketLifecycleConfiguration on Langfuse's event bucket,
 /// signed by libcurl's SigV4 (service `s3`), path-style or virtual-hosted as Langfuse reaches it.

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// Keys that sign AWS requests, and when they stop working (nil: never).
 public struct AWSCredentials: Sendable {

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 public enum PublishError: Error, Equatable, CustomStringConvertible {
     case notConfigured(String)

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// EKS Pod Identity (and ECS): a GET on the agent's endpoint, authorised by the pod's token.
 enum ContainerCredentials {

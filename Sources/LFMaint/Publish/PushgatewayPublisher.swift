@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// Pushes the exposition to a Prometheus Pushgateway (for the CronJob, which is gone before a scrape):
 /// `PUT <url>/metrics/job/lfmaint/cluster/<cluster>`, replacing the group's previous push.

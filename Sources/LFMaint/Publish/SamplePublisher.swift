@@ -1,8 +1,10 @@
+import LFMaintEdges
+
 /// Sends sampling runs to every configured target, over one HTTP client: the agent publishes every
 /// cycle, and reuses its connections (and TLS sessions) to CloudWatch and the Pushgateway.
 public struct SamplePublisher: Sendable {
     public let config: Configuration
-    let http: HTTPClient
+    public let http: HTTPClient
     let credentials: AWSCredentialProvider?
 
     /// CloudWatch, STS and a Pushgateway answer in well under a second: a target that takes longer

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// IRSA: trades the service account's projected token for temporary keys with STS
 /// `AssumeRoleWithWebIdentity`, a call that is not itself signed.

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// `lfmaint cleanup` output: a summary for people, JSON for programs.
 public enum CleanupReport {
@@ -37,7 +38,7 @@ public enum CleanupReport {
         showSkipped ? run.outcomes : run.outcomes.filter { $0.status != .notNeeded }
     }
 
-    static func object(_ run: CleanupRun, showSkipped: Bool) -> [String: Any] {
+    public static func object(_ run: CleanupRun, showSkipped: Bool) -> [String: Any] {
         [
             "before": run.before, "after": run.after, "target": run.targetPercent, "threshold": run.thresholdPercent,
             "dryRun": run.dryRun, "conclusion": run.conclusion, "pendingBytes": run.pendingBytes,

@@ -37,7 +37,7 @@ public enum EventLifecycleReport {
         JSONOutput.encode(object(outcome))
     }
 
-    static func object(_ outcome: EventLifecycleOutcome) -> [String: Any] {
+    public static func object(_ outcome: EventLifecycleOutcome) -> [String: Any] {
         var entry = object(outcome.plan)
         entry["applied"] = outcome.applied
         return entry

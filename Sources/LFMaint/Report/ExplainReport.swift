@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// `lfmaint explain` output: per volume, its lines largest first with their share of the used bytes,
 /// what frees each, the notes, the forecast and the next step; or one JSON object per volume.

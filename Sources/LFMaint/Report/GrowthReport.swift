@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// The growth step's rows, under the cleanup's report: a table for people, an array for programs.
 public enum GrowthReport {

@@ -9,13 +9,13 @@ public enum PrometheusExposition {
         var type = "gauge"
         var series: [(labels: [(String, String)], value: Double)] = []
 
-        init(name: String, help: String, type: String = "gauge") {
+        public init(name: String, help: String, type: String = "gauge") {
             self.name = name
             self.help = help
             self.type = type
         }
 
-        mutating func add(_ labels: [(String, String)], _ value: Double?) {
+        public mutating func add(_ labels: [(String, String)], _ value: Double?) {
             if let value, value.isFinite { series.append((labels, value)) }
         }
     }
@@ -28,12 +28,12 @@ public enum PrometheusExposition {
         families.filter { !$0.series.isEmpty }.map(render).joined()
     }
 
-    static func volumeLabels(_ volume: VolumeSettings, cluster: String) -> [(String, String)] {
+    public static func volumeLabels(_ volume: VolumeSettings, cluster: String) -> [(String, String)] {
         [("volume", volume.name), ("component", volume.component.rawValue), ("pvc", volume.pvc ?? ""),
          ("pod", volume.pod ?? ""), ("namespace", volume.namespace ?? ""), ("cluster", cluster)]
     }
 
-    static func families(_ run: SampleRun, cluster: String) -> [Family] {
+    public static func families(_ run: SampleRun, cluster: String) -> [Family] {
         var families = [
             Family(name: "lfmaint_volume_usage_ratio", help: "Share of the volume's capacity not available (0-1)."),
             Family(name: "lfmaint_volume_used_bytes", help: "Bytes used on the volume."),

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// `lfmaint sample` output: an aligned table for people, a JSON array for programs.
 public enum SampleReport {
@@ -25,7 +26,7 @@ public enum SampleReport {
         JSONOutput.encodeArray(run.samples, object)
     }
 
-    static func object(_ sample: VolumeSample) -> [String: Any] {
+    public static func object(_ sample: VolumeSample) -> [String: Any] {
         func value(_ optional: Any?) -> Any { optional ?? NSNull() }
         return [
             "volume": sample.volume.name,

@@ -16,7 +16,7 @@ public enum TTLReport {
     }
 
     /// One paragraph for every system log whose TTL a restart undoes, grouped by why.
-    static func restartWarnings(_ rows: [TTLPlanRow]) -> String {
+    public static func restartWarnings(_ rows: [TTLPlanRow]) -> String {
         let byWarning = Dictionary(grouping: rows.notLasting, by: { $0.warning ?? "" })
         guard !byWarning.isEmpty else { return "" }
         var text = "\nWarning: ClickHouse makes each system log anew from its server config when it starts, so these TTLs do not last:\n"
@@ -51,7 +51,7 @@ public enum TTLReport {
         })
     }
 
-    static func object(_ row: TTLPlanRow) -> [String: Any] {
+    public static func object(_ row: TTLPlanRow) -> [String: Any] {
         [
             "table": row.table.description,
             "current": row.current ?? NSNull(),

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// The TTL and SETTINGS clauses of a table's engine definition (`system.tables.engine_full`), found
 /// at the top level so that column TTLs, quoted strings and function arguments are not mistaken for them.

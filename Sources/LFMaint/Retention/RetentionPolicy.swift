@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// The retention rules lfmaint keeps, from the tables the server has: Langfuse's own (`LangfuseTables`)
 /// in the configured database and ClickHouse's system logs, with `retention.tables` replacing or adding rules.
 public enum RetentionPolicy {

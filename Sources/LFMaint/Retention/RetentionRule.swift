@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// How long one table keeps its rows: expire rows once `column` is older than `days`.
 public struct RetentionRule: Sendable, Equatable {
     public enum Kind: String, Sendable {

@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// The ClickHouse config.d file that makes system logs' TTLs last. ClickHouse creates each system log
 /// from its config section when it starts, and a table an ALTER changed is renamed `<name>_N` and made
 /// anew without the ALTER's TTL: only the config keeps a TTL across restarts and upgrades.

@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// ClickHouse's system log tables, which grow without bound unless given a TTL, and their date column.
 public enum SystemLogTables {
     public static let dateColumns: [(table: String, column: String)] = [

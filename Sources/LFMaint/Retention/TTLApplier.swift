@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// What happened to one planned row in `ttl apply`.
 public struct TTLApplyOutcome: Sendable, Equatable {

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// One table's line in `lfmaint ttl plan`: what its TTL is, what it should be, and what would be run.
 public struct TTLPlanRow: Sendable, Equatable {
     public enum Action: Sendable, Equatable, CustomStringConvertible {

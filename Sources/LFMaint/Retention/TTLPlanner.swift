@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// Compares each rule with what the server has and says what to run. Pure: the same facts always
 /// give the same plan, so it is tested with plain values.
 public struct TTLPlanner: Sendable {

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// The built-in retention policy as a SQL script an operator can read and run by hand
 /// (`sql/clickhouse-ttl.sql`). It is rendered by the same planner `ttl apply` uses, so the two
 /// cannot disagree; a test compares the file with this rendering.

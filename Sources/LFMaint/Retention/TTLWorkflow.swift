@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// `ttl plan` and `ttl apply` from configuration to outcome: rules from config, facts from the
 /// server, a plan, and (for apply) the changes and their verification.
 public struct TTLWorkflow: Sendable {

@@ -1,3 +1,6 @@
+import LFMaintSupport
+import LFMaintEdges
+
 /// What the server says about a table that a retention rule names.
 public struct TableFacts: Sendable, Equatable {
     public var table: QualifiedTableName

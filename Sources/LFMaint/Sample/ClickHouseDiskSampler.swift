@@ -1,3 +1,6 @@
+import LFMaintEdges
+import LFMaintSupport
+
 /// ClickHouse's own `system.disks`: needs no Kubernetes rights, only the ClickHouse credentials. A
 /// replica's volume is asked of that replica, every replica at once, each within its own deadline.
 public struct ClickHouseDiskSampler: VolumeSampler {

@@ -1,3 +1,5 @@
+import LFMaintEdges
+
 /// The largest tables by bytes on disk (active parts), system log tables included.
 public struct ClickHouseTopTables: UsageDetailSource {
     public let client: ClickHouseClient

@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// What fills the Postgres volume: every database's size and the largest relations of the one
 /// `DATABASE_URL` names. As a sampler (`source: postgres`) it reports the databases' total as used
 /// bytes, with no capacity: that comes from the kubelet or statfs.

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// What fills Redis: `INFO memory` and `INFO persistence`. As a sampler (`source: redis`) it reports
 /// used memory against `maxmemory` (no capacity when maxmemory is 0, i.e. unlimited).

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 /// What one sampling run found.
 public struct SampleRun: Sendable {
@@ -33,7 +35,7 @@ public struct SampleWorkflow: Sendable {
     /// every cycle, the cleanup after each step).
     let clickhouse: ClickHouseClient
     let replicas: ClickHouseReplicas
-    let kubernetes: HTTPClient
+    public let kubernetes: HTTPClient
 
     public init(config: Configuration, volumes: [VolumeSettings], topLimit: Int = 10, clickhouse: ClickHouseClient? = nil) {
         self.config = config

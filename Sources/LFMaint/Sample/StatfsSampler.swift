@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 import Synchronization
 
 /// `statvfs(2)` on a mounted path: for a sidecar beside the database, or a local install.

@@ -1,5 +1,6 @@
 import Foundation
 import LFMaint
+import LFMaintSupport
 #if canImport(Glibc)
 import Glibc
 #endif

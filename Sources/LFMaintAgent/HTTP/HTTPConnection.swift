@@ -1,4 +1,5 @@
 import LFMaint
+import LFMaintSupport
 #if canImport(Glibc)
 import Glibc
 #endif

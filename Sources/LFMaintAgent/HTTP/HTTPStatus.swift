@@ -1,3 +1,6 @@
+import LFMaintEdges
+import LFMaint
+
 /// The answers the endpoints give, with their reason phrases.
 enum HTTPStatus: Int, Sendable {
     case ok = 200

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaint
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,7 @@
 import FlyingFox
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintAgent
 import Testing
 
 @Suite("Time-to-full forecast")

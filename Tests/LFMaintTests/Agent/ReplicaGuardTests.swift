@@ -1,4 +1,5 @@
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintAgent
 import Testing
 
 /// On several replicas each replica's volume has its own guard, and one cleanup works on all of them:

@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// Tables that are not Langfuse's, on engines in other timezones: random time column types (Date,

@@ -1,4 +1,5 @@
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintSupport
 import Testing
 
 @Suite("Cleanup budget")

@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// Cleanups started together against one ClickHouse, some with Postgres configured and some without:

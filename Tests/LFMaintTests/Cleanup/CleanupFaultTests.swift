@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Synchronization
 import Testing
 

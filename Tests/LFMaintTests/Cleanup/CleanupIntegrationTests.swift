@@ -1,5 +1,7 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 /// `lfmaint cleanup` against the real ClickHouse 26.9 engine. The stack's disk is far from full, so

@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The engine's default `old_parts_lifetime` (480 s): the space a DELETE + OPTIMIZE frees stays on the

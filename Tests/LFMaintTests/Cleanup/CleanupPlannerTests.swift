@@ -1,5 +1,7 @@
-import LFMaint
 import Foundation
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 @Suite("Cleanup planner and guard")

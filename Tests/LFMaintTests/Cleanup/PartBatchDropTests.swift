@@ -1,4 +1,5 @@
 @testable import LFMaint
+@testable import LFMaintEdges
 import Synchronization
 import Testing
 

@@ -1,4 +1,6 @@
 @testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 /// A partition goes whole only when its key vouches for every row it can hold and the empty parts

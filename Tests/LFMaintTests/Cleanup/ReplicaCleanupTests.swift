@@ -1,4 +1,6 @@
 @testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 /// The cross-replica rules with plain values: what three replicas hold merged into one state, the plan

@@ -1,6 +1,8 @@
 import Foundation
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Synchronization
-import LFMaint
 import Testing
 
 /// Three real engines acting as one shard's three replicas (`SmallCluster`), each on a small filesystem

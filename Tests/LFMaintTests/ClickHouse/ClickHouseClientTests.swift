@@ -1,5 +1,7 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 @Suite("ClickHouse client ↔ real servers", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))

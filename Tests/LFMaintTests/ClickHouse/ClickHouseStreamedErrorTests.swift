@@ -1,6 +1,8 @@
 import FlyingFox
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Synchronization
 import Testing
 

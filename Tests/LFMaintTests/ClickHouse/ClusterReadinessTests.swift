@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The cluster check's verdict on what a server's system tables say, for the setups operators run.

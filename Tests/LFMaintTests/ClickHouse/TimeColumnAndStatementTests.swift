@@ -1,4 +1,6 @@
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 @Suite("Time columns, bounds and the statement vocabulary")

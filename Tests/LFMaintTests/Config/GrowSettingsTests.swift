@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The `grow` section: off unless asked for, never without a ceiling, every number in range.

@@ -1,4 +1,5 @@
 @testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// `clickhouse.replicas` (`LFMAINT_CLICKHOUSE_REPLICAS`): where lfmaint finds the replicas it measures and protects.

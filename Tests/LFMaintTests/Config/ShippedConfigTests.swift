@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The config shipped in k8s/ is the one operators start from: it must load as it is.

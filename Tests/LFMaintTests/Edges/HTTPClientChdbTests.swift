@@ -1,5 +1,7 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 /// The libcurl client against the real ClickHouse 26.9 engine behind the chdb front.

@@ -1,5 +1,7 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 /// Protocol smoke test against a real clickhouse-server process: Debian's 18.16.

@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// HTTPS to the chdb front, whose certificate is signed by the stack's private CA.

@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// Failures below HTTP: these need no server.

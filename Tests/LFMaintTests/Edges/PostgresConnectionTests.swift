@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 @Suite("libpq ↔ PostgreSQL 15", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))

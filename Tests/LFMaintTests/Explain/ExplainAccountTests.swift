@@ -1,4 +1,6 @@
 @testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 /// The account's arithmetic and its sentences, from plain values.

@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// `lfmaint explain` against the real ClickHouse engine on a volume of its own, and the stack's Postgres

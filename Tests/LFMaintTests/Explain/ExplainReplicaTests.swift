@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// `lfmaint explain` on three real engines acting as one shard's replicas (`SmallCluster`): each

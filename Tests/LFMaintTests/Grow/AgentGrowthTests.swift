@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The running agent with growth on: a filling volume is grown once, and followed to its new size without

@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// Growth as an operator runs it: `cleanup` grows a ClickHouse volume nothing more can be deleted from;

@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The guard before a patch, on the PVC as read again: it lets the planner's step through and refuses

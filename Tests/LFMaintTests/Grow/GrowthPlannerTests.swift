@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The planner, from plain values: when a PVC grows, to what size, and every reason it does not.

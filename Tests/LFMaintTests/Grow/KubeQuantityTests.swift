@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// Sizes as the API server writes them, read to the byte; anything else refused.

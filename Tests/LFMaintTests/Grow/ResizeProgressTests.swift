@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// A resize read from the PVC's status, in the shapes the external-resizer and the kubelet leave.

@@ -1,5 +1,7 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintAgent
+@testable import LFMaintSupport
 import Testing
 
 /// Growth against the test Kubernetes API (`fake_kube`: real PVC, StorageClass and resize shapes, the API

@@ -1,3 +1,4 @@
+@testable import LFMaint
 @testable import LFMaintAgent
 import Testing
 

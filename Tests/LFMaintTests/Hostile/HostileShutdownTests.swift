@@ -1,5 +1,7 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 /// Shutdown against peers that stop answering: every step keeps its own deadline, the agent exits 0.

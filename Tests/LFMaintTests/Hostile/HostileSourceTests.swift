@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// Data sources that lie, stall or drip: each makes its volume unknown, with the reason, in time.

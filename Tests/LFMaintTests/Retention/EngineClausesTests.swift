@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 @Suite("Engine clauses and simple TTLs")

@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintSupport
 import Testing
 
 @Suite("System-log server config")

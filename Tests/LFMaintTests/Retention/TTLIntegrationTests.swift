@@ -1,5 +1,7 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Synchronization
 import Testing
 

@@ -1,5 +1,7 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 /// `ttl apply --materialize` on several replicas: a rewrite runs on each, so each must have room for it,

@@ -1,6 +1,8 @@
 import FlyingFox
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Synchronization
 import Testing
 

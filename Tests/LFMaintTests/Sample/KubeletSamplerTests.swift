@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The kubelet source against recorded Summary API shapes served on loopback.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintSupport
 import Testing
 
 /// A Summary read straight from its bytes: the PVC volumes of each pod, whatever order the keys come

@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 import Testing
 
 /// The object store Langfuse's chart bundles, as a volume: found by the chart's claim name on the kubelet

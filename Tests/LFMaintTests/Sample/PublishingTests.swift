@@ -1,5 +1,7 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 func sample(_ name: String, used: Int64, total: Int64, available: Int64, pvc: String? = nil) -> VolumeSample {

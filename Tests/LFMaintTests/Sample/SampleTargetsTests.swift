@@ -1,4 +1,4 @@
-import LFMaint
+@testable import LFMaint
 import Testing
 
 @Suite("Which volumes are sampled")

@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 
 /// `lfmaint agent` as a child process on a port of its own, its stderr in a file (a pipe could fill
 /// up and stall it). Killed when dropped.

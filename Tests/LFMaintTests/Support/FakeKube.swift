@@ -3,7 +3,7 @@ import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import LFMaint
+@testable import LFMaint
 typealias LFMaintKubeletSettings = KubeletSettings
 
 /// `scripts/fake_kube/fake_kube.py` on a free loopback port, stopped by its PID when dropped.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintSupport
 import Testing
 
 /// The cursor accepts what JSON is and refuses what it is not, as Foundation's parser does, and never

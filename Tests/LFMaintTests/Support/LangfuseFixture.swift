@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 
 /// Langfuse's tables (its final schema, v4 or a v3 database that stopped before v4) with rows over the
 /// last 90 days, several versions of some and deletes, in a database of their own on the stack's

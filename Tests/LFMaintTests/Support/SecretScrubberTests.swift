@@ -1,5 +1,7 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 import Testing
 
 @Suite("Scrubbing secrets from output")

@@ -1,5 +1,5 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
 
 /// Three real engines acting as one shard's three replicas, as chart v1 runs them: each on a small
 /// filesystem of its own, at 127.0.0.1, .2 and .3 on one port, each naming itself

@@ -1,5 +1,6 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
 
 /// A ClickHouse engine of its own (a second chdb front) on a folder of its own: a size-limited tmpfs
 /// when `megabytes` is given (root only: mount), so a test can fill a real filesystem to the brim, or

@@ -1,5 +1,7 @@
 import Foundation
-import LFMaint
+@testable import LFMaint
+@testable import LFMaintEdges
+@testable import LFMaintSupport
 
 /// The real servers that `scripts/stack.sh up` starts on loopback, as its `stack.env` names them.
 /// Integration tests run when the stack is up, and must run when `LFMAINT_REQUIRE_STACK=1`

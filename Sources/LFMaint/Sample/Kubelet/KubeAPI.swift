@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 
 public enum KubeletError: Error, Equatable, CustomStringConvertible {
     case notInCluster

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintEdges
 
 /// Volume stats from the kubelet's Summary API, found by PVC. One Summary per node covers every PVC
 /// mounted there, so each node is asked once, a few nodes at a time; a node that fails or times out

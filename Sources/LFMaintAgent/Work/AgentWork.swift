@@ -1,4 +1,7 @@
 import Foundation
+import LFMaint
+import LFMaintEdges
+import LFMaintSupport
 import Logging
 
 /// The agent's work, one piece per loop: a sampling cycle, the guard's decision and a cleanup, and a

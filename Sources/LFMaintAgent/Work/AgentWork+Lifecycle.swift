@@ -1,3 +1,5 @@
+import LFMaint
+
 extension AgentWork {
     /// The event bucket's expiry rule, checked as the TTLs are: planned, put with `autoApplyLifecycle`
     /// (and not a dry run), drift counted otherwise. nil when no event bucket is configured.

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 import Logging
 import Synchronization
 
@@ -11,7 +12,7 @@ public final class ClickHouseClient: Sendable {
     private let http: HTTPClient
     private let version = Mutex<ServerVersion?>(nil)
     /// `requireClusterReady` passed once: cluster mode works on this server.
-    let clusterReadyChecked = Mutex(false)
+    public let clusterReadyChecked = Mutex(false)
     private let logger = Logger(label: "lfmaint.clickhouse")
     static let readAttempts = 3
 

@@ -1,5 +1,6 @@
 import CLibPQ
 import Foundation
+import LFMaintSupport
 import Synchronization
 
 /// Rows of a result in libpq's text format; `nil` is SQL NULL.

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 public enum RedisError: Error, Equatable, CustomStringConvertible {
     case connectFailed(host: String, port: Int, detail: String)

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// One HTTP request as lfmaint sends it. Named apart from FlyingFox's `HTTPRequest`.
 public struct HTTPClientRequest: Sendable {

@@ -1,4 +1,6 @@
 import Foundation
+import LFMaintEdges
+import LFMaintSupport
 import Logging
 
 /// Posts the agent's notable events as JSON to a webhook: `text` makes it a Slack message, the other

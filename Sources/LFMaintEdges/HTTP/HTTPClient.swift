@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import LFMaintSupport
 import Synchronization
 
 /// The one HTTP client of lfmaint (ClickHouse, CloudWatch, Kubernetes, Pushgateway), over libcurl.

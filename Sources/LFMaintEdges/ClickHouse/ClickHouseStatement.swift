@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// Every statement lfmaint sends that changes something, as a typed value: identifiers, partition and
 /// part names, bounds and the cluster clause are values here and become SQL in one place (`sql`).
 public enum ClickHouseStatement: Sendable, Equatable, CustomStringConvertible {

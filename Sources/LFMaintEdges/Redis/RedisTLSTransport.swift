@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import LFMaintSupport
 
 /// TLS by libcurl: `CURLOPT_CONNECT_ONLY` on an https URL connects and does the handshake (peer and
 /// host name always verified), then `curl_easy_send`/`curl_easy_recv` carry RESP over it.

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaint
 
 extension AgentWork {
     /// What one growth turn did: its rows, and the volumes grown (whose cleanup guards start afresh).

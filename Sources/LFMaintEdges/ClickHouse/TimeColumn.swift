@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 /// A column rows are aged by, in its own terms: Date and Date32 hold days, DateTime and DateTime64
 /// instants (whatever timezone they display in). Values cross the wire as Int64: days since
 /// 1970-01-01, or whole seconds since the epoch (a DateTime64 truncated toward zero).
@@ -23,8 +25,8 @@ public struct TimeColumn: Sendable, Equatable {
     }
 
     /// The oldest and newest value of the column in each partition, as Int64 (see the type's comment).
-    var minimumSQL: String { "toInt64(\(isDate ? "toInt32" : "toInt64")(min(\(name.quoted))))" }
-    var maximumSQL: String { "toInt64(\(isDate ? "toInt32" : "toInt64")(max(\(name.quoted))))" }
+    public var minimumSQL: String { "toInt64(\(isDate ? "toInt32" : "toInt64")(min(\(name.quoted))))" }
+    public var maximumSQL: String { "toInt64(\(isDate ? "toInt32" : "toInt64")(max(\(name.quoted))))" }
 
     public var isDate: Bool { kind == .date || kind == .date32 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaint
 
 /// `lfmaint agent --once`, what the CronJob runs: one sample (published), a cleanup of every
 /// ClickHouse volume over its threshold (one sample is enough: the CronJob's schedule is the

@@ -1,3 +1,5 @@
+import LFMaintSupport
+
 extension HTTPClientResponse {
     /// The body as one short line for an error message: an HTML error page loses its markup, every run
     /// of whitespace becomes one space, and at most `limit` characters are kept.

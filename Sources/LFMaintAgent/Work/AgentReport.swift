@@ -1,4 +1,5 @@
 import Foundation
+import LFMaint
 
 /// What `lfmaint agent --once` prints: the samples, each cleanup, and the TTL check.
 public enum AgentReport {

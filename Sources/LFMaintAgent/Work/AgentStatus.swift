@@ -1,3 +1,5 @@
+import LFMaint
+import LFMaintSupport
 import Synchronization
 
 /// What the agent knows and counts, shared by its loops and served at `/metrics` and `/readyz`.

@@ -3,7 +3,7 @@ import Foundation
 /// A forward-only reader over JSON bytes (RFC 8259) for a document read for a few of its fields:
 /// what is not asked for is skipped without being built. Anything that is not JSON, a number that is
 /// not a whole Int64, or nesting deeper than `maximumDepth` throws `Failure`, which names the byte.
-struct JSONCursor {
+public struct JSONCursor {
     struct Failure: Error, Equatable, CustomStringConvertible {
         let offset: Int
         let reason: String
@@ -15,7 +15,7 @@ struct JSONCursor {
     private var index = 0
     private var depth = 0
 
-    init(_ data: Data) {
+    public init(_ data: Data) {
         bytes = Array(data)
     }
 
@@ -39,7 +39,7 @@ struct JSONCursor {
     }
 
     /// True, and the `null` read, when the next value is null.
-    mutating func null() throws -> Bool {
+    public mutating func null() throws -> Bool {
         guard try next() == UInt8(ascii: "n") else { return false }
         try literal("null")
         return true
@@ -54,7 +54,7 @@ struct JSONCursor {
     }
 
     /// Calls `member` with each key of the object here; `member` must read or skip its value.
-    mutating func object(_ member: (inout JSONCursor, String) throws -> Void) throws {
+    public mutating func object(_ member: (inout JSONCursor, String) throws -> Void) throws {
         try container(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), what: "an object") { cursor in
             let key = try cursor.string()
             try cursor.expect(UInt8(ascii: ":"), "':'")
@@ -63,14 +63,14 @@ struct JSONCursor {
     }
 
     /// `object`, or false for a null: every field of the Kubernetes types may be null.
-    mutating func objectOrNull(_ member: (inout JSONCursor, String) throws -> Void) throws -> Bool {
+    public mutating func objectOrNull(_ member: (inout JSONCursor, String) throws -> Void) throws -> Bool {
         guard try !null() else { return false }
         try object(member)
         return true
     }
 
     /// `array`, or nothing for a null.
-    mutating func arrayOrNull(_ element: (inout JSONCursor) throws -> Void) throws {
+    public mutating func arrayOrNull(_ element: (inout JSONCursor) throws -> Void) throws {
         guard try !null() else { return }
         try array(element)
     }
@@ -98,7 +98,7 @@ struct JSONCursor {
         depth -= 1
     }
 
-    mutating func string() throws -> String {
+    public mutating func string() throws -> String {
         try expect(UInt8(ascii: "\""), "a string")
         let start = index
         while index < bytes.count, bytes[index] >= 0x20, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
@@ -188,7 +188,7 @@ struct JSONCursor {
     }
 
     /// A whole number that fits in Int64.
-    mutating func int64() throws -> Int64 {
+    public mutating func int64() throws -> Int64 {
         _ = try next()
         let start = index
         let negative = bytes[index] == UInt8(ascii: "-")
@@ -213,7 +213,7 @@ struct JSONCursor {
     }
 
     /// Skips the value here, whatever it is, checking that it is JSON.
-    mutating func skipValue() throws {
+    public mutating func skipValue() throws {
         switch try next() {
         case UInt8(ascii: "{"): try object { cursor, _ in try cursor.skipValue() }
         case UInt8(ascii: "["): try array { try $0.skipValue() }
@@ -279,7 +279,7 @@ struct JSONCursor {
     }
 
     /// Nothing but white space after the document.
-    mutating func end() throws {
+    public mutating func end() throws {
         skipSpace()
         guard index == bytes.count else { throw failure("more after the JSON document") }
     }

@@ -3,7 +3,7 @@ import Foundation
 extension String {
     /// Percent-encoded for a URL query value, a form body or a path segment: only letters, digits and
     /// `-._~` stay as they are (`+`, `&`, `=`, `;` and `/` are escaped too).
-    var urlQueryValueEncoded: String {
+    public var urlQueryValueEncoded: String {
         addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? self
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import LFMaintSupport
 
 /// Plain TCP with send and receive timeouts. Owns its socket; closed on deinit.
 final class RedisSocketTransport: RedisTransport {
