@@ -1,6 +1,6 @@
 /// Thrown by `withDeadline` when the work did not finish in time.
 public struct DeadlineExceeded: Error, CustomStringConvertible {
-    public let seconds: Double
+    let seconds: Double
     public var description: String { "no answer within \(seconds) s" }
 }
 

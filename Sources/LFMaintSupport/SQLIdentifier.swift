@@ -39,7 +39,7 @@ public struct QualifiedTableName: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `db.table`; a bare `table` takes `defaultDatabase`.
-    public init?(_ text: String, defaultDatabase: String) {
+    init?(_ text: String, defaultDatabase: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         switch parts.count {
         case 1:

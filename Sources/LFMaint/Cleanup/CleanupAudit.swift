@@ -4,16 +4,16 @@ import LFMaintSupport
 
 /// One record per executed step: always a JSON line on stderr, and a row in Postgres's
 /// `lfmaint_audit` (schema in sql/lfmaint-audit.sql, created if missing) when DATABASE_URL is set.
-public struct CleanupAudit: Sendable {
+struct CleanupAudit: Sendable {
     let postgres: PostgresSettings?
     let write: @Sendable (String) -> Void
 
-    public init(postgres: PostgresSettings?, write: @escaping @Sendable (String) -> Void = JSONLogHandler.writeToStandardError) {
+    init(postgres: PostgresSettings?, write: @escaping @Sendable (String) -> Void = JSONLogHandler.writeToStandardError) {
         self.postgres = postgres
         self.write = write
     }
 
-    public static let schema = """
+    static let schema = """
         CREATE TABLE IF NOT EXISTS lfmaint_audit (
             id bigserial PRIMARY KEY,
             run_id text NOT NULL,
@@ -31,7 +31,7 @@ public struct CleanupAudit: Sendable {
 
     /// Runs to the end even when the caller is being cancelled (lfmaint stopping): the record must not
     /// be abandoned with the step.
-    public func record(_ outcome: CleanupOutcome, runID: String) async {
+    func record(_ outcome: CleanupOutcome, runID: String) async {
         await Task { await recordNow(outcome, runID: runID) }.value
     }
 

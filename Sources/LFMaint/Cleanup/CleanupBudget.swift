@@ -3,8 +3,8 @@ import LFMaintSupport
 /// The arithmetic of a cleanup run, pure: how full the volume is (measured, or estimated in a dry run),
 /// the space still to come back from outdated parts, what the caps have left, and whether a step may
 /// run now. The executor asks it before every step and tells it what happened after.
-public struct CleanupBudget: Sendable, Equatable {
-    public enum Verdict: Sendable, Equatable {
+struct CleanupBudget: Sendable, Equatable {
+    enum Verdict: Sendable, Equatable {
         case run
         /// Not needed now; left out of the report unless asked for.
         case notNeeded(String)
@@ -16,28 +16,28 @@ public struct CleanupBudget: Sendable, Equatable {
     }
 
     /// Every ALTER, TRUNCATE or OPTIMIZE reserves 1 MiB first; under this much free, only DROP TABLE works.
-    public static let minimumHeadroomBytes: Int64 = 4 << 20
+    static let minimumHeadroomBytes: Int64 = 4 << 20
 
-    public let total: Int64
-    public private(set) var used: Int64
-    public private(set) var free: Int64
+    let total: Int64
+    private(set) var used: Int64
+    private(set) var free: Int64
     /// On several replicas: each one's available space, by URL; a step needs its headroom on every replica it runs on.
-    public private(set) var availableByReplica: [String: Int64]
+    private(set) var availableByReplica: [String: Int64]
     /// On several replicas: the URL of the fullest, whose usage `used` and `total` are.
-    public private(set) var fullestReplica: String?
+    private(set) var fullestReplica: String?
     /// What outdated parts left by finished rewrites still hold: it comes back on its own, late, and
     /// is counted rather than chased with deeper deletes.
-    public private(set) var pendingRelief: Int64 = 0
-    public let targetPercent: Int
-    public let maxDropBytes: Int64?
-    public let maxPartitions: Int
+    private(set) var pendingRelief: Int64 = 0
+    let targetPercent: Int
+    let maxDropBytes: Int64?
+    let maxPartitions: Int
     /// Estimated bytes of every step that reached the server (failed ones too: a timed-out statement may still run).
-    public private(set) var removedBytes: Int64 = 0
-    public private(set) var droppedPartitions = 0
+    private(set) var removedBytes: Int64 = 0
+    private(set) var droppedPartitions = 0
     /// Set once a cap refused a step; every later step is refused with it.
-    public private(set) var capReachedReason: String?
+    private(set) var capReachedReason: String?
 
-    public init(used: Int64, free: Int64, total: Int64, policy: CleanupPolicy, availableByReplica: [String: Int64] = [:],
+    init(used: Int64, free: Int64, total: Int64, policy: CleanupPolicy, availableByReplica: [String: Int64] = [:],
                 fullestReplica: String? = nil) {
         self.used = used
         self.free = free
@@ -49,14 +49,14 @@ public struct CleanupBudget: Sendable, Equatable {
         maxPartitions = policy.maxPartitions
     }
 
-    public var usage: Double { Double(used) / Double(total) * 100 }
+    var usage: Double { Double(used) / Double(total) * 100 }
     /// Usage once the pending relief is in.
-    public var expectedUsage: Double { Double(used - pendingRelief) / Double(total) * 100 }
-    public var reachedTarget: Bool { expectedUsage < Double(targetPercent) }
+    var expectedUsage: Double { Double(used - pendingRelief) / Double(total) * 100 }
+    var reachedTarget: Bool { expectedUsage < Double(targetPercent) }
 
     /// Whether the step may run now. A cap that refuses a step stays reached for the rest of the run.
     /// `replicating`: why a replica has not caught up on the step's table, if one has not.
-    public mutating func verdict(for step: CleanupStep, busy: Bool, waitMutations: Bool, replicating: String? = nil) -> Verdict {
+    mutating func verdict(for step: CleanupStep, busy: Bool, waitMutations: Bool, replicating: String? = nil) -> Verdict {
         let verdict = uncappedVerdict(for: step, busy: busy, waitMutations: waitMutations, replicating: replicating)
         if case .capReached(let reason) = verdict, capReachedReason == nil {
             capReachedReason = reason.components(separatedBy: ",").first ?? reason
@@ -65,13 +65,13 @@ public struct CleanupBudget: Sendable, Equatable {
     }
 
     /// A fresh measurement: the fullest volume, and each replica's available space.
-    public init(_ reading: VolumeReading, policy: CleanupPolicy) {
+    init(_ reading: VolumeReading, policy: CleanupPolicy) {
         self.init(used: reading.used, free: reading.available, total: reading.total, policy: policy,
                   availableByReplica: reading.availableByReplica, fullestReplica: reading.volume.replica)
     }
 
     /// The least free space among the replicas the step runs on (none measured: none free); the volume's on one server.
-    public func free(for step: CleanupStep) -> Int64 {
+    func free(for step: CleanupStep) -> Int64 {
         step.replicas.isEmpty ? free : step.replicas.map { availableByReplica[$0] ?? 0 }.min() ?? 0
     }
 
@@ -109,19 +109,19 @@ public struct CleanupBudget: Sendable, Equatable {
     }
 
     /// The step reached the server: its estimate counts against the caps, whatever came of it.
-    public mutating func charge(_ step: CleanupStep) {
+    mutating func charge(_ step: CleanupStep) {
         removedBytes += max(step.estimatedBytes, 1)
         if step.action == .dropPartition { droppedPartitions += 1 }
     }
 
     /// A fresh reading, and what outdated parts still hold beyond it.
-    public mutating func measured(_ reading: VolumeReading, pendingRelief: Int64) {
+    mutating func measured(_ reading: VolumeReading, pendingRelief: Int64) {
         measured(used: reading.used, free: reading.available, pendingRelief: pendingRelief)
         availableByReplica = reading.availableByReplica
         fullestReplica = reading.volume.replica
     }
 
-    public mutating func measured(used: Int64, free: Int64, pendingRelief: Int64) {
+    mutating func measured(used: Int64, free: Int64, pendingRelief: Int64) {
         self.used = used
         self.free = free
         self.pendingRelief = min(max(0, pendingRelief), used)
@@ -129,7 +129,7 @@ public struct CleanupBudget: Sendable, Equatable {
 
     /// A dry run: as if the step freed what it is estimated to, on each replica it runs on (the usage
     /// is the fullest replica's: a step elsewhere leaves it as it is).
-    public mutating func assume(_ step: CleanupStep) {
+    mutating func assume(_ step: CleanupStep) {
         for replica in step.replicas { availableByReplica[replica]? += step.estimatedBytes }
         guard step.replicas.isEmpty || fullestReplica.map(step.replicas.contains) ?? true else { return }
         let freed = min(step.estimatedBytes, used)

@@ -3,18 +3,18 @@ import LFMaintEdges
 import LFMaintSupport
 
 /// One measurement of the volume the cleanup works on.
-public struct VolumeReading: Sendable, Equatable {
-    public var volume: VolumeSettings
-    public var usage: Double
-    public var available: Int64
-    public var used: Int64
-    public var total: Int64
+struct VolumeReading: Sendable, Equatable {
+    var volume: VolumeSettings
+    var usage: Double
+    var available: Int64
+    var used: Int64
+    var total: Int64
 
     /// On several replicas: each one's least available space, by URL.
-    public var availableByReplica: [String: Int64] = [:]
+    var availableByReplica: [String: Int64] = [:]
 
     /// The fullest of the samples; nil when any of them is unknown (an unknown sample never deletes).
-    public init?(fullestOf samples: [VolumeSample]) {
+    init?(fullestOf samples: [VolumeSample]) {
         guard !samples.isEmpty, samples.allSatisfy({ $0.status == .ok }),
               let fullest = samples.max(by: { ($0.usagePercent ?? 0) < ($1.usagePercent ?? 0) }),
               let usage = fullest.usagePercent, let total = fullest.totalBytes, let available = fullest.availableBytes,
@@ -37,15 +37,15 @@ public struct VolumeReading: Sendable, Equatable {
 /// arithmetic with the steps' estimates. The run stops once usage, counting pending space, is under the target.
 public struct CleanupExecutor: Sendable {
     public struct Options: Sendable {
-        public var dryRun: Bool
-        public var waitMutations: Bool
-        public var allowLargeDrops: Bool
-        public var statementTimeoutSeconds: Double
+        var dryRun: Bool
+        var waitMutations: Bool
+        var allowLargeDrops: Bool
+        var statementTimeoutSeconds: Double
         /// How long a rewrite waits for the parts it replaced to leave the disk.
-        public var reliefWaitSeconds = 60.0
+        var reliefWaitSeconds = 60.0
 
         /// The configuration's defaults.
-        public init() { self.init(CleanupSettings(), dryRun: false) }
+        init() { self.init(CleanupSettings(), dryRun: false) }
 
         public init(_ settings: CleanupSettings, dryRun: Bool) {
             self.dryRun = dryRun
@@ -55,18 +55,18 @@ public struct CleanupExecutor: Sendable {
         }
     }
 
-    public let client: ClickHouseClient
-    public let policy: CleanupPolicy
-    public let options: Options
-    public let audit: CleanupAudit
+    let client: ClickHouseClient
+    let policy: CleanupPolicy
+    let options: Options
+    let audit: CleanupAudit
     /// A fresh reading of the volume, nil when unknown.
-    public let measure: @Sendable () async -> VolumeReading?
+    let measure: @Sendable () async -> VolumeReading?
     /// Renewed and verified before every step; a run that cannot keep it stops.
-    public let lock: CleanupLock?
+    let lock: CleanupLock?
     /// Several replicas: each step runs on the replicas it names. nil: the one server behind `client`.
-    public let replicas: ReplicaSet?
+    let replicas: ReplicaSet?
 
-    public init(client: ClickHouseClient, policy: CleanupPolicy, options: Options, audit: CleanupAudit, lock: CleanupLock? = nil,
+    init(client: ClickHouseClient, policy: CleanupPolicy, options: Options, audit: CleanupAudit, lock: CleanupLock? = nil,
                 replicas: ReplicaSet? = nil, measure: @escaping @Sendable () async -> VolumeReading?) {
         self.client = client
         self.replicas = replicas
@@ -77,7 +77,7 @@ public struct CleanupExecutor: Sendable {
         self.measure = measure
     }
 
-    public func run(_ plan: CleanupPlan, before reading: VolumeReading) async -> CleanupRun {
+    func run(_ plan: CleanupPlan, before reading: VolumeReading) async -> CleanupRun {
         var budget = CleanupBudget(reading, policy: policy)
         var run = CleanupRun(thresholdPercent: policy.thresholdPercent, targetPercent: policy.targetPercent, before: reading.usage,
                              after: reading.usage, dryRun: options.dryRun)

@@ -1,16 +1,16 @@
 /// The last check before any destructive statement runs, independent of the planner: it reads the
 /// step's own bound (the value its SQL is written from) and the floor, nothing else. A row newer than
 /// the floor is never in reach, and DROP TABLE only ever hits a system log other than query_log.
-public enum CleanupGuard {
-    public struct Refusal: Error, Equatable, CustomStringConvertible {
-        public let step: String
-        public let reason: String
-        public var description: String { "refused \"\(step)\": \(reason)" }
+enum CleanupGuard {
+    struct Refusal: Error, Equatable, CustomStringConvertible {
+        let step: String
+        let reason: String
+        var description: String { "refused \"\(step)\": \(reason)" }
     }
 
     /// `newestValue` overrides the step's own for a partition or part read again just before it goes.
     /// `whole`: the partition goes by one DROP PARTITION, which takes rows nobody has read.
-    public static func check(_ step: CleanupStep, floor: CleanupFloor, now: Int64, newestValue: Int64? = nil, whole: Bool = false) throws {
+    static func check(_ step: CleanupStep, floor: CleanupFloor, now: Int64, newestValue: Int64? = nil, whole: Bool = false) throws {
         let floorCutoff = floor.cutoff(for: step.table, now: now)
         let refuse = { (reason: String) in Refusal(step: step.statementText, reason: reason) }
         let tooYoung = "it could remove rows newer than the \(floor.days(for: step.table))-day floor"

@@ -36,9 +36,9 @@ public final class CleanupLock: Sendable {
     /// How long a renewal stands. Every statement ends within its timeout and a claim lasts at least
     /// twice that and at least an hour (`CleanupWorkflow`), so a claim renewed this recently outlasts
     /// any statement started now.
-    public static let renewalInterval: Duration = .seconds(30)
-    public static let tableName = "lfmaint_cleanup_lock"
-    public static let clickHouseKey = "lfmaint-cleanup"
+    static let renewalInterval: Duration = .seconds(30)
+    static let tableName = "lfmaint_cleanup_lock"
+    static let clickHouseKey = "lfmaint-cleanup"
     /// How long a claim is given to arrive before the second look.
     static let settleDelay: Duration = .milliseconds(300)
     private static let logger = Logger(label: "lfmaint.cleanup")
@@ -48,7 +48,7 @@ public final class CleanupLock: Sendable {
         renewed = Mutex(ContinuousClock.now)
     }
 
-    public static func acquire(postgres: PostgresSettings?, clickhouse: ClickHouseClient, database: SQLIdentifier, cluster: String,
+    static func acquire(postgres: PostgresSettings?, clickhouse: ClickHouseClient, database: SQLIdentifier, cluster: String,
                                expirySeconds: Int) async throws -> CleanupLock {
         var holds: [Hold] = []
         if let postgres { holds.append(try await onPostgres(postgres, key: "lfmaint-cleanup:\(cluster)")) }
@@ -123,14 +123,14 @@ public final class CleanupLock: Sendable {
 
     /// True while the last renewal stands (`every`, `renewalInterval` unless a test says otherwise);
     /// otherwise renews (`keepAlive`). False for good once a renewal failed.
-    public func renewIfDue(every interval: Duration = renewalInterval) async -> Bool {
+    func renewIfDue(every interval: Duration = renewalInterval) async -> Bool {
         guard let last = renewed.withLock({ $0 }) else { return false }
         if ContinuousClock.now - last < interval { return true }
         return await keepAlive()
     }
 
     /// Renews and verifies every hold now; false (logged) when any cannot be: the run must stop.
-    public func keepAlive() async -> Bool {
+    func keepAlive() async -> Bool {
         guard renewed.withLock({ $0 }) != nil else { return false }
         let started = ContinuousClock.now
         for hold in holds {
@@ -165,12 +165,12 @@ public final class CleanupLock: Sendable {
 
     /// Each hold gets this long to be released: the agent's shutdown must fit in its budget even when
     /// ClickHouse or Postgres has stopped answering.
-    public static let releaseSeconds = 2.0
+    static let releaseSeconds = 2.0
 
     /// Releases every hold (and clears expired claims). A failure is logged with when the claim expires
     /// on its own; an advisory lock goes with its connection. Runs to the end (each hold within
     /// `releaseSeconds`) even when the caller is being cancelled.
-    public func release() async {
+    func release() async {
         for hold in holds { await Self.release(hold) }
     }
 

@@ -3,24 +3,24 @@ import LFMaintEdges
 
 /// One partition of a table lfmaint may clean, with the span of its rows on the rule's time column
 /// (values as `TimeColumn` describes them: days for dates, seconds for instants).
-public struct PartitionFacts: Sendable, Equatable {
-    public var table: QualifiedTableName
+struct PartitionFacts: Sendable, Equatable {
+    var table: QualifiedTableName
     /// The partition as the server prints it, for people.
-    public var partition: String
-    public var partitionID: PartitionName
-    public var column: TimeColumn
-    public var oldest: Int64
-    public var newest: Int64
-    public var bytes: Int64
+    var partition: String
+    var partitionID: PartitionName
+    var column: TimeColumn
+    var oldest: Int64
+    var newest: Int64
+    var bytes: Int64
     /// What the partition key proves about every row the partition can hold (`PartitionKeyBound`), or nil.
-    public var keyEnd: Int64?
+    var keyEnd: Int64?
     /// On several replicas: the URLs of those that hold the partition (its span and size are theirs
     /// together); empty on one server.
-    public var replicas: [String] = []
+    var replicas: [String] = []
     /// The table's engine replicates (`Replicated…MergeTree`): a rewrite sent to one replica reaches them all.
-    public var replicatedEngine = false
+    var replicatedEngine = false
 
-    public init(table: QualifiedTableName, partition: String, partitionID: PartitionName, column: TimeColumn, oldest: Int64, newest: Int64,
+    init(table: QualifiedTableName, partition: String, partitionID: PartitionName, column: TimeColumn, oldest: Int64, newest: Int64,
                 bytes: Int64, keyEnd: Int64? = nil) {
         self.keyEnd = keyEnd
         self.table = table
@@ -35,18 +35,18 @@ public struct PartitionFacts: Sendable, Equatable {
 
 /// What the planner knows when it plans: the server's clock, the tables' partitions, rotated logs,
 /// tables with unfinished mutations and tables still replicating.
-public struct CleanupState: Sendable, Equatable {
-    public var now: Int64
-    public var partitions: [PartitionFacts]
-    public var rotatedLogs: [TableSize]
+struct CleanupState: Sendable, Equatable {
+    var now: Int64
+    var partitions: [PartitionFacts]
+    var rotatedLogs: [TableSize]
     /// The live system log tables and their sizes: dropped whole only when the disk has no headroom.
-    public var systemLogs: [TableSize]
-    public var busyTables: Set<QualifiedTableName>
+    var systemLogs: [TableSize]
+    var busyTables: Set<QualifiedTableName>
     /// Where some replica has not caught up (`SystemCatalog.replicationLag`), each reason naming the
     /// replica: nothing destructive touches that table or partition until it has.
-    public var replicating: [ReplicationLag]
+    var replicating: [ReplicationLag]
 
-    public init(now: Int64, partitions: [PartitionFacts], rotatedLogs: [TableSize] = [], systemLogs: [TableSize] = [],
+    init(now: Int64, partitions: [PartitionFacts], rotatedLogs: [TableSize] = [], systemLogs: [TableSize] = [],
                 busyTables: Set<QualifiedTableName> = [], replicating: [ReplicationLag] = []) {
         self.now = now
         self.partitions = partitions
@@ -59,37 +59,37 @@ public struct CleanupState: Sendable, Equatable {
 
 /// The ages under which nothing is ever deleted: ClickHouse's own logs keep one day, every other table
 /// the configured floor. The planner plans above it; the guard checks every step against it on its own.
-public struct CleanupFloor: Sendable, Equatable {
-    public var days: Int
-    public var systemLogDays = 1
+struct CleanupFloor: Sendable, Equatable {
+    var days: Int
+    var systemLogDays = 1
 
-    public init(days: Int) {
+    init(days: Int) {
         self.days = days
     }
 
-    public func days(for table: QualifiedTableName) -> Int {
+    func days(for table: QualifiedTableName) -> Int {
         SystemLogTables.isSystemLog(table) ? systemLogDays : days
     }
 
     /// Rows must end by this instant to be in reach: `now` less the table's floor.
-    public func cutoff(for table: QualifiedTableName, now: Int64) -> Int64 {
+    func cutoff(for table: QualifiedTableName, now: Int64) -> Int64 {
         CleanupPolicy.cutoff(now: now, days: days(for: table))
     }
 }
 
 /// The limits a cleanup run works within; thresholds and steps are data, not branches.
-public struct CleanupPolicy: Sendable, Equatable {
-    public var thresholdPercent: Int
-    public var targetPercent: Int
-    public var floor: CleanupFloor
-    public var rules: [RetentionRule]
-    public var systemLogDays: Int
-    public var appDays: Int
-    public var maxDropBytes: Int64?
-    public var maxPartitions = 1000
+struct CleanupPolicy: Sendable, Equatable {
+    var thresholdPercent: Int
+    var targetPercent: Int
+    var floor: CleanupFloor
+    var rules: [RetentionRule]
+    var systemLogDays: Int
+    var appDays: Int
+    var maxDropBytes: Int64?
+    var maxPartitions = 1000
 
     /// `volume`: the volume being freed, whose own threshold wins.
-    public init(config: Configuration, rules: [RetentionRule], volume: VolumeSettings? = nil) {
+    init(config: Configuration, rules: [RetentionRule], volume: VolumeSettings? = nil) {
         thresholdPercent = volume.map(config.cleanup.thresholdPercent(for:)) ?? config.cleanup.thresholdPercent
         targetPercent = volume.map(config.cleanup.targetPercent(for:)) ?? config.cleanup.effectiveTargetPercent
         floor = CleanupFloor(days: config.cleanup.floorDays)
@@ -100,12 +100,12 @@ public struct CleanupPolicy: Sendable, Equatable {
     }
 
     /// App retention tiers, longest first: the configured days, then 21, 14, 7, never under the floor.
-    public var appTiers: [Int] {
+    var appTiers: [Int] {
         Array(Set([appDays, 21, 14, 7, floor.days].filter { $0 >= floor.days && $0 <= max(appDays, floor.days) })).sorted(by: >)
     }
 
     /// `now` less `days` days, without overflow (days are checked on entry; this never traps).
-    public static func cutoff(now: Int64, days: Int) -> Int64 {
+    static func cutoff(now: Int64, days: Int) -> Int64 {
         let (span, overflow) = Int64(days).multipliedReportingOverflow(by: CleanupPlanner.day)
         return overflow ? .min : now &- span
     }

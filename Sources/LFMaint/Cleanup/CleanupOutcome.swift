@@ -13,24 +13,24 @@ public struct CleanupOutcome: Sendable, Equatable {
         case failed
     }
 
-    public var step: CleanupStep
+    var step: CleanupStep
     public var status: Status
     public var reason: String?
     /// The statements that ran (for a part-by-part drop, its DROP PART statements); otherwise the plan's.
-    public var statements: [String]
+    var statements: [String]
     /// Bytes the volume's usage went down by (dry run: the estimate).
-    public var freedBytes: Int64?
+    var freedBytes: Int64?
     /// Bytes outdated parts still held when the step ended: they come back on their own.
-    public var pendingBytes: Int64 = 0
-    public var usageBefore: Double?
-    public var usageAfter: Double?
+    var pendingBytes: Int64 = 0
+    var usageBefore: Double?
+    var usageAfter: Double?
     /// The lock could not be kept during the step: the run stops after it.
-    public var lostLock = false
+    var lostLock = false
     /// When the step's first statement was sent and its last answered (a real run only).
-    public var started: Date?
-    public var finished: Date?
+    var started: Date?
+    var finished: Date?
 
-    public init(step: CleanupStep, status: Status, reason: String? = nil, usageBefore: Double? = nil) {
+    init(step: CleanupStep, status: Status, reason: String? = nil, usageBefore: Double? = nil) {
         self.step = step
         self.status = status
         self.reason = reason
@@ -38,14 +38,14 @@ public struct CleanupOutcome: Sendable, Equatable {
         self.usageBefore = usageBefore
     }
 
-    public var statementText: String { statements.joined(separator: "; ") }
+    var statementText: String { statements.joined(separator: "; ") }
 }
 
 /// A whole cleanup run, for the report and the exit code.
 public struct CleanupRun: Sendable, Equatable {
-    public var thresholdPercent: Int
+    var thresholdPercent: Int
     public var targetPercent: Int
-    public var before: Double
+    var before: Double
     public var after: Double
     public var dryRun: Bool
     public var outcomes: [CleanupOutcome]
@@ -55,9 +55,9 @@ public struct CleanupRun: Sendable, Equatable {
     public var pendingBytes: Int64 = 0
     /// Stopped before its end by a failure that is not a step's: the volume could not be measured, or
     /// the lock could not be kept. A failed run (exit 1), whatever the usage.
-    public var interrupted = false
+    var interrupted = false
 
-    public init(thresholdPercent: Int, targetPercent: Int, before: Double, after: Double, dryRun: Bool, outcomes: [CleanupOutcome] = [],
+    init(thresholdPercent: Int, targetPercent: Int, before: Double, after: Double, dryRun: Bool, outcomes: [CleanupOutcome] = [],
                 conclusion: String = "") {
         self.thresholdPercent = thresholdPercent
         self.targetPercent = targetPercent

@@ -2,16 +2,16 @@ import LFMaintSupport
 import LFMaintEdges
 
 /// What a cleanup would do, cheapest and least valuable first: the planner's whole answer.
-public struct CleanupPlan: Sendable, Equatable {
+struct CleanupPlan: Sendable, Equatable {
     /// The server's clock when the state was read: every cutoff and the floor are measured from it.
-    public var now: Int64
-    public var steps: [CleanupStep]
+    var now: Int64
+    var steps: [CleanupStep]
     /// Tables with unfinished mutations when the state was read.
-    public var busyTables: Set<QualifiedTableName>
+    var busyTables: Set<QualifiedTableName>
     /// Where a replica had not caught up (`CleanupState.replicating`).
-    public var replicating: [ReplicationLag]
+    var replicating: [ReplicationLag]
 
-    public init(now: Int64, steps: [CleanupStep], busyTables: Set<QualifiedTableName> = [], replicating: [ReplicationLag] = []) {
+    init(now: Int64, steps: [CleanupStep], busyTables: Set<QualifiedTableName> = [], replicating: [ReplicationLag] = []) {
         self.now = now
         self.steps = steps
         self.busyTables = busyTables
@@ -19,14 +19,14 @@ public struct CleanupPlan: Sendable, Equatable {
     }
 
     /// Why the step must wait for a replica to catch up on its table or partition; nil when none lags.
-    public func replicationHold(for step: CleanupStep) -> String? {
+    func replicationHold(for step: CleanupStep) -> String? {
         let reasons = replicating.filter { $0.holds(step.table, step.partitionID) }.map(\.reason)
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
 }
 
 /// One thing a cleanup may do to one table, with what it is expected to free and the free space it needs.
-public struct CleanupStep: Sendable, Equatable {
+struct CleanupStep: Sendable, Equatable {
     public enum Action: String, Sendable {
         /// A partition whose rows are all past the cutoff: whole, or by part (`PartitionDropMethod`).
         case dropPartition = "drop partition"
@@ -38,37 +38,37 @@ public struct CleanupStep: Sendable, Equatable {
         case deleteRows = "delete rows"
 
         /// Rewrites parts as a mutation or a merge: waits for (or skips) tables with unfinished mutations.
-        public var rewritesParts: Bool { self == .deleteRows }
+        var rewritesParts: Bool { self == .deleteRows }
     }
 
-    public var table: QualifiedTableName
-    public var action: Action
-    public var cluster: ClusterClause
-    public var partitionID: PartitionName?
+    var table: QualifiedTableName
+    var action: Action
+    var cluster: ClusterClause
+    var partitionID: PartitionName?
     /// The column rows are aged by (drop partition, delete rows).
-    public var column: TimeColumn?
+    var column: TimeColumn?
     /// Drop partition: the newest value the plan saw in it; each part is read again before it goes.
-    public var newestValue: Int64?
+    var newestValue: Int64?
     /// Drop partition: what its key proves about every row it can ever hold; required on a cluster.
-    public var keyEnd: Int64?
+    var keyEnd: Int64?
     /// Delete rows: rows before this go.
-    public var bound: ColumnBound?
-    public var estimatedBytes: Int64
+    var bound: ColumnBound?
+    var estimatedBytes: Int64
     /// Delete rows: the bytes of the whole partition it rewrites.
-    public var partitionBytes: Int64 = 0
+    var partitionBytes: Int64 = 0
     /// The step is skipped unless the disk has at least this much available (mutations rewrite parts).
-    public var requiredFreeBytes: Int64
+    var requiredFreeBytes: Int64
     /// Why this step is in the plan, for people.
-    public var reason: String
+    var reason: String
     /// Runs only when the disk has less free than `CleanupBudget.minimumHeadroomBytes`.
-    public var onlyWithoutHeadroom = false
+    var onlyWithoutHeadroom = false
     /// On several replicas: the URLs of the servers it runs on, each checked on its own (a system log is
     /// one server's; a partition goes from every replica that holds it); empty on one server.
-    public var replicas: [String] = []
+    var replicas: [String] = []
     /// A rewrite sent to the first replica reaches the others by replication (`PartitionFacts.replicatedEngine`).
-    public var replicatedEngine = false
+    var replicatedEngine = false
 
-    public init(table: QualifiedTableName, action: Action, cluster: ClusterClause = .none, partitionID: PartitionName? = nil,
+    init(table: QualifiedTableName, action: Action, cluster: ClusterClause = .none, partitionID: PartitionName? = nil,
                 column: TimeColumn? = nil, newestValue: Int64? = nil, keyEnd: Int64? = nil, bound: ColumnBound? = nil, estimatedBytes: Int64,
                 requiredFreeBytes: Int64 = 0, reason: String, onlyWithoutHeadroom: Bool = false) {
         self.table = table
@@ -87,7 +87,7 @@ public struct CleanupStep: Sendable, Equatable {
 
     /// The statements the plan stands for. A partition is shown as DROP PARTITION; the outcome lists
     /// what ran (`PartitionDropMethod`).
-    public var statements: [ClickHouseStatement] {
+    var statements: [ClickHouseStatement] {
         switch action {
         case .dropTable:
             return [.dropTable(table, cluster)]
@@ -101,5 +101,5 @@ public struct CleanupStep: Sendable, Equatable {
         }
     }
 
-    public var statementText: String { statements.map(\.sql).joined(separator: "; ") }
+    var statementText: String { statements.map(\.sql).joined(separator: "; ") }
 }

@@ -5,17 +5,17 @@ import LFMaintEdges
 /// and then down to their 1-day floor, then for each app retention tier (30 → 21 → 14 → 7 days, never
 /// under the floor) whole expired partitions, oldest first, and the expired rows of each partition
 /// straddling the cutoff. Pure: the same state always gives the same plan.
-public struct CleanupPlanner: Sendable {
-    public static let day: Int64 = 86_400
-    public var policy: CleanupPolicy
-    public var cluster: ClusterClause
+struct CleanupPlanner: Sendable {
+    static let day: Int64 = 86_400
+    var policy: CleanupPolicy
+    var cluster: ClusterClause
 
-    public init(policy: CleanupPolicy, cluster: ClusterClause = .none) {
+    init(policy: CleanupPolicy, cluster: ClusterClause = .none) {
         self.policy = policy
         self.cluster = cluster
     }
 
-    public func plan(_ state: CleanupState) -> CleanupPlan {
+    func plan(_ state: CleanupState) -> CleanupPlan {
         var dropped: Set<String> = []
         // How much of each straddling partition an earlier tier's delete already took, for the estimates.
         var deletedShare: [String: Double] = [:]

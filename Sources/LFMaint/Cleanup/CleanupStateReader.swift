@@ -5,14 +5,14 @@ import LFMaintSupport
 /// Reads what the cleanup planner needs from the system catalog: the server's clock, the partitions of
 /// every table a rule names (with the span of their rows on the rule's column), rotated and live system
 /// logs, and tables with unfinished mutations.
-public struct CleanupStateReader: Sendable {
-    public let catalog: SystemCatalog
+struct CleanupStateReader: Sendable {
+    let catalog: SystemCatalog
 
-    public init(client: ClickHouseClient) {
+    init(client: ClickHouseClient) {
         catalog = SystemCatalog(client: client)
     }
 
-    public func state(rules: [RetentionRule]) async throws -> CleanupState {
+    func state(rules: [RetentionRule]) async throws -> CleanupState {
         // A server clock running ahead would move every cutoff forward: the earlier of the two clocks counts.
         let now = min(try await catalog.now(), Int64(Date().timeIntervalSince1970))
         let facts = try await catalog.facts(for: rules.map(\.table))

@@ -18,10 +18,10 @@ public struct CleanupWorkflow: Sendable {
         }
     }
 
-    public let config: Configuration
-    public let client: ClickHouseClient
-    public let options: CleanupExecutor.Options
-    public let volumes: [VolumeSettings]
+    let config: Configuration
+    let client: ClickHouseClient
+    let options: CleanupExecutor.Options
+    let volumes: [VolumeSettings]
 
     public init(config: Configuration, client: ClickHouseClient, options: CleanupExecutor.Options, statfs: [String] = []) throws {
         self.init(config: config, client: client, options: options,

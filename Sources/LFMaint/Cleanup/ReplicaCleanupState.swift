@@ -2,21 +2,21 @@
 /// (Replicated engines in cluster mode): a partition's span is that of all the replicas that hold it, so
 /// it is old only when it is old on each of them, and its size is its largest copy. ClickHouse's own logs
 /// are each server's and stay apart, each with its replica. Pure: tested with plain values.
-public enum ReplicaCleanupState {
-    public struct Reading: Sendable {
-        public var replica: String
-        public var state: CleanupState
+enum ReplicaCleanupState {
+    struct Reading: Sendable {
+        var replica: String
+        var state: CleanupState
         /// Where this replica has not caught up (`SystemCatalog.replicationLag`).
-        public var lag: [ReplicationLag]
+        var lag: [ReplicationLag]
 
-        public init(replica: String, state: CleanupState, lag: [ReplicationLag] = []) {
+        init(replica: String, state: CleanupState, lag: [ReplicationLag] = []) {
             self.replica = replica
             self.state = state
             self.lag = lag
         }
     }
 
-    public static func merge(_ readings: [Reading]) -> CleanupState {
+    static func merge(_ readings: [Reading]) -> CleanupState {
         var shared: [String: PartitionFacts] = [:]
         var order: [String] = []
         var own: [PartitionFacts] = []

@@ -6,22 +6,22 @@ import Synchronization
 /// Finds the ClickHouse replicas (`ClickHouseReplicaSource`) and asks each who it is. Clients, the pods
 /// replicas named and the last set found are kept across runs: connections are reused by the agent and
 /// the cleanup's repeated samples, and a replica or a search that fails keeps its names.
-public final class ClickHouseReplicas: Sendable {
-    public let primary: ClickHouseClient
+final class ClickHouseReplicas: Sendable {
+    let primary: ClickHouseClient
     private let clients = Mutex<[String: ClickHouseClient]>([:])
     private let lastFound = Mutex<ReplicaSet?>(nil)
     static let maximumReplicas = 64
     /// A source stalling on one question makes that replica (or the discovery) unknown after this long.
-    public static let answerSeconds = 10.0
+    static let answerSeconds = 10.0
 
-    public init(primary: ClickHouseClient) {
+    init(primary: ClickHouseClient) {
         self.primary = primary
     }
 
     /// `seconds`: the most the whole search may take (each question gets at most `answerSeconds`). A
     /// search that fails leaves the replicas found last time, each unknown (or, the first time, the one
     /// server behind the URL, unknown): their volumes keep their names.
-    public func resolve(within seconds: Double = answerSeconds) async -> ReplicaSet {
+    func resolve(within seconds: Double = answerSeconds) async -> ReplicaSet {
         let settings = primary.settings
         let answer = min(seconds, Self.answerSeconds)
         let urls: [(url: String, shard: Int, hint: String?)]
@@ -68,7 +68,7 @@ public final class ClickHouseReplicas: Sendable {
 
     /// Two URLs that reach the same server (a Service beside its pods) would count its disk twice and
     /// hide the other: both are unknown until the list names each server once.
-    public static func refusingRepeats(_ replicas: [ClickHouseReplica]) -> [ClickHouseReplica] {
+    static func refusingRepeats(_ replicas: [ClickHouseReplica]) -> [ClickHouseReplica] {
         let counts = Dictionary(grouping: replicas.compactMap(\.pod), by: { $0 }).mapValues(\.count)
         return replicas.map { replica in
             var replica = replica

@@ -5,23 +5,23 @@ import Synchronization
 /// With cluster mode on, every statement lfmaint sends carries `ON CLUSTER <name>`. On a server without
 /// that cluster or without distributed DDL each one would fail; so before anything is sent this is
 /// checked once, with reads only, and a bad setting is refused as bad input (exit 2).
-public struct ClusterReadiness: Sendable, Equatable {
+struct ClusterReadiness: Sendable, Equatable {
     /// The clusters `system.clusters` lists (a Replicated database lists itself as one).
-    public var clusters: [String]
+    var clusters: [String]
     /// The engine of Langfuse's database (`Replicated` with Helm chart v2's ClickHouse operator).
-    public var databaseEngine: String?
+    var databaseEngine: String?
     /// Whether `system.distributed_ddl_queue` can be read, which needs Keeper and `<distributed_ddl>`;
     /// the server's refusal when it cannot.
-    public var ddlQueueError: String?
+    var ddlQueueError: String?
 
-    public init(clusters: [String], databaseEngine: String?, ddlQueueError: String?) {
+    init(clusters: [String], databaseEngine: String?, ddlQueueError: String?) {
         self.clusters = clusters
         self.databaseEngine = databaseEngine
         self.ddlQueueError = ddlQueueError
     }
 
     /// nil when `ON CLUSTER name` can run; otherwise why not, as one line naming the variables to fix.
-    public func refusal(cluster name: String) -> ConfigError? {
+    func refusal(cluster name: String) -> ConfigError? {
         let problem: String
         if !clusters.contains(name) {
             let known = clusters.isEmpty ? "the server has no clusters" : "the server's clusters are \(clusters.joined(separator: ", "))"
@@ -39,7 +39,7 @@ public struct ClusterReadiness: Sendable, Equatable {
 }
 
 extension SystemCatalog {
-    public func clusterReadiness(database: SQLIdentifier) async throws -> ClusterReadiness {
+    func clusterReadiness(database: SQLIdentifier) async throws -> ClusterReadiness {
         struct Cluster: Decodable { let cluster: String }
         struct Database: Decodable { let engine: String }
         let clusters = try await client.read("SELECT DISTINCT cluster FROM system.clusters ORDER BY cluster", as: Cluster.self)
@@ -58,7 +58,7 @@ extension SystemCatalog {
 extension ClickHouseClient {
     /// Throws the `ConfigError` of `ClusterReadiness` when cluster mode is on and cannot work; asked of
     /// the server once per client.
-    public func requireClusterReady() async throws {
+    func requireClusterReady() async throws {
         guard case .onCluster(let name) = cluster, !clusterReadyChecked.withLock({ $0 }) else { return }
         let readiness = try await SystemCatalog(client: self).clusterReadiness(database: SQLIdentifier(settings.database)!)
         if let refusal = readiness.refusal(cluster: name.name) { throw refusal }

@@ -3,19 +3,19 @@ import LFMaintEdges
 import LFMaintSupport
 
 /// One ClickHouse server of the installation, as lfmaint found it this run.
-public struct ClickHouseReplica: Sendable {
+struct ClickHouseReplica: Sendable {
     /// Where lfmaint reaches it, without credentials.
-    public let url: String
-    public let client: ClickHouseClient
+    let url: String
+    let client: ClickHouseClient
     /// Its pod: the server's own host name (`hostName()`, a StatefulSet pod's host name is the pod's
     /// name), else the last one it gave, else the first label of the host the cluster lists.
-    public var pod: String?
+    var pod: String?
     /// Why it could not be asked; such a replica is unknown, and nothing destructive runs.
-    public var error: String?
+    var error: String?
     /// Its shard (`system.clusters.shard_num`); listed replicas are one shard's.
-    public var shard: Int
+    var shard: Int
 
-    public init(url: String, client: ClickHouseClient, pod: String? = nil, error: String? = nil, shard: Int = 1) {
+    init(url: String, client: ClickHouseClient, pod: String? = nil, error: String? = nil, shard: Int = 1) {
         self.url = url
         self.client = client
         self.pod = pod
@@ -24,7 +24,7 @@ public struct ClickHouseReplica: Sendable {
     }
 
     /// The pod's name, else the host and port lfmaint reaches it at.
-    public var label: String {
+    var label: String {
         if let pod { return pod }
         guard let components = URLComponents(string: url), let host = components.host else { return url }
         return components.port.map { "\(host):\($0)" } ?? host
@@ -33,25 +33,25 @@ public struct ClickHouseReplica: Sendable {
 
 /// The replicas one run found: one server (today's single-node case) or every replica of the cluster.
 public struct ReplicaSet: Sendable {
-    public var replicas: [ClickHouseReplica]
+    var replicas: [ClickHouseReplica]
     /// The one server behind `clickhouse.url`: volumes keep their configured names.
-    public var isSingle: Bool
+    var isSingle: Bool
 
-    public init(replicas: [ClickHouseReplica], isSingle: Bool) {
+    init(replicas: [ClickHouseReplica], isSingle: Bool) {
         self.replicas = replicas
         self.isSingle = isSingle
     }
 
     /// The replica whose ClickHouse holds the cleanup lock: the first the cluster lists, whichever replica a run reached.
-    public var lockHolder: ClickHouseReplica? { replicas.first }
+    var lockHolder: ClickHouseReplica? { replicas.first }
     /// Why the servers could not all be asked (a search that failed, replicas that did not answer).
-    public var failure: String? { unknown.isEmpty ? nil : unknown.compactMap(\.error).joined(separator: "; ") }
-    public var unknown: [ClickHouseReplica] { replicas.filter { $0.error != nil } }
+    var failure: String? { unknown.isEmpty ? nil : unknown.compactMap(\.error).joined(separator: "; ") }
+    var unknown: [ClickHouseReplica] { replicas.filter { $0.error != nil } }
 
-    public func replica(url: String) -> ClickHouseReplica? { replicas.first { $0.url == url } }
+    func replica(url: String) -> ClickHouseReplica? { replicas.first { $0.url == url } }
 
     /// Every replica but those in `except` (URLs) still answers (`SELECT 1`), each within `seconds`.
-    public func allAnswer(within seconds: Double, except: Set<String> = []) async -> Bool {
+    func allAnswer(within seconds: Double, except: Set<String> = []) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
             for replica in replicas where !except.contains(replica.url) {
                 group.addTask { (try? await withDeadline(seconds: seconds) { try await replica.client.readText("SELECT 1") }) == "1" }

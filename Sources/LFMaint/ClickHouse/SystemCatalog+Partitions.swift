@@ -6,7 +6,7 @@ import LFMaintEdges
 /// that cannot be read leaves its partition out: never droppable, never dated 1970.
 extension SystemCatalog {
     /// The partitions of the tables `columns` names, each with its rows' span on that column.
-    public func partitions(_ columns: [QualifiedTableName: TimeColumn]) async throws -> [PartitionFacts] {
+    func partitions(_ columns: [QualifiedTableName: TimeColumn]) async throws -> [PartitionFacts] {
         guard !columns.isEmpty else { return [] }
         let tables = columns.keys.sorted { $0.description < $1.description }
         let sizes = try await partitionSizes(tables)
@@ -59,13 +59,13 @@ extension SystemCatalog {
     }
 
     /// One active part and the newest value of the column among its rows.
-    public struct PartSpan: Sendable, Equatable {
-        public let name: PartitionName
-        public let newest: Int64
+    struct PartSpan: Sendable, Equatable {
+        let name: PartitionName
+        let newest: Int64
     }
 
     /// The active parts of one partition that hold rows, each with its newest value on `column`.
-    public func parts(of table: QualifiedTableName, partition: PartitionName, column: TimeColumn) async throws -> [PartSpan] {
+    func parts(of table: QualifiedTableName, partition: PartitionName, column: TimeColumn) async throws -> [PartSpan] {
         struct Row: Decodable {
             let name: String
             let newest: Int64
@@ -84,7 +84,7 @@ extension SystemCatalog {
     }
 
     /// Bytes on disk of one partition: its active parts, or the outdated ones waiting for removal.
-    public func partitionBytes(of table: QualifiedTableName, partition: PartitionName, active: Bool) async throws -> (parts: Int, bytes: Int64) {
+    func partitionBytes(of table: QualifiedTableName, partition: PartitionName, active: Bool) async throws -> (parts: Int, bytes: Int64) {
         struct Row: Decodable {
             let parts: Int
             let bytes: Int64
@@ -102,7 +102,7 @@ extension SystemCatalog {
     }
 
     /// The share of a partition's rows a DELETE with `bound` would remove (0 for an empty partition).
-    public func share(of table: QualifiedTableName, partition: PartitionName, column: TimeColumn, before bound: ColumnBound) async throws -> Double {
+    func share(of table: QualifiedTableName, partition: PartitionName, column: TimeColumn, before bound: ColumnBound) async throws -> Double {
         struct Row: Decodable {
             let before: Int64
             let rows: Int64

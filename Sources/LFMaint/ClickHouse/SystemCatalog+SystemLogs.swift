@@ -4,14 +4,14 @@ import LFMaintEdges
 extension SystemCatalog {
     /// The days the server's config gives each system log, from the macro `ttl server-config` writes;
     /// empty when the server has no such macro (or one lfmaint did not write).
-    public func serverConfigDays() async throws -> [String: Int] {
+    func serverConfigDays() async throws -> [String: Int] {
         let text = try await client.readText("SELECT substitution FROM system.macros WHERE macro = {macro:String}",
                                              parameters: ["macro": SystemLogServerConfig.markerMacro])
         return SystemLogServerConfig.days(inMarker: text) ?? [:]
     }
 
     /// The live system logs this server keeps, by name, with their partition and sorting keys.
-    public func systemLogKeys() async throws -> [String: SystemLogServerConfig.EngineKeys] {
+    func systemLogKeys() async throws -> [String: SystemLogServerConfig.EngineKeys] {
         struct Row: Decodable {
             let name: String
             let partition_key: String

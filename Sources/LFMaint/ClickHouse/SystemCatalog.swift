@@ -4,18 +4,18 @@ import LFMaintEdges
 /// What lfmaint reads from ClickHouse's system tables, for the TTL planner and the cleanup alike:
 /// tables and their columns, rotated system logs, partitions with the span of their rows, parts and
 /// mutations. Numbers from the server are checked here, where they enter.
-public struct SystemCatalog: Sendable {
-    public let client: ClickHouseClient
+struct SystemCatalog: Sendable {
+    let client: ClickHouseClient
 
-    public init(client: ClickHouseClient) {
+    init(client: ClickHouseClient) {
         self.client = client
     }
 
     /// No table holds more than a pebibyte: a larger size from the server is a lie, and is refused.
-    public static let maximumBytes: Int64 = 1 << 50
+    static let maximumBytes: Int64 = 1 << 50
 
     /// The server's clock, in epoch seconds.
-    public func now() async throws -> Int64 {
+    func now() async throws -> Int64 {
         let text = try await client.readText("SELECT toInt64(toUnixTimestamp(now()))")
         guard let now = Int64(text), now > 0 else {
             throw ClickHouseError.unexpectedResponse(host: client.host, detail: "now() is \"\(text)\", not a time", statement: "SELECT now()")
@@ -33,7 +33,7 @@ public struct SystemCatalog: Sendable {
         let definition_bytes: Int
     }
 
-    public func facts(for tables: [QualifiedTableName]) async throws -> [QualifiedTableName: TableFacts] {
+    func facts(for tables: [QualifiedTableName]) async throws -> [QualifiedTableName: TableFacts] {
         let names = ClickHouseLiteral.stringArray(tables.map(\.description))
         let tableRows = try await client.read("""
             SELECT database, name, engine, engine_full, partition_key, toInt64(ifNull(total_bytes, 0)) AS total_bytes,
@@ -52,7 +52,7 @@ public struct SystemCatalog: Sendable {
     }
 
     /// Every table of one database, by name, with its engine.
-    public func tableEngines(in database: SQLIdentifier) async throws -> [String: String] {
+    func tableEngines(in database: SQLIdentifier) async throws -> [String: String] {
         struct Row: Decodable {
             let name: String
             let engine: String
@@ -81,7 +81,7 @@ public struct SystemCatalog: Sendable {
     }
 
     /// The server's `max_query_size`: table definitions longer than this cannot be altered.
-    public func maxQuerySize() async throws -> Int {
+    func maxQuerySize() async throws -> Int {
         let text = try await client.readText("SELECT value FROM system.settings WHERE name = 'max_query_size'")
         guard let size = Int(text), size > 0 else { return TTLPlanner.defaultMaxQuerySize }
         return size
@@ -89,7 +89,7 @@ public struct SystemCatalog: Sendable {
 
     /// Rotated copies of system logs (`system.query_log_0`): a `system.<log>_N` table counts only when
     /// its columns are those of the server's own `<log>` (`SystemLogTables.isCopy`).
-    public func rotatedLogs() async throws -> [TableSize] {
+    func rotatedLogs() async throws -> [TableSize] {
         struct Row: Decodable {
             let name: String
             let total_bytes: Int64
@@ -135,7 +135,7 @@ public struct SystemCatalog: Sendable {
     }
 
     /// Tables with a mutation still running or failing.
-    public func busyTables() async throws -> Set<QualifiedTableName> {
+    func busyTables() async throws -> Set<QualifiedTableName> {
         struct Row: Decodable {
             let database: String
             let table: String
@@ -145,7 +145,7 @@ public struct SystemCatalog: Sendable {
     }
 
     /// Parts still to be rewritten by the table's unfinished mutations.
-    public func unfinishedMutationParts(of table: QualifiedTableName) async throws -> Int64 {
+    func unfinishedMutationParts(of table: QualifiedTableName) async throws -> Int64 {
         struct Row: Decodable { let parts_to_do: Int64 }
         let rows = try await client.read("""
             SELECT toInt64(sum(parts_to_do)) AS parts_to_do FROM system.mutations
@@ -160,7 +160,7 @@ extension SystemCatalog {
     /// Keeper session (the whole table), and each partition with entries in its replication queue (a
     /// queue entry's part names its partition; one that names none holds the whole table). `table`:
     /// only that table.
-    public func replicationLag(of table: QualifiedTableName? = nil) async throws -> [ReplicationLag] {
+    func replicationLag(of table: QualifiedTableName? = nil) async throws -> [ReplicationLag] {
         struct Stale: Decodable {
             let database: String
             let table: String
@@ -199,20 +199,20 @@ extension SystemCatalog {
 }
 
 /// Why one server has not caught up with its replicas on a table, or on one partition of it.
-public struct ReplicationLag: Sendable, Hashable {
-    public var table: QualifiedTableName
+struct ReplicationLag: Sendable, Hashable {
+    var table: QualifiedTableName
     /// nil: the whole table.
-    public var partition: PartitionName?
-    public var reason: String
+    var partition: PartitionName?
+    var reason: String
 
-    public init(table: QualifiedTableName, partition: PartitionName?, reason: String) {
+    init(table: QualifiedTableName, partition: PartitionName?, reason: String) {
         self.table = table
         self.partition = partition
         self.reason = reason
     }
 
     /// Whether it holds back a step on this table and partition.
-    public func holds(_ table: QualifiedTableName, _ partition: PartitionName?) -> Bool {
+    func holds(_ table: QualifiedTableName, _ partition: PartitionName?) -> Bool {
         self.table == table && (self.partition == nil || partition == nil || self.partition == partition)
     }
 }

@@ -22,7 +22,7 @@ public struct AgentSettings: Sendable, Equatable {
     /// Slack-compatible JSON webhook; its URL usually holds a token.
     public var webhookURL: Secret?
 
-    public init() {}
+    init() {}
 
     static func read(_ section: inout YAMLSection) throws -> AgentSettings {
         var settings = AgentSettings()

@@ -1,8 +1,8 @@
 /// A configuration problem, said in one line that names the key (or environment variable) at fault.
 /// lfmaint exits 2 on it.
 public struct ConfigError: Error, Equatable, CustomStringConvertible {
-    public var key: String
-    public var message: String
+    var key: String
+    var message: String
 
     public init(key: String, _ message: String) {
         self.key = key

@@ -7,88 +7,88 @@ public struct Configuration: Sendable, Equatable {
     /// The `ClusterName` dimension of the CloudWatch metrics and the `cluster` label in Prometheus.
     public var clusterName = "langfuse"
     /// The Kubernetes namespace Langfuse runs in; the default for volumes that name none.
-    public var namespace = "langfuse"
+    var namespace = "langfuse"
     public var clickhouse = ClickHouseSettings()
-    public var postgres: PostgresSettings?
-    public var redis: RedisSettings?
-    public var cloudwatch = CloudWatchSettings()
+    var postgres: PostgresSettings?
+    var redis: RedisSettings?
+    var cloudwatch = CloudWatchSettings()
     /// Langfuse's event bucket, for `s3 plan|apply`.
     public var s3 = EventBucketSettings()
     public var publish: [PublishTarget] = []
     public var pushgatewayURL: String?
-    public var kubelet = KubeletSettings()
-    public var retention = RetentionSettings()
+    var kubelet = KubeletSettings()
+    var retention = RetentionSettings()
     public var cleanup = CleanupSettings()
     public var agent = AgentSettings()
     public var grow = GrowSettings()
     public var volumes: [VolumeSettings] = []
     /// `langfuse.chart` and `langfuse.release`; unset, both are read off the ClickHouse URL.
-    public var chart: LangfuseDeployment.Chart?
-    public var release: String?
+    var chart: LangfuseDeployment.Chart?
+    var release: String?
 
     /// The installation the default volume names follow.
-    public var deployment: LangfuseDeployment {
+    var deployment: LangfuseDeployment {
         let inferred = LangfuseDeployment.inferred(fromClickHouseURL: clickhouse.url)
         return LangfuseDeployment(chart: chart ?? inferred.chart, release: release ?? inferred.release)
     }
 
-    public init() {}
+    init() {}
 }
 
-public struct PostgresSettings: Sendable, Equatable {
+struct PostgresSettings: Sendable, Equatable {
     /// A `postgres://` URL that may hold a password: print `printableURL`, never this.
-    public var url: Secret
-    public var printableURL: String { Redaction.url(url.reveal()) }
+    var url: Secret
+    var printableURL: String { Redaction.url(url.reveal()) }
 
-    public init(url: Secret) {
+    init(url: Secret) {
         self.url = url
     }
 }
 
-public struct CloudWatchSettings: Sendable, Equatable {
-    public var namespace = "LangfusePVC"
-    public var region: String?
-    public var endpoint: String?
-    public var accessKeyID: String?
-    public var secretAccessKey: Secret?
-    public var sessionToken: Secret?
+struct CloudWatchSettings: Sendable, Equatable {
+    var namespace = "LangfusePVC"
+    var region: String?
+    var endpoint: String?
+    var accessKeyID: String?
+    var secretAccessKey: Secret?
+    var sessionToken: Secret?
     /// IRSA: the role to assume with the service account's token.
-    public var roleARN: String?
-    public var webIdentityTokenFile: String?
-    public var roleSessionName: String?
-    public var stsEndpoint: String?
+    var roleARN: String?
+    var webIdentityTokenFile: String?
+    var roleSessionName: String?
+    var stsEndpoint: String?
     /// EKS Pod Identity / ECS: the credentials endpoint and its authorisation token.
-    public var containerCredentialsURL: String?
-    public var containerAuthorizationTokenFile: String?
-    public var containerAuthorizationToken: Secret?
+    var containerCredentialsURL: String?
+    var containerAuthorizationTokenFile: String?
+    var containerAuthorizationToken: Secret?
 }
 
 public enum PublishTarget: String, Sendable, Equatable, CaseIterable {
     case cloudwatch, pushgateway
 }
 
-public struct RetentionSettings: Sendable, Equatable {
-    public var appDays = 30
-    public var systemLogDays = 10
-    public var tables: [TableRetention] = []
+struct RetentionSettings: Sendable, Equatable {
+    var appDays = 30
+    var systemLogDays = 10
+    var tables: [TableRetention] = []
 }
 
 /// A per-table override of the built-in retention policy.
-public struct TableRetention: Sendable, Equatable {
+struct TableRetention: Sendable, Equatable {
     /// nil: the configured ClickHouse database (`clickhouse.database`, `CLICKHOUSE_DB`).
-    public var database: SQLIdentifier?
-    public var table: SQLIdentifier
-    public var column: SQLIdentifier?
-    public var days: Int
+    var database: SQLIdentifier?
+    var table: SQLIdentifier
+    var column: SQLIdentifier?
+    var days: Int
 
-    public init(database: SQLIdentifier? = nil, table: SQLIdentifier, column: SQLIdentifier?, days: Int) {
+    init(database: SQLIdentifier? = nil, table: SQLIdentifier, column: SQLIdentifier?, days: Int) {
         self.database = database
         self.table = table
         self.column = column
         self.days = days
     }
 
-    public func qualified(defaultDatabase: SQLIdentifier) -> QualifiedTableName {
+    func qualified(defaultDatabase: SQLIdentifier) -> QualifiedTableName {
         QualifiedTableName(database: database ?? defaultDatabase, table: table)
     }
 }
@@ -103,7 +103,7 @@ public struct CleanupSettings: Sendable, Equatable {
     public var waitMutations = false
     public var allowLargeDrops = false
 
-    public var effectiveTargetPercent: Int { targetPercent ?? max(thresholdPercent - 10, 1) }
+    var effectiveTargetPercent: Int { targetPercent ?? max(thresholdPercent - 10, 1) }
 
     /// A volume's own `threshold` wins over `cleanup.threshold`.
     public func thresholdPercent(for volume: VolumeSettings) -> Int { volume.thresholdPercent ?? thresholdPercent }
@@ -122,19 +122,19 @@ public struct VolumeSettings: Sendable, Equatable {
     public var component: Component
     public var source: Source
     /// statfs: the mounted path to measure.
-    public var path: String?
+    var path: String?
     /// clickhouse: the disk in `system.disks` (default `default`).
-    public var disk: String?
+    var disk: String?
     public var pvc: String?
-    public var pod: String?
-    public var namespace: String?
+    var pod: String?
+    var namespace: String?
     public var thresholdPercent: Int?
     /// A ClickHouse replica's URL when the volume is that replica's (`ReplicaVolumes`); nil: the configured server.
-    public var replica: String?
+    var replica: String?
     /// The configured volume a replica's volume was made from (`ReplicaVolumes`).
     public var replicaOf: String?
 
-    public init(name: String, component: Component, source: Source, path: String? = nil, disk: String? = nil,
+    init(name: String, component: Component, source: Source, path: String? = nil, disk: String? = nil,
                 pvc: String? = nil, pod: String? = nil, namespace: String? = nil, thresholdPercent: Int? = nil) {
         self.name = name
         self.component = component
@@ -149,24 +149,24 @@ public struct VolumeSettings: Sendable, Equatable {
 }
 
 /// How the kubelet source reaches each node's Summary API.
-public struct KubeletSettings: Sendable, Equatable {
-    public enum Route: String, Sendable, CaseIterable {
+struct KubeletSettings: Sendable, Equatable {
+    enum Route: String, Sendable, CaseIterable {
         /// `GET /api/v1/nodes/{node}/proxy/stats/summary` through the API server: needs `nodes/proxy`.
         case proxy
         /// `GET https://{nodeIP}:{port}/stats/summary` on each kubelet: needs only `nodes/stats`.
         case direct
     }
 
-    public var route = Route.proxy
+    var route = Route.proxy
     /// Default: `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`.
-    public var apiServer: String?
-    public var tokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
-    public var caFile: String? = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
-    public var kubeletPort = 10250
-    public var timeoutSeconds = 10.0
-    public var concurrency = 8
+    var apiServer: String?
+    var tokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+    var caFile: String? = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
+    var kubeletPort = 10250
+    var timeoutSeconds = 10.0
+    var concurrency = 8
 
-    public init() {}
+    init() {}
 }
 
 extension ClickHouseReplicaSource {

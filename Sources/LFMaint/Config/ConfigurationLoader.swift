@@ -18,7 +18,7 @@ public enum ConfigurationLoader {
         return try load(yaml: text, environment: environment)
     }
 
-    public static func load(yaml: String, environment: [String: String] = [:]) throws -> Configuration {
+    static func load(yaml: String, environment: [String: String] = [:]) throws -> Configuration {
         registerSecrets(in: environment)
         var config = Configuration()
         try apply(yaml: yaml, to: &config)

@@ -8,40 +8,40 @@ import LFMaintSupport
 /// variables are mounted as they are, and an odd one must not stop `sample` or `cleanup`.
 public struct EventBucketSettings: Sendable, Equatable {
     public var bucket: String?
-    public var prefix = ""
+    var prefix = ""
     /// nil: AWS S3 in `region`.
-    public var endpoint: String?
-    public var region: String?
-    public var accessKeyID: String?
-    public var secretAccessKey: Secret?
+    var endpoint: String?
+    var region: String?
+    var accessKeyID: String?
+    var secretAccessKey: Secret?
     /// `https://endpoint/bucket` (MinIO) rather than `https://bucket.endpoint`.
-    public var forcePathStyle = false
+    var forcePathStyle = false
     /// Where Langfuse keeps media. nil: not known, and then no rule is put; `none`: Langfuse keeps no media.
-    public var media: Media?
+    var media: Media?
     /// Batch exports, when Langfuse has a bucket for them (they are off unless LANGFUSE_S3_BATCH_EXPORT_ENABLED).
-    public var exports: Location?
+    var exports: Location?
     /// A `…_FORCE_PATH_STYLE` that is neither true nor false, refused by `validate`.
     var unreadableForcePathStyle: String?
 
-    public enum Media: Sendable, Equatable {
+    enum Media: Sendable, Equatable {
         case none
         case at(Location)
     }
 
-    public struct Location: Sendable, Equatable {
-        public var bucket: String
-        public var prefix: String
+    struct Location: Sendable, Equatable {
+        var bucket: String
+        var prefix: String
 
-        public init(bucket: String, prefix: String) {
+        init(bucket: String, prefix: String) {
             self.bucket = bucket
             self.prefix = prefix
         }
     }
 
-    public init() {}
+    init() {}
 
     /// What Langfuse keeps beside its events that no rule may expire; each names its keys its own way.
-    public enum Protected: String, Sendable {
+    enum Protected: String, Sendable {
         /// `<prefix><project ID>/<media ID>.<ext>`
         case media
         /// `<prefix><timestamp>-lf-<table>-export-<project ID>.<ext>`
@@ -49,7 +49,7 @@ public struct EventBucketSettings: Sendable, Equatable {
     }
 
     /// The objects no lifecycle rule of lfmaint's may match, by what they are.
-    public var protected: [(kind: Protected, location: Location)] {
+    var protected: [(kind: Protected, location: Location)] {
         var list: [(Protected, Location)] = []
         if case .at(let media)? = media { list.append((.media, media)) }
         if let exports { list.append((.exports, exports)) }

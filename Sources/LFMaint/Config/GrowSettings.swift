@@ -1,24 +1,24 @@
 /// The `grow` section: opt-in growth of a volume's PVC when nothing more may be deleted from it. Off by
 /// default; on, it needs a ceiling (`maxGiB`) and the rights of `k8s/components/volume-growth`.
 public struct GrowSettings: Sendable, Equatable {
-    public var enabled = false
+    var enabled = false
     /// Grow only a volume forecast to fill within this many days (the agent's forecast; one run has none).
-    public var whenFullWithinDays = 7.0
+    var whenFullWithinDays = 7.0
     /// Each resize adds this share of the PVC's size…
-    public var stepPercent = 20.0
+    var stepPercent = 20.0
     /// …and at least this many GiB.
-    public var stepMinGiB = 5
+    var stepMinGiB = 5
     /// Never ask for more than this many GiB. Required when enabled.
-    public var maxGiB: Int?
+    var maxGiB: Int?
     /// Least time between two resizes of one PVC: EBS allows one change per volume per 6 hours (newer: 4 per 24 h);
     /// 6 h 10 min, as Kubernetes-Volume-Autoscaler.
-    public var cooldownSeconds = 22_200.0
+    var cooldownSeconds = 22_200.0
     /// A resize not finished by then (the PVC's capacity still short) has stalled.
-    public var resizeTimeoutSeconds = 600.0
+    var resizeTimeoutSeconds = 600.0
     /// How often the PVC is read while a resize runs.
-    public var resizePollSeconds = 5.0
+    var resizePollSeconds = 5.0
 
-    public init() {}
+    init() {}
 
     /// The only way to a `GrowPolicy`, and so to anything that writes to the Kubernetes API.
     public var policy: GrowPolicy? {
@@ -81,9 +81,9 @@ public struct GrowSettings: Sendable, Equatable {
 /// Growth switched on, with its ceiling in bytes. Only `GrowSettings.policy` makes one.
 public struct GrowPolicy: Sendable, Equatable {
     /// 1 PiB: no PVC is larger.
-    public static let largestGiB = 1 << 20
-    public let settings: GrowSettings
-    public let maxBytes: Int64
+    static let largestGiB = 1 << 20
+    let settings: GrowSettings
+    let maxBytes: Int64
 
     fileprivate init(settings: GrowSettings, maxBytes: Int64) {
         self.settings = settings

@@ -3,31 +3,31 @@ import Foundation
 /// How Langfuse was installed, which decides the names its volumes and pods have: Helm chart v1
 /// (bitnami subcharts), chart v2 (the ClickHouse operator) or the single-node docker compose file.
 /// The names label the default volumes (`PVCName`, `PodName`), so they match what `kubectl get pvc` shows.
-public struct LangfuseDeployment: Sendable, Equatable {
-    public enum Chart: String, Sendable, CaseIterable {
+struct LangfuseDeployment: Sendable, Equatable {
+    enum Chart: String, Sendable, CaseIterable {
         case v1, v2, compose
     }
 
-    public var chart: Chart
+    var chart: Chart
     /// The Helm release name every chart name starts with (`helm install <release> langfuse/langfuse`).
-    public var release: String
+    var release: String
 
-    public static let defaultRelease = "langfuse"
+    static let defaultRelease = "langfuse"
 
-    public init(chart: Chart, release: String = LangfuseDeployment.defaultRelease) {
+    init(chart: Chart, release: String = LangfuseDeployment.defaultRelease) {
         self.chart = chart
         self.release = release
     }
 
     /// Helm's rule for release names: a DNS label of at most 53 characters.
-    public static func isReleaseName(_ name: String) -> Bool {
+    static func isReleaseName(_ name: String) -> Bool {
         let allowed = name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
         return (1...53).contains(name.count) && allowed && name.first != "-" && name.last != "-"
     }
 
     /// Read off the ClickHouse URL each chart gives Langfuse: `<release>-clickhouse-headless` is chart v2,
     /// `<release>-clickhouse` chart v1, `localhost` or `clickhouse` docker compose; anything else chart v1.
-    public static func inferred(fromClickHouseURL url: String) -> LangfuseDeployment {
+    static func inferred(fromClickHouseURL url: String) -> LangfuseDeployment {
         let host = URLComponents(string: url)?.host?.lowercased() ?? ""
         if host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "clickhouse" {
             return LangfuseDeployment(chart: .compose)
@@ -41,7 +41,7 @@ public struct LangfuseDeployment: Sendable, Equatable {
     }
 
     /// The ClickHouse PVC of a replica's pod: the StatefulSet's claim template name before the pod's.
-    public func clickhouseClaim(pod: String) -> String? {
+    func clickhouseClaim(pod: String) -> String? {
         switch chart {
         case .v1: "data-\(pod)"
         case .v2: "clickhouse-storage-volume-\(pod)"
@@ -52,7 +52,7 @@ public struct LangfuseDeployment: Sendable, Equatable {
     /// The first replica's volume of each component: (PVC, pod). Compose has docker volumes and
     /// services, and Redis keeps no volume there. The bundled object store runs as a Deployment, whose
     /// pods' names are made anew: nil.
-    public func names(of component: VolumeSettings.Component) -> (pvc: String?, pod: String?) {
+    func names(of component: VolumeSettings.Component) -> (pvc: String?, pod: String?) {
         let r = release
         switch (chart, component) {
         case (.v1, .clickhouse): return (clickhouseClaim(pod: "\(r)-clickhouse-shard0-0"), "\(r)-clickhouse-shard0-0")

@@ -5,7 +5,7 @@ import LFMaintSupport
 extension RedisSettings {
     /// Parses Langfuse's `REDIS_CONNECTION_STRING`: `redis://[[user]:password@]host[:port][/db]`, or
     /// `rediss://` for TLS.
-    init(connectionString: String, key: String) throws {
+    public init(connectionString: String, key: String) throws {
         let printable = Redaction.url(connectionString)
         guard let components = URLComponents(string: connectionString), let scheme = components.scheme?.lowercased(),
               scheme == "redis" || scheme == "rediss", let host = components.host, !host.isEmpty else {

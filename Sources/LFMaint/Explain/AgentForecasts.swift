@@ -5,7 +5,7 @@ import LFMaintSupport
 /// The forecasts a running agent publishes (`lfmaint_volume_full_in_seconds` at its `/metrics`), for
 /// `lfmaint explain --agent URL`: one look at a volume cannot tell a trend, the agent's history can.
 public enum AgentForecasts {
-    public static let metric = "lfmaint_volume_full_in_seconds"
+    static let metric = "lfmaint_volume_full_in_seconds"
 
     public static func fetch(agentURL: String, http: HTTPClient = HTTPClient()) async throws -> [String: Double] {
         let url = agentURL.hasSuffix("/") ? String(agentURL.dropLast()) : agentURL
@@ -19,7 +19,7 @@ public enum AgentForecasts {
 
     /// Seconds to full by volume, from Prometheus' text exposition; lines that are not the metric, or whose
     /// value is not a finite non-negative number, are passed over.
-    public static func parse(_ exposition: String) -> [String: Double] {
+    static func parse(_ exposition: String) -> [String: Double] {
         var forecasts: [String: Double] = [:]
         for line in exposition.split(separator: "\n") where line.hasPrefix(metric + "{") {
             guard let close = line.lastIndex(of: "}"),

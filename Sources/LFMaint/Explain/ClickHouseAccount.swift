@@ -5,22 +5,22 @@ import LFMaintEdges
 /// kind (Langfuse's data, system logs, rotated logs, other tables), outdated and detached parts, merges
 /// being written, the file system's rounding, and the rest: what lies on the volume that ClickHouse does
 /// not count (backups under `shadow/`, orphaned `store/` data, server logs).
-public enum ClickHouseAccount {
+enum ClickHouseAccount {
     /// Every file takes whole blocks: 4 KiB on ext4, xfs and tmpfs alike.
-    public static let blockBytes: Int64 = 4096
+    static let blockBytes: Int64 = 4096
     /// A part has five files `system.parts.files` does not list (checksums.txt, columns.txt…).
-    public static let unlistedFilesPerPart: Int64 = 5
+    static let unlistedFilesPerPart: Int64 = 5
     /// A small file leaves the rest of its one block unused: a wide part's column files hold what
     /// `system.parts_columns` says; its other files (counts, indexes, checksums…) and a compact part's
     /// small ones hold 150 to 350 bytes on average in Langfuse's parts. A large file wastes half of its last
     /// block on average; an empty one takes none.
-    public static let otherSmallFileBytes: Int64 = 200
+    static let otherSmallFileBytes: Int64 = 200
     /// A table's own files (its definition, format_version.txt).
-    public static let blocksPerTable: Int64 = 2
+    static let blocksPerTable: Int64 = 2
     /// Tables shown one by one per kind; the smaller ones share a line.
-    public static let tablesPerKind = 5
+    static let tablesPerKind = 5
 
-    public static func lines(_ facts: ClickHouseDiskFacts, used: Int64, langfuseDatabase: String) -> [AccountLine] {
+    static func lines(_ facts: ClickHouseDiskFacts, used: Int64, langfuseDatabase: String) -> [AccountLine] {
         var lines = tableLines(facts.active, langfuseDatabase: langfuseDatabase)
         lines += outdatedLines(facts)
         lines += detachedLines(facts.detached)
@@ -48,11 +48,11 @@ public enum ClickHouseAccount {
     }
 
     /// A mutation still failing this long after it was made is stuck: it will not finish by itself.
-    public static let stuckSeconds: Int64 = 600
+    static let stuckSeconds: Int64 = 600
 
     /// Mutations still to run (and the free space each needs, as much again as the parts it rewrites) and
     /// the free space merges hold reserved: none of it is a share of the used bytes yet.
-    public static func notes(_ facts: ClickHouseDiskFacts) -> [AccountNote] {
+    static func notes(_ facts: ClickHouseDiskFacts) -> [AccountNote] {
         var notes = facts.mutations.map { mutation in
             let failing = !mutation.failReason.isEmpty
             let stuck = failing && facts.now - mutation.createdAt >= stuckSeconds

@@ -3,14 +3,14 @@ import LFMaintEdges
 
 /// Reads `ClickHouseDiskFacts` for one disk of one server: nine reads of system tables, nothing written.
 /// A number no server sends (a negative size, a progress of 3) makes the whole read fail, naming it.
-public struct ClickHouseDiskFactsReader: Sendable {
-    public let client: ClickHouseClient
+struct ClickHouseDiskFactsReader: Sendable {
+    let client: ClickHouseClient
 
-    public init(client: ClickHouseClient) {
+    init(client: ClickHouseClient) {
         self.client = client
     }
 
-    public func read(disk: String) async throws -> ClickHouseDiskFacts {
+    func read(disk: String) async throws -> ClickHouseDiskFacts {
         let now = try await SystemCatalog(client: client).now()
         let columns = try await columnFacts(disk: disk)
         let parts = try await tableParts(disk: disk).map { active, parts -> (active: Bool, parts: ClickHouseDiskFacts.TableParts) in

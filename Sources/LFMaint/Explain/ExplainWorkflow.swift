@@ -7,7 +7,7 @@ import LFMaintEdges
 /// server is not sampled first: what fills it says its size too. A ClickHouse volume is (the sample finds
 /// the replicas), and its `system.disks` is read again right after its parts, so that the two agree.
 public struct ExplainWorkflow: Sendable {
-    public let sampling: SampleWorkflow
+    let sampling: SampleWorkflow
     /// The Postgres and Redis volumes their own server measures, in the configured order.
     let measuredByFacts: [VolumeSettings]
     let order: [String]

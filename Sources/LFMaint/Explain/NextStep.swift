@@ -3,11 +3,11 @@ import LFMaintEdges
 
 /// The next thing to do about a volume, in one sentence, from its account: the largest share something
 /// can free, a stuck mutation first, nothing when the volume has room.
-public enum NextStep {
+enum NextStep {
     /// Below this usage nothing is urgent: the sentence names the largest share and says so.
-    public static let urgentPercent = 70.0
+    static let urgentPercent = 70.0
 
-    public static func sentence(for account: VolumeAccount) -> String {
+    static func sentence(for account: VolumeAccount) -> String {
         if let error = account.error { return "Find out why it cannot be explained: \(error.prefix(200))" }
         if let stuck = account.notes.first(where: { $0.kind == .mutation && $0.warning }) {
             return "Look at the stuck mutation \(stuck.subject): "

@@ -3,11 +3,11 @@ import LFMaintSupport
 /// A Postgres volume's account: its databases largest first, the write-ahead log, and the rest (server
 /// logs, temporary files, a WAL lfmaint may not list); notes name the largest relations and what `VACUUM`
 /// would give back.
-public enum PostgresAccount {
-    public static let databasesShown = 5
-    public static let relationsNoted = 5
+enum PostgresAccount {
+    static let databasesShown = 5
+    static let relationsNoted = 5
 
-    public static func lines(_ facts: PostgresFacts, used: Int64) -> [AccountLine] {
+    static func lines(_ facts: PostgresFacts, used: Int64) -> [AccountLine] {
         let sorted = facts.databases.sorted { ($0.bytes, $1.name) > ($1.bytes, $0.name) }
         var lines = sorted.prefix(databasesShown).map { database in
             AccountLine(kind: .database, name: "database \(database.name)", bytes: database.bytes,
@@ -29,7 +29,7 @@ public enum PostgresAccount {
         return VolumeAccount.balanced(lines, used: used, rest: rest)
     }
 
-    public static func notes(_ facts: PostgresFacts) -> [AccountNote] {
+    static func notes(_ facts: PostgresFacts) -> [AccountNote] {
         facts.relations.sorted { $0.totalBytes > $1.totalBytes }.prefix(relationsNoted).map { relation in
             let dead = relation.reclaimableBytes
             let vacuum = dead > 0 ? "; its \(relation.deadTuples) dead tuples hold about \(ByteCount.readable(dead)): "

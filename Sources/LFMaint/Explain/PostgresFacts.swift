@@ -3,47 +3,47 @@ import LFMaintEdges
 
 /// What fills a Postgres volume: every database's size, the write-ahead log (when the role may list it),
 /// and the largest relations of the database lfmaint connects to, with their live and dead tuples.
-public struct PostgresFacts: Sendable, Equatable {
-    public struct Relation: Sendable, Equatable {
-        public var name: String
+struct PostgresFacts: Sendable, Equatable {
+    struct Relation: Sendable, Equatable {
+        var name: String
         /// With indexes and TOAST (`pg_total_relation_size`).
-        public var totalBytes: Int64
+        var totalBytes: Int64
         /// Heap and TOAST only (`pg_table_size`): what dead tuples take part of.
-        public var tableBytes: Int64
-        public var liveTuples: Int64
-        public var deadTuples: Int64
+        var tableBytes: Int64
+        var liveTuples: Int64
+        var deadTuples: Int64
 
         /// The share of the table dead tuples take, as `VACUUM FULL` would give it back.
-        public var reclaimableBytes: Int64 {
+        var reclaimableBytes: Int64 {
             let tuples = liveTuples + deadTuples
             guard tuples > 0, deadTuples > 0 else { return 0 }
             return Int64(Double(tableBytes) * Double(deadTuples) / Double(tuples))
         }
     }
 
-    public struct Database: Sendable, Equatable {
-        public var name: String
-        public var bytes: Int64
+    struct Database: Sendable, Equatable {
+        var name: String
+        var bytes: Int64
     }
 
-    public var databases: [Database] = []
+    var databases: [Database] = []
     /// nil: not asked, or the role may not list pg_wal (it needs pg_monitor).
-    public var walBytes: Int64?
-    public var relations: [Relation] = []
+    var walBytes: Int64?
+    var relations: [Relation] = []
 
-    public init() {}
+    init() {}
 }
 
 /// Reads `PostgresFacts` with three queries (two without the WAL); sizes no server sends (negative, beyond a
 /// pebibyte) are refused. `lfmaint sample` reads its databases and relations here too.
-public struct PostgresFactsReader: Sendable {
-    public let settings: PostgresSettings
+struct PostgresFactsReader: Sendable {
+    let settings: PostgresSettings
 
-    public init(settings: PostgresSettings) {
+    init(settings: PostgresSettings) {
         self.settings = settings
     }
 
-    public func read(relationLimit: Int = 10, wal: Bool = true) async throws -> PostgresFacts {
+    func read(relationLimit: Int = 10, wal: Bool = true) async throws -> PostgresFacts {
         let url = settings.url.reveal()
         let limit = String(relationLimit)
         return try await BlockingIO.run {

@@ -4,10 +4,10 @@ import LFMaintSupport
 /// scaled to the dataset, plus Redis's own overhead. Measured on disk (a PVC): the append-only file and
 /// the rest (RDB snapshots). Notes flag an eviction policy that would drop Langfuse's jobs, and name the
 /// queues with a backlog or failed jobs.
-public enum RedisAccount {
-    public static let groupsShown = 8
+enum RedisAccount {
+    static let groupsShown = 8
 
-    public static func lines(_ facts: RedisFacts, used: Int64, inMemory: Bool) -> [AccountLine] {
+    static func lines(_ facts: RedisFacts, used: Int64, inMemory: Bool) -> [AccountLine] {
         guard inMemory else {
             let aof = facts.appendOnlyFileBytes.map {
                 [AccountLine(kind: .appendOnlyFile, name: "append-only file", bytes: $0,
@@ -54,7 +54,7 @@ public enum RedisAccount {
         return shares
     }
 
-    public static func notes(_ facts: RedisFacts, inMemory: Bool) -> [AccountNote] {
+    static func notes(_ facts: RedisFacts, inMemory: Bool) -> [AccountNote] {
         var notes: [AccountNote] = []
         if facts.policy != "noeviction" {
             notes.append(AccountNote(kind: .evictionPolicy, subject: "maxmemory-policy",

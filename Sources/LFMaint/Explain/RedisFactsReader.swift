@@ -4,8 +4,8 @@ import LFMaintEdges
 /// Reads `RedisFacts`: `INFO`, then a bounded `SCAN` (at most `sampleKeys` keys, `MEMORY USAGE` for each,
 /// pipelined) and BullMQ's queues found by their `:meta` keys. Read-only, and bounded however many keys
 /// Redis holds; numbers no Redis sends are refused.
-public struct RedisFactsReader: Sendable {
-    public let settings: RedisSettings
+struct RedisFactsReader: Sendable {
+    let settings: RedisSettings
     static let sampleKeys = 2000
     /// SCAN calls for the queues' `:meta` keys, `scanCount` keys each: 200,000 keys looked at, at most.
     static let metaScans = 200
@@ -14,11 +14,11 @@ public struct RedisFactsReader: Sendable {
     static let samplePages = 100
     static let maximumQueues = 1000
 
-    public init(settings: RedisSettings) {
+    init(settings: RedisSettings) {
         self.settings = settings
     }
 
-    public func read() async throws -> RedisFacts {
+    func read() async throws -> RedisFacts {
         let settings = settings
         return try await BlockingIO.run {
             let connection = try RedisConnection(settings: settings)

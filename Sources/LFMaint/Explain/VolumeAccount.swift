@@ -5,17 +5,17 @@ import LFMaintEdges
 /// the rest nothing else accounts for), notes on what does not take space yet or lies within a line
 /// (a mutation's parts, a relation's dead tuples, a queue), a forecast and the next thing to do.
 public struct VolumeAccount: Sendable, Equatable {
-    public var sample: VolumeSample
-    public var lines: [AccountLine] = []
-    public var notes: [AccountNote] = []
+    var sample: VolumeSample
+    var lines: [AccountLine] = []
+    var notes: [AccountNote] = []
     /// Seconds until the volume is full, as the agent forecasts it; nil when it is not filling or nothing
     /// has watched it long enough.
-    public var secondsToFull: Double?
-    public var nextStep = ""
+    var secondsToFull: Double?
+    var nextStep = ""
     /// Why the volume could not be explained (its sample is unknown, or its server did not answer).
     public var error: String?
 
-    public init(sample: VolumeSample) {
+    init(sample: VolumeSample) {
         self.sample = sample
     }
 
@@ -30,7 +30,7 @@ public struct VolumeAccount: Sendable, Equatable {
 
     /// Lines largest first, then the rest: `used` minus every line, so that the lines add up to `used`.
     /// `rest` names the remainder (negative when the lines count a byte twice, as hard links do).
-    public static func balanced(_ lines: [AccountLine], used: Int64, rest: AccountLine) -> [AccountLine] {
+    static func balanced(_ lines: [AccountLine], used: Int64, rest: AccountLine) -> [AccountLine] {
         let accounted = lines.map(\.bytes).saturatingSum
         var remainder = rest
         remainder.bytes = [used, accounted == .min ? .max : -accounted].saturatingSum
@@ -63,7 +63,7 @@ public struct AccountLine: Sendable, Equatable {
     }
 
     /// What lfmaint does about a line.
-    public enum Remedy: String, Sendable {
+    enum Remedy: String, Sendable {
         /// `lfmaint cleanup` frees it in an emergency (expired partitions, rotated logs).
         case cleanup
         /// It goes by itself (outdated parts, finished merges).
@@ -74,18 +74,18 @@ public struct AccountLine: Sendable, Equatable {
         case none
     }
 
-    public var kind: Kind
-    public var name: String
-    public var bytes: Int64
+    var kind: Kind
+    var name: String
+    var bytes: Int64
     /// True when the size is an estimate (file-system rounding, a sampled key group), not a count.
-    public var estimated = false
+    var estimated = false
     /// What frees it, in one phrase.
-    public var freedBy: String
-    public var remedy: Remedy
+    var freedBy: String
+    var remedy: Remedy
     /// A detail: parts and rows, when outdated parts go, a detached part's reason.
-    public var detail: String?
+    var detail: String?
 
-    public init(kind: Kind, name: String, bytes: Int64, estimated: Bool = false, freedBy: String, remedy: Remedy, detail: String? = nil) {
+    init(kind: Kind, name: String, bytes: Int64, estimated: Bool = false, freedBy: String, remedy: Remedy, detail: String? = nil) {
         self.kind = kind
         self.name = name
         self.bytes = bytes
@@ -98,21 +98,21 @@ public struct AccountLine: Sendable, Equatable {
 
 /// Something worth knowing that is not a share of the used bytes: space a mutation will need, a relation's
 /// dead tuples, Redis's eviction policy, a queue's backlog.
-public struct AccountNote: Sendable, Equatable {
+struct AccountNote: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case mutation, merges, relation, evictionPolicy = "eviction_policy", memory, keyGroup = "key_group", queue
     }
 
-    public var kind: Kind
-    public var subject: String
-    public var bytes: Int64?
+    var kind: Kind
+    var subject: String
+    var bytes: Int64?
     /// What acting on it would give back (a relation's dead tuples after VACUUM FULL).
-    public var freeable: Int64?
-    public var text: String
+    var freeable: Int64?
+    var text: String
     /// Needs the operator's attention (a stuck mutation, an eviction policy that loses jobs, failed jobs).
-    public var warning = false
+    var warning = false
 
-    public init(kind: Kind, subject: String, bytes: Int64? = nil, freeable: Int64? = nil, text: String, warning: Bool = false) {
+    init(kind: Kind, subject: String, bytes: Int64? = nil, freeable: Int64? = nil, text: String, warning: Bool = false) {
         self.kind = kind
         self.subject = subject
         self.bytes = bytes

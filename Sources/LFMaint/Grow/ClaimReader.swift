@@ -72,12 +72,12 @@ struct KubeEventList: Decodable {
 }
 
 /// Kubernetes object names: a DNS-1123 subdomain (PVCs, StorageClasses), or a label (namespaces).
-public enum KubeName {
-    public static func isValid(_ name: String) -> Bool {
+enum KubeName {
+    static func isValid(_ name: String) -> Bool {
         name.utf8.count <= 253 && name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isLabel(String($0)) }
     }
 
-    public static func isLabel(_ name: String) -> Bool {
+    static func isLabel(_ name: String) -> Bool {
         let bytes = Array(name.utf8)
         guard (1...63).contains(bytes.count), let first = bytes.first, let last = bytes.last else { return false }
         func alphanumeric(_ byte: UInt8) -> Bool {

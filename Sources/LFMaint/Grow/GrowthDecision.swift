@@ -1,17 +1,17 @@
 /// One resize: from the PVC's requested size to a larger one, in whole GiB.
 public struct GrowthStep: Sendable, Equatable {
-    public var fromBytes: Int64
-    public var toBytes: Int64
+    var fromBytes: Int64
+    var toBytes: Int64
     /// Stopped at `grow.maxGiB`.
-    public var capped: Bool
+    var capped: Bool
 
-    public init(fromBytes: Int64, toBytes: Int64, capped: Bool = false) {
+    init(fromBytes: Int64, toBytes: Int64, capped: Bool = false) {
         self.fromBytes = fromBytes
         self.toBytes = toBytes
         self.capped = capped
     }
 
-    public var text: String {
+    var text: String {
         "\(KubeQuantity.text(fromBytes)) → \(KubeQuantity.text(toBytes))\(capped ? " (grow.maxGiB)" : "")"
     }
 }
@@ -34,7 +34,7 @@ public enum GrowthDecision: Sendable, Equatable {
     }
 
     /// The raw value of the report's `action`.
-    public var action: String {
+    var action: String {
         switch self {
         case .grow: "grow"
         case .wait: "wait"
@@ -45,7 +45,7 @@ public enum GrowthDecision: Sendable, Equatable {
 }
 
 /// What the PVC's StorageClass allows.
-public enum StorageClassFacts: Sendable, Equatable {
+enum StorageClassFacts: Sendable, Equatable {
     /// `storageClassName` empty or absent: a volume provisioned by hand.
     case none
     case missing(String)

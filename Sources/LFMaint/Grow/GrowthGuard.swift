@@ -2,9 +2,9 @@
 /// the step must start from the PVC's size, stay within one step and under the ceiling, and no resize may
 /// be under way, unseen in the sample, or within the cooldown. The patch itself carries the resourceVersion
 /// read, so the API server refuses it if the PVC changes after this check.
-public enum GrowthGuard {
+enum GrowthGuard {
     /// `sampledTotal`: the file system's size in the sample the plan was made from.
-    public static func check(_ step: GrowthStep, claim: ClaimFacts, sampledTotal: Int64, policy: GrowPolicy, now: Double) throws {
+    static func check(_ step: GrowthStep, claim: ClaimFacts, sampledTotal: Int64, policy: GrowPolicy, now: Double) throws {
         func refuse(_ why: String) -> GrowthError { .refused("\(claim.namespace)/\(claim.name): \(why)") }
         func changed(_ why: String) -> GrowthError { .changed("\(claim.namespace)/\(claim.name): \(why)") }
         guard claim.phase == "Bound" else { throw refuse("the PVC is not Bound") }

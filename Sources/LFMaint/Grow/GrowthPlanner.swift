@@ -5,18 +5,18 @@ import LFMaintSupport
 /// questions is the order of the answers' weight: no need, a resize already under way or not yet seen,
 /// what forbids one, then whether the volume is filling.
 public struct GrowthPlanner: Sendable {
-    public struct Input: Sendable {
-        public var sample: VolumeSample
-        public var thresholdPercent: Double
-        public var claim: ClaimFacts
-        public var storageClass: StorageClassFacts
+    struct Input: Sendable {
+        var sample: VolumeSample
+        var thresholdPercent: Double
+        var claim: ClaimFacts
+        var storageClass: StorageClassFacts
         /// The agent's forecast; nil in a single run, which has one sample and grows on the threshold alone.
-        public var forecast: Forecast?
+        var forecast: Forecast?
         /// Bytes that leave on their own soon (a cleanup's outdated parts): they count as free.
-        public var expectedReliefBytes: Int64 = 0
-        public var now: Double
+        var expectedReliefBytes: Int64 = 0
+        var now: Double
 
-        public init(sample: VolumeSample, thresholdPercent: Double, claim: ClaimFacts, storageClass: StorageClassFacts,
+        init(sample: VolumeSample, thresholdPercent: Double, claim: ClaimFacts, storageClass: StorageClassFacts,
                     forecast: Forecast?, expectedReliefBytes: Int64 = 0, now: Double) {
             self.sample = sample
             self.thresholdPercent = thresholdPercent
@@ -28,9 +28,9 @@ public struct GrowthPlanner: Sendable {
         }
     }
 
-    public let policy: GrowPolicy
+    let policy: GrowPolicy
 
-    public init(policy: GrowPolicy) {
+    init(policy: GrowPolicy) {
         self.policy = policy
     }
 
@@ -42,7 +42,7 @@ public struct GrowthPlanner: Sendable {
             : .refuse("its source (\(source.rawValue)) does not measure the PVC's file system: sample it with source: kubelet to grow it")
     }
 
-    public func decide(_ input: Input) -> GrowthDecision {
+    func decide(_ input: Input) -> GrowthDecision {
         guard let usage = Self.usage(input.sample, relief: input.expectedReliefBytes) else {
             return .wait("usage unknown: \(input.sample.error ?? "no capacity measured")")
         }
@@ -100,7 +100,7 @@ public struct GrowthPlanner: Sendable {
     }
 
     /// The next size: `step.percent` more, at least `step.minGiB` more, whole GiB, never past the ceiling.
-    public func step(from bytes: Int64) -> GrowthStep {
+    func step(from bytes: Int64) -> GrowthStep {
         let wanted = max(Double(bytes) * settings.stepPercent / 100, Double(settings.stepMinGiB) * Double(KubeQuantity.gibibyte))
         let grown = Double(bytes) + wanted
         let target = grown >= Double(policy.maxBytes) ? policy.maxBytes : KubeQuantity.roundedUpToGiB(Int64(grown))

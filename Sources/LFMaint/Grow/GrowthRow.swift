@@ -1,8 +1,8 @@
 /// One volume in a growth run: what was decided, and what came of it.
 public struct GrowthRow: Sendable, Equatable {
     public var volume: VolumeSettings
-    public var usagePercent: Double?
-    public var claim: ClaimFacts?
+    var usagePercent: Double?
+    var claim: ClaimFacts?
     public var decision: GrowthDecision
     public var result: GrowthResult = .planned
 
@@ -21,7 +21,7 @@ public struct GrowthRow: Sendable, Equatable {
         }
     }
 
-    public var claimName: String? { volume.pvc.map { "\(volume.namespace ?? "")/\($0)" } }
+    var claimName: String? { volume.pvc.map { "\(volume.namespace ?? "")/\($0)" } }
 }
 
 public enum GrowthResult: Sendable, Equatable {

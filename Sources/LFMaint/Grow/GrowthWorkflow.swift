@@ -7,9 +7,9 @@ import Logging
 /// (`GrowthPlanner`), and unless a dry run checks again (`GrowthGuard`), patches, records an Event and a
 /// webhook, and follows the resize to its new capacity. Exists only with `grow.enabled`.
 public struct GrowthWorkflow: Sendable {
-    public let config: Configuration
-    public let policy: GrowPolicy
-    public let dryRun: Bool
+    let config: Configuration
+    let policy: GrowPolicy
+    let dryRun: Bool
     let http: HTTPClient
     let notifier: WebhookNotifier
     private let logger = Logger(label: "lfmaint.grow")
@@ -26,8 +26,8 @@ public struct GrowthWorkflow: Sendable {
     /// A resize asked for: what `follow` needs to see it through.
     public struct Request: Sendable {
         public var volume: VolumeSettings
-        public var claim: ClaimFacts
-        public var step: GrowthStep
+        var claim: ClaimFacts
+        var step: GrowthStep
         let started: Double
     }
 
@@ -55,7 +55,7 @@ public struct GrowthWorkflow: Sendable {
         return (rows, requests)
     }
 
-    public func plan(_ samples: [VolumeSample], forecasts: [String: Forecast]?, relief: [String: Int64] = [:]) async -> [GrowthRow] {
+    func plan(_ samples: [VolumeSample], forecasts: [String: Forecast]?, relief: [String: Int64] = [:]) async -> [GrowthRow] {
         let now = Date().timeIntervalSince1970
         let planner = GrowthPlanner(policy: policy)
         var planned: [String: String] = [:]

@@ -4,8 +4,8 @@ import LFMaintSupport
 /// A Kubernetes resource quantity (`100Gi`, `107374182400`, `1.5T`, `5e9`) as bytes, read as the API
 /// server reads it: fractions of a byte round up. Anything else (negative, over `Int64`, stray text) is
 /// refused: a size lfmaint cannot read is a PVC it does not resize.
-public enum KubeQuantity {
-    public static let gibibyte: Int64 = 1 << 30
+enum KubeQuantity {
+    static let gibibyte: Int64 = 1 << 30
 
     private static let binary: [String: Decimal] = [
         "Ki": 1024, "Mi": Decimal(1 << 20), "Gi": Decimal(1 << 30), "Ti": Decimal(1 << 40),
@@ -13,7 +13,7 @@ public enum KubeQuantity {
     ]
     private static let decimal: [String: Int] = ["m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18]
 
-    public static func bytes(_ text: String) -> Int64? {
+    static func bytes(_ text: String) -> Int64? {
         guard !text.isEmpty, text.count <= 64, text.allSatisfy(\.isASCII) else { return nil }
         let numberEnd = text.firstIndex { !("0"..."9").contains($0) && $0 != "." && $0 != "+" } ?? text.endIndex
         let number = String(text[..<numberEnd])
@@ -37,17 +37,17 @@ public enum KubeQuantity {
     }
 
     /// Whole GiB, as lfmaint writes every size it asks for.
-    public static func gibibytes(_ bytes: Int64) -> String {
+    static func gibibytes(_ bytes: Int64) -> String {
         "\(bytes / gibibyte)Gi"
     }
 
     /// For people: `120Gi` when whole, else `111.76 GiB`.
-    public static func text(_ bytes: Int64) -> String {
+    static func text(_ bytes: Int64) -> String {
         bytes % gibibyte == 0 ? gibibytes(bytes) : ByteCount.readable(bytes)
     }
 
     /// Rounded up to whole GiB (saturating).
-    public static func roundedUpToGiB(_ bytes: Int64) -> Int64 {
+    static func roundedUpToGiB(_ bytes: Int64) -> Int64 {
         let (sum, overflow) = bytes.addingReportingOverflow(gibibyte - 1)
         return overflow ? Int64.max / gibibyte * gibibyte : sum / gibibyte * gibibyte
     }

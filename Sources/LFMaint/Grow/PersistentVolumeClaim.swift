@@ -42,37 +42,37 @@ struct KubeStorageClassObject: Decodable {
 /// A PVC's facts, each size checked where it enters: what it asks for, what it has, and any resize
 /// under way (its conditions and `allocatedResourceStatuses`).
 public struct ClaimFacts: Sendable, Equatable {
-    public struct Condition: Sendable, Equatable {
-        public var type: String
-        public var reason: String?
-        public var message: String?
+    struct Condition: Sendable, Equatable {
+        var type: String
+        var reason: String?
+        var message: String?
 
-        public init(type: String, reason: String? = nil, message: String? = nil) {
+        init(type: String, reason: String? = nil, message: String? = nil) {
             self.type = type
             self.reason = reason
             self.message = message
         }
     }
 
-    public var namespace: String
-    public var name: String
-    public var uid: String?
-    public var resourceVersion: String
-    public var phase: String?
+    var namespace: String
+    var name: String
+    var uid: String?
+    var resourceVersion: String
+    var phase: String?
     /// `spec.resources.requests.storage`.
-    public var requestBytes: Int64
+    var requestBytes: Int64
     /// `status.capacity.storage`: nil until bound.
-    public var capacityBytes: Int64?
+    var capacityBytes: Int64?
     /// `spec.storageClassName`: nil or empty is a statically provisioned volume.
-    public var storageClass: String?
+    var storageClass: String?
     /// The conditions whose status is True.
-    public var conditions: [Condition]
+    var conditions: [Condition]
     /// `status.allocatedResourceStatuses.storage` (Kubernetes 1.29+): ControllerResizeInProgress, NodeResizePending…
-    public var resizeStatus: String?
+    var resizeStatus: String?
     /// lfmaint's own record of its last resize (`ResizeRecord.annotation`), as written.
-    public var lastResizeAnnotation: String?
+    var lastResizeAnnotation: String?
 
-    public init(namespace: String, name: String, uid: String? = nil, resourceVersion: String, phase: String? = "Bound",
+    init(namespace: String, name: String, uid: String? = nil, resourceVersion: String, phase: String? = "Bound",
                 requestBytes: Int64, capacityBytes: Int64?, storageClass: String?, conditions: [Condition] = [],
                 resizeStatus: String? = nil, lastResizeAnnotation: String? = nil) {
         self.namespace = namespace
@@ -89,16 +89,16 @@ public struct ClaimFacts: Sendable, Equatable {
     }
 
     /// What the volume is now: the request, or the capacity when the provider gave more.
-    public var sizeBytes: Int64 { max(requestBytes, capacityBytes ?? 0) }
+    var sizeBytes: Int64 { max(requestBytes, capacityBytes ?? 0) }
 
     /// A resize is under way: the request is ahead of the capacity, or the resizer says so.
-    public var resizing: Bool {
+    var resizing: Bool {
         if let capacityBytes, requestBytes > capacityBytes { return true }
         return resizeStatus != nil || conditions.contains { ResizeCondition.inProgress.contains($0.type) }
     }
 
     /// A PVC as the API server's JSON has it.
-    public static func read(json: Data, namespace: String, name: String) throws -> ClaimFacts {
+    static func read(json: Data, namespace: String, name: String) throws -> ClaimFacts {
         let object: KubeClaimObject
         do {
             object = try JSONDecoder().decode(KubeClaimObject.self, from: json)
@@ -139,11 +139,11 @@ public struct ClaimFacts: Sendable, Equatable {
 
 /// The PVC condition types of a resize (core/v1 `PersistentVolumeClaimConditionType`) and the
 /// `allocatedResourceStatuses` values that end one.
-public enum ResizeCondition {
-    public static let resizing = "Resizing"
-    public static let fileSystemResizePending = "FileSystemResizePending"
-    public static let controllerResizeError = "ControllerResizeError"
-    public static let nodeResizeError = "NodeResizeError"
+enum ResizeCondition {
+    static let resizing = "Resizing"
+    static let fileSystemResizePending = "FileSystemResizePending"
+    static let controllerResizeError = "ControllerResizeError"
+    static let nodeResizeError = "NodeResizeError"
     static let inProgress: Set<String> = [resizing, fileSystemResizePending, controllerResizeError, nodeResizeError]
     static let errors: Set<String> = [controllerResizeError, nodeResizeError]
     /// `…Failed` are the names Kubernetes 1.28–1.30 gave them (alpha).

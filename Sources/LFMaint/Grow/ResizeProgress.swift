@@ -1,5 +1,5 @@
 /// Where a PVC's resize stands, read from its status as the external-resizer and the kubelet leave it.
-public enum ResizeProgress: Sendable, Equatable {
+enum ResizeProgress: Sendable, Equatable {
     case done(capacityBytes: Int64)
     /// The resizer or the node is working on it.
     case underWay(String)
@@ -8,7 +8,7 @@ public enum ResizeProgress: Sendable, Equatable {
     /// Kubernetes gave up on this size (Controller/NodeResizeInfeasible): only a person can go on.
     case infeasible(String)
 
-    public static func of(_ claim: ClaimFacts, target: Int64) -> ResizeProgress {
+    static func of(_ claim: ClaimFacts, target: Int64) -> ResizeProgress {
         if let status = claim.resizeStatus, ResizeCondition.infeasible.contains(status) {
             return .infeasible("\(status)\(messages(claim, ResizeCondition.errors))")
         }
@@ -30,7 +30,7 @@ public enum ResizeProgress: Sendable, Equatable {
             + "shows only in the PVC's Events (kubectl describe pvc)")
     }
 
-    public var text: String {
+    var text: String {
         switch self {
         case .done(let bytes): "done: \(KubeQuantity.text(bytes)) in status.capacity"
         case .underWay(let text), .erroring(let text), .infeasible(let text): text

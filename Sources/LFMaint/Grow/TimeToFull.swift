@@ -1,22 +1,22 @@
 /// When a volume will be full, from a least-squares line through its recent free-space samples, as
 /// Prometheus' `predict_linear` would draw it. Nil unless the volume is filling.
-public enum TimeToFull {
-    public struct Point: Sendable, Equatable {
-        public var time: Double
-        public var availableBytes: Double
+enum TimeToFull {
+    struct Point: Sendable, Equatable {
+        var time: Double
+        var availableBytes: Double
 
-        public init(time: Double, availableBytes: Double) {
+        init(time: Double, availableBytes: Double) {
             self.time = time
             self.availableBytes = availableBytes
         }
     }
 
     /// Fewer points than this give no forecast: two points make any blip a trend.
-    public static let minimumPoints = 3
+    static let minimumPoints = 3
 
     /// What the line through the points says: full in so many seconds from `now` (0 if it already is),
     /// not filling, or nothing yet.
-    public static func forecast(_ points: [Point], now: Double) -> Forecast {
+    static func forecast(_ points: [Point], now: Double) -> Forecast {
         guard points.count >= minimumPoints else { return .tooFewSamples }
         let count = Double(points.count)
         let meanTime = points.reduce(0) { $0 + $1.time } / count
@@ -35,7 +35,7 @@ public enum TimeToFull {
     }
 
     /// Seconds from `now` until the line reaches zero bytes available; nil unless the volume is filling.
-    public static func seconds(_ points: [Point], now: Double) -> Double? {
+    static func seconds(_ points: [Point], now: Double) -> Double? {
         forecast(points, now: now).seconds
     }
 }
@@ -46,14 +46,14 @@ public enum Forecast: Sendable, Equatable {
     /// Fewer than `TimeToFull.minimumPoints` samples, or all at one time.
     case tooFewSamples
 
-    public var seconds: Double? {
+    var seconds: Double? {
         if case .fillsIn(let seconds) = self { seconds } else { nil }
     }
 }
 
 /// The recent samples of every volume, within a sliding window.
 public struct SampleHistory: Sendable {
-    public let windowSeconds: Double
+    let windowSeconds: Double
     private var points: [String: [TimeToFull.Point]] = [:]
 
     public init(windowSeconds: Double) {

@@ -10,7 +10,7 @@ public struct StatementLog: Sendable {
         self.write = write
     }
 
-    public func record(table: QualifiedTableName, statement: String, durationSeconds: Double, error: Error?) {
+    func record(table: QualifiedTableName, statement: String, durationSeconds: Double, error: Error?) {
         var object: [String: Any] = [
             "event": "statement",
             "table": table.description,

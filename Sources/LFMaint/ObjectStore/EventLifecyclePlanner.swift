@@ -16,25 +16,25 @@ public struct EventLifecyclePlan: Sendable, Equatable {
     }
 
     public var bucket: String
-    public var prefix: String
-    public var days: Int
+    var prefix: String
+    var days: Int
     /// lfmaint's rule as the bucket has it now; nil: none.
-    public var current: LifecycleConfiguration.Rule?
-    public var desired: LifecycleConfiguration.Rule
+    var current: LifecycleConfiguration.Rule?
+    var desired: LifecycleConfiguration.Rule
     /// The bucket's other rules, sent back unchanged.
-    public var kept: [LifecycleConfiguration.Rule]
+    var kept: [LifecycleConfiguration.Rule]
     public var action: Action
     /// What a PUT sends: every rule the bucket has, lfmaint's in place of its old one (or last).
-    public var configuration: LifecycleConfiguration?
+    var configuration: LifecycleConfiguration?
 }
 
 /// Pure: the same bucket configuration and settings always give the same plan.
-public enum EventLifecyclePlanner {
+enum EventLifecyclePlanner {
     /// The ID of the one rule lfmaint writes and may change.
-    public static let ruleID = "lfmaint-langfuse-events"
+    static let ruleID = "lfmaint-langfuse-events"
 
     /// `projects`: Langfuse's project IDs a rule might reach (`EventLifecycleGuard.projectIDs`); nil: not read.
-    public static func plan(settings: EventBucketSettings, bucket: String, days: Int, existing: LifecycleConfiguration,
+    static func plan(settings: EventBucketSettings, bucket: String, days: Int, existing: LifecycleConfiguration,
                             projects: [String]? = nil) -> EventLifecyclePlan {
         let desired = LifecycleConfiguration.expiry(id: ruleID, prefix: settings.prefix, days: days)
         let ours = existing.rules.filter { $0.id == ruleID }
@@ -71,14 +71,14 @@ public enum EventLifecyclePlanner {
 /// what follows Q decides: Langfuse names media `Q<project ID>/<file>` and exports
 /// `Q<timestamp>-lf-…`, so a rule on `Q` + `events/` reaches only the media of a project whose ID is
 /// `events` (Langfuse's own IDs never are: they are generated; an operator may choose one), and no export.
-public enum EventLifecycleGuard {
+enum EventLifecycleGuard {
     /// The project IDs whose media a rule on `prefix` reaches inside media's keys: those equal to `start`
     /// (`exact`, the rule names a whole project folder) or starting with it.
-    public struct ProjectIDs: Sendable, Equatable {
-        public var start: String
-        public var exact: Bool
+    struct ProjectIDs: Sendable, Equatable {
+        var start: String
+        var exact: Bool
 
-        public init(start: String, exact: Bool) {
+        init(start: String, exact: Bool) {
             self.start = start
             self.exact = exact
         }
@@ -86,7 +86,7 @@ public enum EventLifecycleGuard {
 
     /// Which project IDs a rule on `prefix` could reach; nil when it reaches no media beyond what
     /// `refusal` refuses anyway. The workflow reads those IDs from Langfuse's database.
-    public static func projectIDs(prefix: String, bucket: String, settings: EventBucketSettings) -> ProjectIDs? {
+    static func projectIDs(prefix: String, bucket: String, settings: EventBucketSettings) -> ProjectIDs? {
         guard case .at(let media)? = settings.media, media.bucket == bucket else { return nil }
         return projectIDs(prefix: prefix, inside: media)
     }
@@ -100,7 +100,7 @@ public enum EventLifecycleGuard {
     }
 
     /// `projects`: Langfuse's project IDs that `projectIDs` names; nil when they could not be read.
-    public static func refusal(prefix: String, bucket: String, settings: EventBucketSettings, projects: [String]?) -> String? {
+    static func refusal(prefix: String, bucket: String, settings: EventBucketSettings, projects: [String]?) -> String? {
         guard settings.media != nil else {
             return "where Langfuse keeps media is not known, and a rule must never expire it: give LANGFUSE_S3_MEDIA_UPLOAD_BUCKET "
                 + "and LANGFUSE_S3_MEDIA_UPLOAD_PREFIX as Langfuse has them (or s3.mediaBucket: none when it keeps no media)"
@@ -141,7 +141,7 @@ public enum EventLifecycleGuard {
 
     /// Checks the document a PUT would send, read back from its XML, against the configuration it replaces:
     /// exactly one rule of lfmaint's, on a prefix `refusal` allows, and every other rule sent back byte for byte.
-    public static func check(_ configuration: LifecycleConfiguration, replacing existing: LifecycleConfiguration, bucket: String,
+    static func check(_ configuration: LifecycleConfiguration, replacing existing: LifecycleConfiguration, bucket: String,
                              settings: EventBucketSettings, projects: [String]?) throws {
         let sent = try LifecycleConfiguration.parse(configuration.xml)
         let ours = sent.rules.filter { $0.id == EventLifecyclePlanner.ruleID }
@@ -159,12 +159,12 @@ public enum EventLifecycleGuard {
     }
 }
 
-public enum EventLifecycleError: Error, Equatable, CustomStringConvertible {
+enum EventLifecycleError: Error, Equatable, CustomStringConvertible {
     case refused(String)
     case store(String)
     case notVerified(String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .refused(let detail): "refused: \(detail)"
         case .store(let detail): detail

@@ -1,7 +1,7 @@
 /// `s3 plan` and `s3 apply`: the event bucket's lifecycle rules read, planned, put, and read back.
 public struct EventLifecycleWorkflow: Sendable {
-    public let config: Configuration
-    public let client: S3LifecycleClient
+    let config: Configuration
+    let client: S3LifecycleClient
 
     public init(config: Configuration, client: S3LifecycleClient? = nil) throws {
         self.config = config
@@ -72,7 +72,7 @@ public struct EventLifecycleWorkflow: Sendable {
 public struct EventLifecycleOutcome: Sendable, Equatable {
     public var plan: EventLifecyclePlan
     /// Put and read back as planned.
-    public var applied: Bool
+    var applied: Bool
     /// Still missing, different or refused.
     public var drifts: Bool { !applied && plan.action != .none }
 

@@ -4,11 +4,11 @@ import LFMaintEdges
 /// Langfuse's project IDs, from its database (Prisma's `projects` table, deleted projects included: their
 /// media stays), for the one question the lifecycle guard asks: does a project have this ID (or one
 /// starting with this)? Any answer at all refuses the rule, so a few rows are enough.
-public enum LangfuseProjects {
-    public static let limit = 10
+enum LangfuseProjects {
+    static let limit = 10
 
     /// The IDs `ids` names, at most `limit`; nil when no database is configured.
-    public static func ids(_ ids: EventLifecycleGuard.ProjectIDs, settings: PostgresSettings?) async throws -> [String]? {
+    static func ids(_ ids: EventLifecycleGuard.ProjectIDs, settings: PostgresSettings?) async throws -> [String]? {
         guard let settings else { return nil }
         let url = settings.url.reveal()
         let condition = ids.exact ? "id = $1" : "starts_with(id, $1)"

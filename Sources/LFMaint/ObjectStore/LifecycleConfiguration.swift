@@ -4,17 +4,17 @@ import Foundation
 /// rule, so each rule lfmaint did not write is kept as the exact text the store sent, and sent back
 /// as it was; only what lfmaint needs to know is read from it. Anything it cannot account for is an
 /// error, never a rule dropped.
-public struct LifecycleConfiguration: Sendable, Equatable {
-    public struct Rule: Sendable, Equatable {
+struct LifecycleConfiguration: Sendable, Equatable {
+    struct Rule: Sendable, Equatable {
         /// The `<Rule>…</Rule>` element as the store sent it (or as lfmaint writes it).
-        public var xml: String
-        public var id: String?
-        public var enabled: Bool
+        var xml: String
+        var id: String?
+        var enabled: Bool
         /// The rule's only filter, a prefix (`<Filter><Prefix>` or the old `<Prefix>`); nil for any other filter.
-        public var prefix: String?
-        public var expirationDays: Int?
+        var prefix: String?
+        var expirationDays: Int?
 
-        public init(xml: String, id: String?, enabled: Bool, prefix: String?, expirationDays: Int?) {
+        init(xml: String, id: String?, enabled: Bool, prefix: String?, expirationDays: Int?) {
             self.xml = xml
             self.id = id
             self.enabled = enabled
@@ -23,12 +23,12 @@ public struct LifecycleConfiguration: Sendable, Equatable {
         }
     }
 
-    public var rules: [Rule]
+    var rules: [Rule]
     /// AWS's bucket-wide `x-amz-transition-default-minimum-object-size`, read with the rules and sent back
     /// with them: a PUT without it would reset it.
-    public var transitionDefaultMinimumObjectSize: String?
+    var transitionDefaultMinimumObjectSize: String?
 
-    public init(rules: [Rule], transitionDefaultMinimumObjectSize: String? = nil) {
+    init(rules: [Rule], transitionDefaultMinimumObjectSize: String? = nil) {
         self.rules = rules
         self.transitionDefaultMinimumObjectSize = transitionDefaultMinimumObjectSize
     }
@@ -36,28 +36,28 @@ public struct LifecycleConfiguration: Sendable, Equatable {
     /// The values AWS gives that header.
     static let transitionSizes: Set<String> = ["all_storage_classes_128K", "varies_by_storage_class"]
 
-    public static let limit = 1000
+    static let limit = 1000
     static let namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
     /// The rule lfmaint puts: expire objects under `prefix` after `days`.
-    public static func expiry(id: String, prefix: String, days: Int) -> Rule {
+    static func expiry(id: String, prefix: String, days: Int) -> Rule {
         let xml = "<Rule><ID>\(XMLText.escaped(id))</ID><Filter><Prefix>\(XMLText.escaped(prefix))</Prefix></Filter>"
             + "<Status>Enabled</Status><Expiration><Days>\(days)</Days></Expiration></Rule>"
         return Rule(xml: xml, id: id, enabled: true, prefix: prefix, expirationDays: days)
     }
 
-    public var xml: String {
+    var xml: String {
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<LifecycleConfiguration xmlns=\"\(Self.namespace)\">"
             + rules.map(\.xml).joined() + "</LifecycleConfiguration>\n"
     }
 
-    public struct Malformed: Error, Equatable, CustomStringConvertible {
-        public var detail: String
-        public var description: String { "the bucket's lifecycle configuration is not one lfmaint can keep intact: \(detail)" }
+    struct Malformed: Error, Equatable, CustomStringConvertible {
+        var detail: String
+        var description: String { "the bucket's lifecycle configuration is not one lfmaint can keep intact: \(detail)" }
     }
 
     /// The rules of a `LifecycleConfiguration` document: only `<Rule>` elements may sit inside it.
-    public static func parse(_ document: String) throws -> LifecycleConfiguration {
+    static func parse(_ document: String) throws -> LifecycleConfiguration {
         var text = Substring(document).trimmingWhitespace
         if text.hasPrefix("<?xml") {
             guard let end = text.range(of: "?>") else { throw Malformed(detail: "an unclosed XML declaration") }

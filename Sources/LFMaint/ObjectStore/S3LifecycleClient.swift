@@ -8,15 +8,15 @@ import LFMaintSupport
 /// require both): the URL carries `lifecycle=` and the header is added here, with the Content-MD5 a
 /// lifecycle PUT needs.
 public struct S3LifecycleClient: Sendable {
-    public let settings: EventBucketSettings
-    public let bucket: String
+    let settings: EventBucketSettings
+    let bucket: String
     let http: HTTPClient
     let credentials: AWSCredentialProvider
 
     /// A lifecycle document holds at most 1,000 rules: 2 MiB is more than any store sends.
     static let maxResponseBytes = 2 << 20
 
-    public init(config: Configuration, http: HTTPClient? = nil) throws {
+    init(config: Configuration, http: HTTPClient? = nil) throws {
         try config.s3.validate()
         guard let bucket = config.s3.bucket else {
             throw ConfigError(key: "s3.bucket (LANGFUSE_S3_EVENT_UPLOAD_BUCKET)", "is not set: give it as Langfuse has it")
@@ -57,7 +57,7 @@ public struct S3LifecycleClient: Sendable {
 
     /// The URL of the bucket's lifecycle configuration: path-style when asked, and where a virtual host
     /// cannot work (an IP address or localhost, a bucket with dots over https), as AWS's SDKs do.
-    public let url: String
+    let url: String
 
     static func url(settings: EventBucketSettings, bucket: String) throws -> String {
         let endpoint = settings.endpoint ?? "https://s3.\(region(settings)).amazonaws.com"
@@ -78,7 +78,7 @@ public struct S3LifecycleClient: Sendable {
     }
 
     /// The bucket's rules; none when it has no lifecycle configuration.
-    public func read() async throws -> LifecycleConfiguration {
+    func read() async throws -> LifecycleConfiguration {
         let response = try await send(.get, body: nil)
         if response.status == 404, AWSQuery.element("Code", in: response.bodyText) == "NoSuchLifecycleConfiguration" {
             return LifecycleConfiguration(rules: [])
@@ -96,7 +96,7 @@ public struct S3LifecycleClient: Sendable {
 
     static let transitionSizeHeader = "x-amz-transition-default-minimum-object-size"
 
-    public func put(_ configuration: LifecycleConfiguration) async throws {
+    func put(_ configuration: LifecycleConfiguration) async throws {
         let extra = configuration.transitionDefaultMinimumObjectSize.map { [(name: Self.transitionSizeHeader, value: $0)] } ?? []
         let response = try await send(.put, body: Data(configuration.xml.utf8), headers: extra)
         guard response.status == 200 else { throw failure(response, action: "PutLifecycleConfiguration") }

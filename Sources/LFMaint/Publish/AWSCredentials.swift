@@ -3,22 +3,22 @@ import LFMaintEdges
 import LFMaintSupport
 
 /// Keys that sign AWS requests, and when they stop working (nil: never).
-public struct AWSCredentials: Sendable {
-    public let accessKeyID: String
-    public let secretAccessKey: Secret
-    public let sessionToken: Secret?
-    public let expiration: Date?
+struct AWSCredentials: Sendable {
+    let accessKeyID: String
+    let secretAccessKey: Secret
+    let sessionToken: Secret?
+    let expiration: Date?
 }
 
 /// Where CloudWatch's credentials come from, in the AWS SDKs' order: keys in the environment, then
 /// a web identity token (IRSA on EKS), then a container credentials endpoint (EKS Pod Identity; ECS's
 /// relative URI on 169.254.170.2).
-public enum AWSCredentialSource: Sendable, Equatable {
+enum AWSCredentialSource: Sendable, Equatable {
     case keys(accessKeyID: String, secretAccessKey: Secret, sessionToken: Secret?)
     case webIdentity(roleARN: String, tokenFile: String, sessionName: String, stsEndpoint: String)
     case container(url: String, authorizationTokenFile: String?, authorizationToken: Secret?)
 
-    public init?(_ settings: CloudWatchSettings) {
+    init?(_ settings: CloudWatchSettings) {
         if let key = settings.accessKeyID, let secret = settings.secretAccessKey {
             self = .keys(accessKeyID: key, secretAccessKey: secret, sessionToken: settings.sessionToken)
         } else if let role = settings.roleARN, let tokenFile = settings.webIdentityTokenFile,
@@ -44,19 +44,19 @@ public enum AWSCredentialSource: Sendable, Equatable {
 
 /// Fetches temporary credentials when needed and keeps them until five minutes before they expire;
 /// the token files are read again at every fetch, as Kubernetes rotates them.
-public actor AWSCredentialProvider {
-    public let source: AWSCredentialSource
+actor AWSCredentialProvider {
+    let source: AWSCredentialSource
     let http: HTTPClient
     private var cached: AWSCredentials?
 
-    public init(source: AWSCredentialSource, http: HTTPClient) {
+    init(source: AWSCredentialSource, http: HTTPClient) {
         self.source = source
         self.http = http
     }
 
     private var fetchedAt = Date.distantPast
 
-    public func credentials(now: Date = Date()) async throws -> AWSCredentials {
+    func credentials(now: Date = Date()) async throws -> AWSCredentials {
         if let cached, isFresh(cached, now: now) { return cached }
         let fresh: AWSCredentials
         switch source {
@@ -73,7 +73,7 @@ public actor AWSCredentialProvider {
     }
 
     /// After AWS refused the keys (expired, revoked): the next call fetches new ones.
-    public func forget() {
+    func forget() {
         cached = nil
     }
 

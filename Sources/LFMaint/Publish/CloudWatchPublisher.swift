@@ -2,12 +2,12 @@ import Foundation
 import LFMaintEdges
 import LFMaintSupport
 
-public enum PublishError: Error, Equatable, CustomStringConvertible {
+enum PublishError: Error, Equatable, CustomStringConvertible {
     case notConfigured(String)
     case credentials(String)
     case rejected(target: String, status: Int, detail: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case let .notConfigured(detail), let .credentials(detail): detail
         case let .rejected(target, status, detail): "\(target) refused the metrics (HTTP \(status)): \(detail)"
@@ -18,9 +18,9 @@ public enum PublishError: Error, Equatable, CustomStringConvertible {
 /// CloudWatch `PutMetricData` (Query API) with the seed design's names: namespace `LangfusePVC`,
 /// metrics `UsagePercent`, `UsedGB`, `TotalGB`, dimensions ClusterName, Namespace, PVCName, PodName.
 /// Signed by libcurl's AWS SigV4; parameters go in the POST body (curl 7.88 signs the query string unsorted).
-public struct CloudWatchPublisher: Sendable {
-    public static let maxDataPerRequest = 1000
-    public static let maxBodyBytes = 1_000_000
+struct CloudWatchPublisher: Sendable {
+    static let maxDataPerRequest = 1000
+    static let maxBodyBytes = 1_000_000
 
     struct Datum {
         let name: String
@@ -29,19 +29,19 @@ public struct CloudWatchPublisher: Sendable {
         let dimensions: [(String, String)]
     }
 
-    public let config: Configuration
+    let config: Configuration
     let http: HTTPClient
     /// Nil when the configuration names no credentials.
     let credentials: AWSCredentialProvider?
 
     /// `credentials`: a provider kept across publishes (the agent's), so temporary keys are reused.
-    public init(config: Configuration, http: HTTPClient = HTTPClient(), credentials: AWSCredentialProvider? = nil) {
+    init(config: Configuration, http: HTTPClient = HTTPClient(), credentials: AWSCredentialProvider? = nil) {
         self.config = config
         self.http = http
         self.credentials = credentials ?? AWSCredentialSource(config.cloudwatch).map { AWSCredentialProvider(source: $0, http: http) }
     }
 
-    public var endpoint: String? {
+    var endpoint: String? {
         config.cloudwatch.endpoint ?? config.cloudwatch.region.map { "https://monitoring.\($0).amazonaws.com/" }
     }
 
@@ -90,7 +90,7 @@ public struct CloudWatchPublisher: Sendable {
         return member
     }
 
-    public func publish(_ samples: [VolumeSample], timestamp: Date = Date()) async throws -> Int {
+    func publish(_ samples: [VolumeSample], timestamp: Date = Date()) async throws -> Int {
         guard let endpoint else { throw PublishError.notConfigured("CloudWatch needs a region (AWS_REGION) or an endpoint") }
         guard let region = config.cloudwatch.region else { throw PublishError.notConfigured("CloudWatch needs a region (AWS_REGION)") }
         guard let credentials else { throw PublishError.notConfigured("CloudWatch needs credentials: " + AWSCredentialSource.choices) }

@@ -5,8 +5,8 @@ import LFMaintSupport
 /// Pushes the exposition to a Prometheus Pushgateway (for the CronJob, which is gone before a scrape):
 /// `PUT <url>/metrics/job/lfmaint/cluster/<cluster>`, replacing the group's previous push.
 public struct PushgatewayPublisher: Sendable {
-    public let url: String
-    public let cluster: String
+    let url: String
+    let cluster: String
     let http: HTTPClient
 
     public init(url: String, cluster: String, http: HTTPClient = HTTPClient()) {
@@ -15,7 +15,7 @@ public struct PushgatewayPublisher: Sendable {
         self.http = http
     }
 
-    public var groupURL: String {
+    var groupURL: String {
         "\(url)/metrics/job/lfmaint/cluster/\(cluster.urlQueryValueEncoded)"
     }
 

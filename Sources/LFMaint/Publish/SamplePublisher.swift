@@ -3,13 +3,13 @@ import LFMaintEdges
 /// Sends sampling runs to every configured target, over one HTTP client: the agent publishes every
 /// cycle, and reuses its connections (and TLS sessions) to CloudWatch and the Pushgateway.
 public struct SamplePublisher: Sendable {
-    public let config: Configuration
+    let config: Configuration
     public let http: HTTPClient
     let credentials: AWSCredentialProvider?
 
     /// CloudWatch, STS and a Pushgateway answer in well under a second: a target that takes longer
     /// is failing, and must not hold the agent's cycle for curl's default.
-    public static let timeoutSeconds = 10.0
+    static let timeoutSeconds = 10.0
 
     public init(config: Configuration) {
         self.config = config

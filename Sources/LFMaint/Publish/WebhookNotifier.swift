@@ -7,8 +7,8 @@ import Logging
 /// keys are for programs. A failed post is logged and never stops the agent. The URL (which usually
 /// holds a token) is never logged.
 public struct WebhookNotifier: Sendable {
-    public let url: Secret?
-    public let cluster: String
+    let url: Secret?
+    let cluster: String
     private let http = HTTPClient(options: { var options = HTTPClient.Options(); options.timeoutSeconds = 10; return options }())
     private let logger = Logger(label: "lfmaint.webhook")
 

@@ -13,7 +13,7 @@ public enum JSONOutput {
 
     /// The same text as `encode(items.map(transform))`, built one element at a time so that only one
     /// element's objects are alive at once.
-    public static func encodeArray<Items: Sequence>(_ items: Items, _ transform: (Items.Element) -> Any) -> String {
+    static func encodeArray<Items: Sequence>(_ items: Items, _ transform: (Items.Element) -> Any) -> String {
         var writer = Writer()
         writer.text = "["
         var first = true

@@ -1,17 +1,17 @@
 import Foundation
 
 /// Columns padded to their widest cell, for terminal output.
-public struct TextTable {
-    public var header: [String]
-    public var rows: [[String]] = []
+struct TextTable {
+    var header: [String]
+    var rows: [[String]] = []
 
-    public init(header: [String]) {
+    init(header: [String]) {
         self.header = header
     }
 
-    public mutating func add(_ row: [String]) { rows.append(row) }
+    mutating func add(_ row: [String]) { rows.append(row) }
 
-    public func render() -> String {
+    func render() -> String {
         let widths = header.indices.map { column in
             ([header] + rows).map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
         }

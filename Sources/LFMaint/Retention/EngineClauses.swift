@@ -3,11 +3,11 @@ import LFMaintSupport
 
 /// The TTL and SETTINGS clauses of a table's engine definition (`system.tables.engine_full`), found
 /// at the top level so that column TTLs, quoted strings and function arguments are not mistaken for them.
-public struct EngineClauses: Sendable, Equatable {
-    public var ttl: String?
-    public var settings: [String: String]
+struct EngineClauses: Sendable, Equatable {
+    var ttl: String?
+    var settings: [String: String]
 
-    public init(engineFull: String) {
+    init(engineFull: String) {
         let clauses = Self.topLevelClauses(engineFull, keywords: ["TTL", "SETTINGS", "COMMENT"])
         ttl = clauses["TTL"]
         settings = [:]
@@ -82,16 +82,16 @@ public struct EngineClauses: Sendable, Equatable {
 
 /// A TTL that only deletes rows some days after one column: `col + toIntervalDay(N)` or
 /// `toDateTime(col) + toIntervalDay(N)`, the forms lfmaint writes (as the server normalises them).
-public struct SimpleTTL: Sendable, Equatable {
-    public var column: String
-    public var days: Int
+struct SimpleTTL: Sendable, Equatable {
+    var column: String
+    var days: Int
 
-    public init(column: String, days: Int) {
+    init(column: String, days: Int) {
         self.column = column
         self.days = days
     }
 
-    public init?(_ clause: String) {
+    init?(_ clause: String) {
         var text = clause.trimmingCharacters(in: .whitespaces)
         if text.hasSuffix(" DELETE") { text = String(text.dropLast(7)) }
         let sides = text.components(separatedBy: " + ")

@@ -1,7 +1,7 @@
 /// The tables Langfuse's migrations create (v3 and v4) and what lfmaint does with each. The retention
 /// policy follows the tables the server has, so one configuration covers a Langfuse upgrade.
-public enum LangfuseTables {
-    public enum Role: Sendable, Equatable {
+enum LangfuseTables {
+    enum Role: Sendable, Equatable {
         /// Event data, expired `retention.appDays` after this column (ClickHouse TTL, cleanup).
         case expire(column: String)
         /// Expired only when `retention.tables` names it: the reason says what expiring it costs.
@@ -10,16 +10,16 @@ public enum LangfuseTables {
         case keep(reason: String)
     }
 
-    public struct Entry: Sendable, Equatable {
-        public let name: String
-        public let role: Role
+    struct Entry: Sendable, Equatable {
+        let name: String
+        let role: Role
         /// What the table holds, for `ttl plan`.
-        public let holds: String
+        let holds: String
         /// The time column's type in Langfuse's schema.
-        public var timeType = "DateTime64(3)"
+        var timeType = "DateTime64(3)"
     }
 
-    public static let entries: [Entry] = [
+    static let entries: [Entry] = [
         Entry(name: "traces", role: .expire(column: "timestamp"), holds: "traces (v3, v4)"),
         Entry(name: "observations", role: .expire(column: "start_time"), holds: "observations (v3; v4 writes events_* instead)"),
         Entry(name: "scores", role: .expire(column: "timestamp"), holds: "scores (v3, v4)"),
@@ -40,12 +40,12 @@ public enum LangfuseTables {
         Entry(name: "schema_migrations", role: .keep(reason: "Langfuse's record of its migrations"), holds: "applied migrations"),
     ]
 
-    public static func entry(named name: String) -> Entry? {
+    static func entry(named name: String) -> Entry? {
         entries.first { $0.name == name }
     }
 
     /// The time column of a table lfmaint can expire (always or when configured).
-    public static func timeColumn(of name: String) -> String? {
+    static func timeColumn(of name: String) -> String? {
         switch entry(named: name)?.role {
         case .expire(let column), .expireWhenConfigured(let column, _): column
         default: nil
@@ -53,7 +53,7 @@ public enum LangfuseTables {
     }
 
     /// The tables expired by default, for the script in `sql/` and for tests.
-    public static var expiring: [(table: String, column: String, type: String)] {
+    static var expiring: [(table: String, column: String, type: String)] {
         entries.compactMap { entry in
             guard case .expire(let column) = entry.role else { return nil }
             return (entry.name, column, entry.timeType)

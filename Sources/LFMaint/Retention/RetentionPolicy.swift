@@ -2,26 +2,26 @@ import LFMaintSupport
 
 /// The retention rules lfmaint keeps, from the tables the server has: Langfuse's own (`LangfuseTables`)
 /// in the configured database and ClickHouse's system logs, with `retention.tables` replacing or adding rules.
-public enum RetentionPolicy {
+enum RetentionPolicy {
     /// What the policy does with one server's tables.
-    public struct Scope: Sendable, Equatable {
-        public var rules: [RetentionRule]
+    struct Scope: Sendable, Equatable {
+        var rules: [RetentionRule]
         /// Tables in Langfuse's database that get no rule, and why.
-        public var untouched: [Untouched]
+        var untouched: [Untouched]
 
-        public init(rules: [RetentionRule], untouched: [Untouched] = []) {
+        init(rules: [RetentionRule], untouched: [Untouched] = []) {
             self.rules = rules
             self.untouched = untouched
         }
     }
 
-    public struct Untouched: Sendable, Equatable {
-        public var table: QualifiedTableName
-        public var reason: String
+    struct Untouched: Sendable, Equatable {
+        var table: QualifiedTableName
+        var reason: String
     }
 
     /// `serverTables`: each table in the configured database, by name, with its engine.
-    public static func scope(for config: Configuration, serverTables: [String: String]) -> Scope {
+    static func scope(for config: Configuration, serverTables: [String: String]) -> Scope {
         let database = SQLIdentifier(config.clickhouse.database)!
         var overrides: [QualifiedTableName: TableRetention] = [:]
         for entry in config.retention.tables { overrides[entry.qualified(defaultDatabase: database)] = entry }
@@ -81,19 +81,19 @@ public enum RetentionPolicy {
     }
 
     /// The rules for a server holding every table Langfuse v3 and v4 expire (the script in `sql/`).
-    public static func defaultRules(for config: Configuration) -> [RetentionRule] {
+    static func defaultRules(for config: Configuration) -> [RetentionRule] {
         scope(for: config, serverTables: Dictionary(uniqueKeysWithValues: LangfuseTables.expiring.map { ($0.table, "ReplacingMergeTree") })).rules
     }
 
     /// Whether lfmaint knows this table's time column (so an override may leave out the column).
-    public static func hasBuiltInRule(_ override: TableRetention, database: String) -> Bool {
+    static func hasBuiltInRule(_ override: TableRetention, database: String) -> Bool {
         let qualified = override.qualified(defaultDatabase: SQLIdentifier(database)!)
         if qualified.database.name == "system" { return SystemLogTables.names.contains(qualified.table.name) }
         return qualified.database.name == database && LangfuseTables.timeColumn(of: qualified.table.name) != nil
     }
 
     /// Why `retention.tables` may not name this table: it holds data lfmaint never deletes.
-    public static func refusal(for override: TableRetention, database: String) -> String? {
+    static func refusal(for override: TableRetention, database: String) -> String? {
         let qualified = override.qualified(defaultDatabase: SQLIdentifier(database)!)
         guard qualified.database.name == database, case .keep(let reason)? = LangfuseTables.entry(named: qualified.table.name)?.role else {
             return nil

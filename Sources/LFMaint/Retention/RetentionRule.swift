@@ -15,14 +15,14 @@ public struct RetentionRule: Sendable, Equatable {
     /// The longest retention lfmaint writes (50 years): see `ConfigValidation`.
     public static let maximumDays = 18_250
 
-    public var table: QualifiedTableName
-    public var column: SQLIdentifier
-    public var days: Int
-    public var kind: Kind
+    var table: QualifiedTableName
+    var column: SQLIdentifier
+    var days: Int
+    var kind: Kind
     /// Why the table has this rule, for `ttl plan`: what it holds and the setting its days come from.
-    public var reason: String
+    var reason: String
 
-    public init(table: QualifiedTableName, column: SQLIdentifier, days: Int, kind: Kind, reason: String = "") {
+    init(table: QualifiedTableName, column: SQLIdentifier, days: Int, kind: Kind, reason: String = "") {
         self.table = table
         self.column = column
         self.days = days

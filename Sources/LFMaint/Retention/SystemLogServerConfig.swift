@@ -7,17 +7,17 @@ import LFMaintSupport
 public struct SystemLogServerConfig: Sendable, Equatable {
     /// A macro the file also sets, read back from `system.macros`: which days the server's config
     /// gives each log, so `ttl plan` can tell a TTL that lasts from one an ALTER set.
-    public static let markerMacro = "lfmaint_system_log_ttl"
+    static let markerMacro = "lfmaint_system_log_ttl"
 
-    public struct Log: Sendable, Equatable {
-        public var table: String
-        public var column: String
-        public var days: Int
+    struct Log: Sendable, Equatable {
+        var table: String
+        var column: String
+        var days: Int
         /// The engine's keys, for a log whose section needs a whole `<engine>` (see `needsEngine`).
-        public var partitionKey: String
-        public var sortingKey: String
+        var partitionKey: String
+        var sortingKey: String
 
-        public init(table: String, column: String, days: Int, partitionKey: String, sortingKey: String) {
+        init(table: String, column: String, days: Int, partitionKey: String, sortingKey: String) {
             self.table = table
             self.column = column
             self.days = days
@@ -26,12 +26,12 @@ public struct SystemLogServerConfig: Sendable, Equatable {
         }
     }
 
-    public var logs: [Log]
+    var logs: [Log]
 
     /// A kept log's partition and sorting keys, by its name.
-    public typealias EngineKeys = (partitionKey: String, sortingKey: String)
+    typealias EngineKeys = (partitionKey: String, sortingKey: String)
 
-    public init(logs: [Log]) {
+    init(logs: [Log]) {
         self.logs = logs
     }
 
@@ -42,7 +42,7 @@ public struct SystemLogServerConfig: Sendable, Equatable {
     /// The logs a server keeps by default, for a server lfmaint cannot read: a section for a log the
     /// server does not keep would turn that log on. Chart v1's bitnami image and docker compose run
     /// ClickHouse's shipped config.xml; chart v2's operator replaces it and keeps three logs.
-    public static func keptByDefault(chart: LangfuseDeployment.Chart) -> [String: EngineKeys] {
+    static func keptByDefault(chart: LangfuseDeployment.Chart) -> [String: EngineKeys] {
         let logs = chart == .v2 ? ["query_log", "part_log", "text_log"] : [
             "query_log", "trace_log", "query_thread_log", "query_views_log", "part_log", "metric_log", "asynchronous_metric_log",
             "processors_profile_log", "asynchronous_insert_log", "backup_log", "s3queue_log", "blob_storage_log", "error_log",
@@ -61,13 +61,13 @@ public struct SystemLogServerConfig: Sendable, Equatable {
     }
 
     /// The file for `kept` (name → partition and sorting key) with the days `config`'s policy gives each log.
-    public static func forRules(of config: Configuration,
+    static func forRules(of config: Configuration,
                                 kept: [String: EngineKeys]) -> SystemLogServerConfig {
         forRules(RetentionPolicy.scope(for: config, serverTables: [:]).rules, kept: kept)
     }
 
     /// One log per system-log rule whose table is in `kept` (name → partition and sorting key).
-    public static func forRules(_ rules: [RetentionRule],
+    static func forRules(_ rules: [RetentionRule],
                                 kept: [String: EngineKeys]) -> SystemLogServerConfig {
         SystemLogServerConfig(logs: rules.compactMap { rule in
             guard rule.table.database.name == "system", let keys = kept[rule.table.table.name] else { return nil }
@@ -77,10 +77,10 @@ public struct SystemLogServerConfig: Sendable, Equatable {
     }
 
     /// The value of the marker macro: `query_log=10,part_log=10`.
-    public var markerValue: String { logs.map { "\($0.table)=\($0.days)" }.joined(separator: ",") }
+    var markerValue: String { logs.map { "\($0.table)=\($0.days)" }.joined(separator: ",") }
 
     /// The days a marker gives each log; nil when it is not one lfmaint wrote.
-    public static func days(inMarker value: String) -> [String: Int]? {
+    static func days(inMarker value: String) -> [String: Int]? {
         var days: [String: Int] = [:]
         for item in value.split(separator: ",", omittingEmptySubsequences: false) {
             let pair = item.split(separator: "=", omittingEmptySubsequences: false)

@@ -1,8 +1,8 @@
 import LFMaintSupport
 
 /// ClickHouse's system log tables, which grow without bound unless given a TTL, and their date column.
-public enum SystemLogTables {
-    public static let dateColumns: [(table: String, column: String)] = [
+enum SystemLogTables {
+    static let dateColumns: [(table: String, column: String)] = [
         ("query_log", "event_date"),
         ("query_thread_log", "event_date"),
         ("query_views_log", "event_date"),
@@ -23,27 +23,27 @@ public enum SystemLogTables {
         ("s3queue_log", "event_date"),
     ]
 
-    public static var names: [String] { dateColumns.map(\.table) }
+    static var names: [String] { dateColumns.map(\.table) }
 
     /// One of ClickHouse's own logs, live or rotated: its rows are kept at least a day, not the app floor.
-    public static func isSystemLog(_ table: QualifiedTableName) -> Bool {
+    static func isSystemLog(_ table: QualifiedTableName) -> Bool {
         table.database.name == "system" && (names.contains(table.table.name) || rotatedBase(of: table.table.name) != nil)
     }
 
     /// A table each ClickHouse server keeps for itself (its logs, in `system`): on several replicas it is
     /// read, planned and cleaned on each server apart, never as one table held by all.
-    public static func isEachServersOwn(_ table: QualifiedTableName) -> Bool {
+    static func isEachServersOwn(_ table: QualifiedTableName) -> Bool {
         table.database.name == "system"
     }
 
     /// A system log lfmaint may drop whole when nothing else can run: never query_log, which Langfuse reads.
-    public static func isExpendable(_ table: QualifiedTableName) -> Bool {
+    static func isExpendable(_ table: QualifiedTableName) -> Bool {
         isSystemLog(table) && table.table.name != "query_log"
     }
 
     /// A rotated copy of a system log (`system.query_log_0`): the only tables lfmaint ever drops while
     /// the disk has headroom. Both planners ask this, whatever their reader gave them.
-    public static func isRotated(_ table: QualifiedTableName) -> Bool {
+    static func isRotated(_ table: QualifiedTableName) -> Bool {
         table.database.name == "system" && rotatedBase(of: table.table.name) != nil
     }
 
@@ -51,7 +51,7 @@ public enum SystemLogTables {
     /// log whose definition changed (an upgrade, a TTL set by ALTER) to `<base>_N`, so its columns are
     /// the log's own, give or take the few a release adds or drops. Same date column, and at least
     /// three quarters of the columns of each found in the other; without the live log, nothing to compare.
-    public static func isCopy(_ columns: [String: String], of base: String, liveColumns: [String: String]) -> Bool {
+    static func isCopy(_ columns: [String: String], of base: String, liveColumns: [String: String]) -> Bool {
         guard let date = dateColumns.first(where: { $0.table == base })?.column, !liveColumns.isEmpty,
               columns[date] == "Date", liveColumns[date] == "Date" else { return false }
         let shared = Set(columns.keys).intersection(liveColumns.keys).count
@@ -59,7 +59,7 @@ public enum SystemLogTables {
     }
 
     /// The base table of a rotated copy: `query_log_0` → `query_log`; nil for anything else.
-    public static func rotatedBase(of name: String) -> String? {
+    static func rotatedBase(of name: String) -> String? {
         guard let underscore = name.lastIndex(of: "_") else { return nil }
         let suffix = name[name.index(after: underscore)...]
         let base = String(name[..<underscore])

@@ -12,26 +12,26 @@ public struct TTLApplyOutcome: Sendable, Equatable {
     public var status: Status
     /// True once a fresh read of the server shows the planned state.
     public var verified: Bool
-    public var message: String?
+    var message: String?
 }
 
 /// Runs the `modify` and `drop` rows of a plan, then reads the server again to verify each one.
-public struct TTLApplier: Sendable {
-    public let client: ClickHouseClient
-    public let planner: TTLPlanner
-    public let log: StatementLog
+struct TTLApplier: Sendable {
+    let client: ClickHouseClient
+    let planner: TTLPlanner
+    let log: StatementLog
     /// The servers a MATERIALIZE TTL rewrites parts on (every replica on a cluster; nil or one: `client`):
     /// the least free space among them is what a rewrite may take, and with any unknown none is run.
-    public let replicas: ReplicaSet?
+    let replicas: ReplicaSet?
 
-    public init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog(), replicas: ReplicaSet? = nil) {
+    init(client: ClickHouseClient, planner: TTLPlanner, log: StatementLog = StatementLog(), replicas: ReplicaSet? = nil) {
         self.client = client
         self.planner = planner
         self.log = log
         self.replicas = replicas
     }
 
-    public func apply(_ plan: [TTLPlanRow], rules: [RetentionRule], materialize: Bool) async throws -> [TTLApplyOutcome] {
+    func apply(_ plan: [TTLPlanRow], rules: [RetentionRule], materialize: Bool) async throws -> [TTLApplyOutcome] {
         var outcomes: [TTLApplyOutcome] = []
         var freeForRewrites: Int64?
         for row in plan where row.action.changesSomething {

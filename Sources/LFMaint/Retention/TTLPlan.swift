@@ -25,18 +25,18 @@ public struct TTLPlanRow: Sendable, Equatable {
     }
 
     public var table: QualifiedTableName
-    public var current: String?
-    public var desired: String?
+    var current: String?
+    var desired: String?
     public var action: Action
     /// The exact statements `apply` runs for this row, in order.
-    public var statements: [ClickHouseStatement]
-    public var totalBytes: Int64?
+    var statements: [ClickHouseStatement]
+    var totalBytes: Int64?
     /// Why the table has its rule (`RetentionRule.reason`); nil for tables without one.
-    public var reason: String?
+    var reason: String?
     /// What undoes the TTL later (`TTLPlanner.restartWarning`); nil: it lasts.
-    public var warning: String?
+    var warning: String?
 
-    public init(table: QualifiedTableName, current: String?, desired: String?, action: Action, statements: [ClickHouseStatement] = [],
+    init(table: QualifiedTableName, current: String?, desired: String?, action: Action, statements: [ClickHouseStatement] = [],
                 totalBytes: Int64? = nil, reason: String? = nil) {
         self.table = table
         self.current = current

@@ -3,16 +3,16 @@ import LFMaintEdges
 
 /// Compares each rule with what the server has and says what to run. Pure: the same facts always
 /// give the same plan, so it is tested with plain values.
-public struct TTLPlanner: Sendable {
-    public var cluster: ClusterClause
-    public var dropRotatedLogs: Bool
+struct TTLPlanner: Sendable {
+    var cluster: ClusterClause
+    var dropRotatedLogs: Bool
     /// The server's `max_query_size`; ClickHouse refuses an ALTER whose resulting definition is longer.
-    public var maxQuerySize: Int
-    public static let defaultMaxQuerySize = 262_144
+    var maxQuerySize: Int
+    static let defaultMaxQuerySize = 262_144
     /// The days the server's config gives each system log (`SystemLogServerConfig`'s marker); empty: none.
-    public var serverConfigDays: [String: Int]
+    var serverConfigDays: [String: Int]
 
-    public init(cluster: ClusterClause = .none, dropRotatedLogs: Bool = false, maxQuerySize: Int = TTLPlanner.defaultMaxQuerySize,
+    init(cluster: ClusterClause = .none, dropRotatedLogs: Bool = false, maxQuerySize: Int = TTLPlanner.defaultMaxQuerySize,
                 serverConfigDays: [String: Int] = [:]) {
         self.cluster = cluster
         self.dropRotatedLogs = dropRotatedLogs
@@ -20,7 +20,7 @@ public struct TTLPlanner: Sendable {
         self.serverConfigDays = serverConfigDays
     }
 
-    public func plan(rules: [RetentionRule], facts: [QualifiedTableName: TableFacts], rotatedLogs: [TableSize] = [],
+    func plan(rules: [RetentionRule], facts: [QualifiedTableName: TableFacts], rotatedLogs: [TableSize] = [],
                      untouched: [RetentionPolicy.Untouched] = []) -> [TTLPlanRow] {
         let ruled = rules.map { rule in
             guard let table = facts[rule.table] else {

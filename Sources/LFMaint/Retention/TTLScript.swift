@@ -4,8 +4,8 @@ import LFMaintEdges
 /// The built-in retention policy as a SQL script an operator can read and run by hand
 /// (`sql/clickhouse-ttl.sql`). It is rendered by the same planner `ttl apply` uses, so the two
 /// cannot disagree; a test compares the file with this rendering.
-public enum TTLScript {
-    public static func render(config: Configuration = Configuration()) -> String {
+enum TTLScript {
+    static func render(config: Configuration = Configuration()) -> String {
         let rules = RetentionPolicy.defaultRules(for: config)
         var facts: [QualifiedTableName: TableFacts] = [:]
         for rule in rules {

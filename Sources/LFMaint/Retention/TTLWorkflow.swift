@@ -4,9 +4,9 @@ import LFMaintEdges
 /// `ttl plan` and `ttl apply` from configuration to outcome: rules from config, facts from the
 /// server, a plan, and (for apply) the changes and their verification.
 public struct TTLWorkflow: Sendable {
-    public let config: Configuration
-    public let client: ClickHouseClient
-    public let dropRotatedLogs: Bool
+    let config: Configuration
+    let client: ClickHouseClient
+    let dropRotatedLogs: Bool
 
     public init(config: Configuration, client: ClickHouseClient, dropRotatedLogs: Bool) {
         self.config = config

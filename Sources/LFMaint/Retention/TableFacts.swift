@@ -2,18 +2,18 @@ import LFMaintSupport
 import LFMaintEdges
 
 /// What the server says about a table that a retention rule names.
-public struct TableFacts: Sendable, Equatable {
-    public var table: QualifiedTableName
-    public var engine: String
-    public var engineFull: String
-    public var partitionKey: String
+struct TableFacts: Sendable, Equatable {
+    var table: QualifiedTableName
+    var engine: String
+    var engineFull: String
+    var partitionKey: String
     /// Every column's type by name.
-    public var columnTypes: [String: String]
-    public var totalBytes: Int64
+    var columnTypes: [String: String]
+    var totalBytes: Int64
     /// Length of `create_table_query`: an ALTER that leaves it over `max_query_size` is refused.
-    public var definitionBytes: Int
+    var definitionBytes: Int
 
-    public init(table: QualifiedTableName, engine: String, engineFull: String, partitionKey: String, columnTypes: [String: String],
+    init(table: QualifiedTableName, engine: String, engineFull: String, partitionKey: String, columnTypes: [String: String],
                 totalBytes: Int64, definitionBytes: Int = 0) {
         self.table = table
         self.engine = engine
@@ -27,23 +27,23 @@ public struct TableFacts: Sendable, Equatable {
 
 /// A table and its size: a rotated system log (`<name>_N`, which nothing writes to any more), or a
 /// live system log the cleanup may drop whole.
-public struct TableSize: Sendable, Equatable {
-    public var table: QualifiedTableName
-    public var totalBytes: Int64
+struct TableSize: Sendable, Equatable {
+    var table: QualifiedTableName
+    var totalBytes: Int64
     /// A rotated log: its date column and the newest day it holds (a log rotated today holds today's rows).
-    public var newest: NewestDay?
+    var newest: NewestDay?
     /// On several replicas: the URL of the one server whose table this is (system logs are each server's own).
-    public var replica: String?
+    var replica: String?
 
-    public init(table: QualifiedTableName, totalBytes: Int64, newest: NewestDay? = nil, replica: String? = nil) {
+    init(table: QualifiedTableName, totalBytes: Int64, newest: NewestDay? = nil, replica: String? = nil) {
         self.table = table
         self.totalBytes = totalBytes
         self.newest = newest
         self.replica = replica
     }
 
-    public struct NewestDay: Sendable, Equatable {
-        public var column: TimeColumn
-        public var day: Int64
+    struct NewestDay: Sendable, Equatable {
+        var column: TimeColumn
+        var day: Int64
     }
 }

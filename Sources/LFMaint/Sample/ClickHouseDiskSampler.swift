@@ -3,11 +3,11 @@ import LFMaintSupport
 
 /// ClickHouse's own `system.disks`: needs no Kubernetes rights, only the ClickHouse credentials. A
 /// replica's volume is asked of that replica, every replica at once, each within its own deadline.
-public struct ClickHouseDiskSampler: VolumeSampler {
-    public let client: ClickHouseClient
-    public let replicas: ClickHouseReplicas?
+struct ClickHouseDiskSampler: VolumeSampler {
+    let client: ClickHouseClient
+    let replicas: ClickHouseReplicas?
 
-    public init(client: ClickHouseClient, replicas: ClickHouseReplicas? = nil) {
+    init(client: ClickHouseClient, replicas: ClickHouseReplicas? = nil) {
         self.client = client
         self.replicas = replicas
     }
@@ -18,7 +18,7 @@ public struct ClickHouseDiskSampler: VolumeSampler {
         let free_space: Int64
     }
 
-    public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
+    func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
         let byReplica = Dictionary(grouping: volumes, by: { $0.replica ?? "" })
         return await withTaskGroup(of: [VolumeSample].self) { group in
             for (url, members) in byReplica {

@@ -1,10 +1,10 @@
 import LFMaintEdges
 
 /// The largest tables by bytes on disk (active parts), system log tables included.
-public struct ClickHouseTopTables: UsageDetailSource {
-    public let client: ClickHouseClient
+struct ClickHouseTopTables: UsageDetailSource {
+    let client: ClickHouseClient
 
-    public init(client: ClickHouseClient) {
+    init(client: ClickHouseClient) {
         self.client = client
     }
 
@@ -15,7 +15,7 @@ public struct ClickHouseTopTables: UsageDetailSource {
         let parts: Int64
     }
 
-    public func top(limit: Int) async throws -> [UsageItem] {
+    func top(limit: Int) async throws -> [UsageItem] {
         try await client.read("""
             SELECT database || '.' || table AS name, toInt64(sum(bytes_on_disk)) AS bytes, toInt64(sum(rows)) AS rows, toInt64(count()) AS parts
             FROM system.parts WHERE active GROUP BY database, table ORDER BY bytes DESC LIMIT {limit:UInt32}

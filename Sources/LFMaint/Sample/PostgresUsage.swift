@@ -3,20 +3,20 @@ import LFMaintSupport
 /// What fills the Postgres volume: every database's size and the largest relations of the one
 /// `DATABASE_URL` names. As a sampler (`source: postgres`) it reports the databases' total as used
 /// bytes, with no capacity: that comes from the kubelet or statfs.
-public struct PostgresUsage: UsageDetailSource, VolumeSampler {
-    public let settings: PostgresSettings
+struct PostgresUsage: UsageDetailSource, VolumeSampler {
+    let settings: PostgresSettings
 
-    public init(settings: PostgresSettings) {
+    init(settings: PostgresSettings) {
         self.settings = settings
     }
 
-    public func top(limit: Int) async throws -> [UsageItem] {
+    func top(limit: Int) async throws -> [UsageItem] {
         let facts = try await PostgresFactsReader(settings: settings).read(relationLimit: limit, wal: false)
         return facts.databases.prefix(limit).map { UsageItem(name: $0.name, bytes: $0.bytes, kind: "database") }
             + facts.relations.map { UsageItem(name: $0.name, bytes: $0.totalBytes, kind: "relation") }
     }
 
-    public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
+    func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
         do {
             let items = try await top(limit: 1000)
             // Each size is checked where it enters (`PostgresFactsReader`); their sum may still overflow.

@@ -4,10 +4,10 @@ import LFMaintSupport
 
 /// What fills Redis: `INFO memory` and `INFO persistence`. As a sampler (`source: redis`) it reports
 /// used memory against `maxmemory` (no capacity when maxmemory is 0, i.e. unlimited).
-public struct RedisUsage: UsageDetailSource, VolumeSampler {
-    public let settings: RedisSettings
+struct RedisUsage: UsageDetailSource, VolumeSampler {
+    let settings: RedisSettings
 
-    public init(settings: RedisSettings) {
+    init(settings: RedisSettings) {
         self.settings = settings
     }
 
@@ -21,7 +21,7 @@ public struct RedisUsage: UsageDetailSource, VolumeSampler {
 
     static let memoryFields = ["used_memory", "used_memory_rss", "used_memory_dataset", "maxmemory", "aof_current_size", "aof_base_size"]
 
-    public func top(limit: Int) async throws -> [UsageItem] {
+    func top(limit: Int) async throws -> [UsageItem] {
         Array(Self.items(try await info()).prefix(limit))
     }
 
@@ -29,7 +29,7 @@ public struct RedisUsage: UsageDetailSource, VolumeSampler {
         memoryFields.compactMap { name in fields[name].flatMap { Int64($0) }.map { UsageItem(name: name, bytes: $0, kind: "memory") } }
     }
 
-    public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
+    func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
         do {
             let fields = try await info()
             guard let used = fields["used_memory"].flatMap({ Int64($0) }) else {

@@ -1,8 +1,8 @@
 /// On a cluster every replica's disk is a volume of its own: each configured ClickHouse volume (but a
 /// statfs path, which is this machine's) becomes one per replica, named `<volume>@<pod>`, with the
 /// replica's PVC and pod. A volume that is already a replica's stays as it is.
-public enum ReplicaVolumes {
-    public static func expand(_ volumes: [VolumeSettings], _ set: ReplicaSet, deployment: LangfuseDeployment) -> [VolumeSettings] {
+enum ReplicaVolumes {
+    static func expand(_ volumes: [VolumeSettings], _ set: ReplicaSet, deployment: LangfuseDeployment) -> [VolumeSettings] {
         guard !set.isSingle else { return volumes }
         return volumes.flatMap { volume -> [VolumeSettings] in
             guard volume.component == .clickhouse, volume.source != .statfs, volume.replica == nil else { return [volume] }
@@ -20,7 +20,7 @@ public enum ReplicaVolumes {
 
     /// The configured volumes a run starts from: each replica's volume back to the one it was made from
     /// (its name, pod and PVC are made anew when it is expanded again).
-    public static func configured(_ volumes: [VolumeSettings]) -> [VolumeSettings] {
+    static func configured(_ volumes: [VolumeSettings]) -> [VolumeSettings] {
         var seen: Set<String> = []
         return volumes.compactMap { volume in
             var base = volume

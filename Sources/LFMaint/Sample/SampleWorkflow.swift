@@ -6,14 +6,14 @@ import LFMaintSupport
 public struct SampleRun: Sendable {
     public var samples: [VolumeSample]
     /// Whether each source that was asked answered for all its volumes (`lfmaint_source_up`).
-    public var sourceUp: [String: Bool]
+    var sourceUp: [String: Bool]
     public var durationSeconds: Double
     /// The ClickHouse servers this run measured (one, or every replica of the cluster).
-    public var replicas: ReplicaSet?
+    var replicas: ReplicaSet?
 
     public var allKnown: Bool { samples.allSatisfy { $0.status == .ok } }
 
-    public init(samples: [VolumeSample], sourceUp: [String: Bool], durationSeconds: Double, replicas: ReplicaSet? = nil) {
+    init(samples: [VolumeSample], sourceUp: [String: Bool], durationSeconds: Double, replicas: ReplicaSet? = nil) {
         self.samples = samples
         self.sourceUp = sourceUp
         self.durationSeconds = durationSeconds
@@ -24,11 +24,11 @@ public struct SampleRun: Sendable {
 /// Samples every volume, each source once and all sources at the same time, then attaches what
 /// fills each component's volume.
 public struct SampleWorkflow: Sendable {
-    public let config: Configuration
-    public let volumes: [VolumeSettings]
-    public let topLimit: Int
+    let config: Configuration
+    let volumes: [VolumeSettings]
+    let topLimit: Int
     /// A source that has not answered by then (a stalled or dripping server) makes its volumes unknown.
-    public var sourceDeadlineSeconds = 30.0
+    var sourceDeadlineSeconds = 30.0
 
     /// One ClickHouse client and one Kubernetes client for every run of this workflow: connections (and
     /// ClickHouse's `SELECT version()`) are reused when a caller samples again and again (the agent

@@ -3,15 +3,15 @@ import LFMaintSupport
 import Synchronization
 
 /// `statvfs(2)` on a mounted path: for a sidecar beside the database, or a local install.
-public struct StatfsSampler: VolumeSampler {
-    public init() {}
+struct StatfsSampler: VolumeSampler {
+    init() {}
 
     /// Paths whose statvfs has not returned yet, with when it was called: a hung mount keeps its
     /// thread, and asking again every cycle would pile up one more blocked thread each time.
     private static let pending = Mutex<[String: Double]>([:])
 
     /// Off the Swift pool: statvfs on a hung network mount blocks its thread.
-    public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
+    func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
         do {
             return try await BlockingIO.run { volumes.map(sample) }
         } catch {
@@ -19,7 +19,7 @@ public struct StatfsSampler: VolumeSampler {
         }
     }
 
-    public func sample(_ volume: VolumeSettings) -> VolumeSample {
+    func sample(_ volume: VolumeSettings) -> VolumeSample {
         guard let path = volume.path else { return .unknown(volume, "no path configured") }
         let now = MonotonicClock.seconds()
         let blockedSince = Self.pending.withLock { pending -> Double? in

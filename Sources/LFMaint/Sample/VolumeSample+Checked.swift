@@ -2,7 +2,7 @@ extension VolumeSample {
     /// A sample from a source's raw numbers, or an unknown one naming the impossible number: a server
     /// can lie (a capacity of 0, free space above capacity, negative sizes), and a guard must not act on
     /// a usage of -400 % or trust one of 10 %. `used` defaults to `total - available`.
-    public static func checked(_ volume: VolumeSettings, source: String, used: Int64?, total: Int64?, available: Int64?,
+    static func checked(_ volume: VolumeSettings, source: String, used: Int64?, total: Int64?, available: Int64?,
                                inodesUsed: Int64? = nil, inodesTotal: Int64? = nil) -> VolumeSample {
         if let problem = impossibility(used: used, total: total, available: available) {
             return .unknown(volume, "\(source) reports impossible numbers (\(problem)); not trusted")

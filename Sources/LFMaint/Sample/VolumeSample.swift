@@ -5,16 +5,16 @@ public struct VolumeSample: Sendable, Equatable {
 
     public var volume: VolumeSettings
     public var status: Status
-    public var error: String?
-    public var usedBytes: Int64?
-    public var totalBytes: Int64?
-    public var availableBytes: Int64?
-    public var inodesUsed: Int64?
-    public var inodesTotal: Int64?
+    var error: String?
+    var usedBytes: Int64?
+    var totalBytes: Int64?
+    var availableBytes: Int64?
+    var inodesUsed: Int64?
+    var inodesTotal: Int64?
     /// The largest tables, databases or memory figures, largest first.
-    public var top: [UsageItem] = []
+    var top: [UsageItem] = []
 
-    public init(volume: VolumeSettings, usedBytes: Int64?, totalBytes: Int64?, availableBytes: Int64?,
+    init(volume: VolumeSettings, usedBytes: Int64?, totalBytes: Int64?, availableBytes: Int64?,
                 inodesUsed: Int64? = nil, inodesTotal: Int64? = nil) {
         self.volume = volume
         self.status = .ok
@@ -25,7 +25,7 @@ public struct VolumeSample: Sendable, Equatable {
         self.inodesTotal = inodesTotal
     }
 
-    public static func unknown(_ volume: VolumeSettings, _ error: String) -> VolumeSample {
+    static func unknown(_ volume: VolumeSettings, _ error: String) -> VolumeSample {
         var sample = VolumeSample(volume: volume, usedBytes: nil, totalBytes: nil, availableBytes: nil)
         sample.status = .unknown
         sample.error = error
@@ -40,25 +40,25 @@ public struct VolumeSample: Sendable, Equatable {
         return usedBytes.map { Double($0) / Double(total) * 100 }
     }
 
-    public var inodesUsagePercent: Double? {
+    var inodesUsagePercent: Double? {
         guard status == .ok, let total = inodesTotal, total > 0, let used = inodesUsed else { return nil }
         return Double(used) / Double(total) * 100
     }
 
-    public static let bytesPerGB = Double(1 << 30)
-    public var usedGB: Double? { usedBytes.map { Double($0) / Self.bytesPerGB } }
-    public var totalGB: Double? { totalBytes.map { Double($0) / Self.bytesPerGB } }
+    static let bytesPerGB = Double(1 << 30)
+    var usedGB: Double? { usedBytes.map { Double($0) / Self.bytesPerGB } }
+    var totalGB: Double? { totalBytes.map { Double($0) / Self.bytesPerGB } }
 }
 
 /// Something that takes space: a table, a database, a relation, or a memory figure.
-public struct UsageItem: Sendable, Equatable {
-    public var name: String
-    public var bytes: Int64
-    public var rows: Int64?
-    public var parts: Int64?
-    public var kind: String
+struct UsageItem: Sendable, Equatable {
+    var name: String
+    var bytes: Int64
+    var rows: Int64?
+    var parts: Int64?
+    var kind: String
 
-    public init(name: String, bytes: Int64, rows: Int64? = nil, parts: Int64? = nil, kind: String) {
+    init(name: String, bytes: Int64, rows: Int64? = nil, parts: Int64? = nil, kind: String) {
         self.name = name
         self.bytes = bytes
         self.rows = rows
@@ -69,12 +69,12 @@ public struct UsageItem: Sendable, Equatable {
 
 /// What fills a component's volume (ClickHouse tables, Postgres databases, Redis memory), asked
 /// once per sample run and attached to every volume of that component.
-public protocol UsageDetailSource: Sendable {
+protocol UsageDetailSource: Sendable {
     func top(limit: Int) async throws -> [UsageItem]
 }
 
 /// One source of volume measurements (statfs, system.disks, the kubelet, Postgres, Redis), sampling
 /// all the volumes that name it at once. It never throws: a failure is an `.unknown` sample.
-public protocol VolumeSampler: Sendable {
+protocol VolumeSampler: Sendable {
     func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample]
 }

@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// running cleanup between steps and releases its lock —, sampler, endpoints) within 8 s; then the
 /// last metrics go to the Pushgateway, if one is configured, within 1 s more.
 public enum AgentService {
-    public static let shutdownLimit: Duration = .seconds(8)
+    static let shutdownLimit: Duration = .seconds(8)
 
     public static func run(_ work: AgentWork, listen: ListenAddress) async throws {
         let (runs, runsInput) = AsyncStream.makeStream(of: AgentWork.Cycle.self, bufferingPolicy: .bufferingNewest(1))

@@ -8,15 +8,15 @@ import LFMaint
 /// agent's metrics to the Pushgateway.
 public struct AgentOnce: Sendable {
     public var cycle: AgentWork.Cycle
-    public var cleanups: [(volume: String, result: AgentWork.CleanupResult)]
+    var cleanups: [(volume: String, result: AgentWork.CleanupResult)]
     /// With `grow.enabled`: every volume over its threshold after the cleanups.
-    public var growth: [GrowthRow] = []
-    public var dryRun = false
-    public var ttl: AgentWork.TTLCheck?
-    public var ttlError: String?
-    public var lifecycle: EventLifecycleOutcome?
-    public var lifecycleError: String?
-    public var pushFailure: String?
+    var growth: [GrowthRow] = []
+    var dryRun = false
+    var ttl: AgentWork.TTLCheck?
+    var ttlError: String?
+    var lifecycle: EventLifecycleOutcome?
+    var lifecycleError: String?
+    var pushFailure: String?
 
     public static func run(_ work: AgentWork) async -> AgentOnce {
         let now = Date().timeIntervalSince1970

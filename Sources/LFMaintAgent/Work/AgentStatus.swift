@@ -3,7 +3,7 @@ import LFMaintSupport
 import Synchronization
 
 /// What the agent knows and counts, shared by its loops and served at `/metrics` and `/readyz`.
-public final class AgentStatus: Sendable {
+final class AgentStatus: Sendable {
     struct State {
         var lastRun: SampleRun?
         var forecasts: [String: Double] = [:]
@@ -29,38 +29,38 @@ public final class AgentStatus: Sendable {
     /// The outcomes `lfmaint_cleanup_runs_total` counts from 0 (a dry-run agent adds dry_run).
     static let outcomes = AgentWork.CleanupVerdict.allCases.filter { $0 != .dryRun }.map(\.rawValue)
 
-    public let cluster: String
-    public let volumes: [VolumeSettings]
+    let cluster: String
+    let volumes: [VolumeSettings]
     /// Cleanup threshold per volume name, in percent.
-    public let thresholds: [String: Double]
+    let thresholds: [String: Double]
     /// `grow.enabled`: `lfmaint_volume_resizes_total` is shown.
-    public let growing: Bool
+    let growing: Bool
     private let state = Mutex(State())
 
-    public init(config: Configuration, volumes: [VolumeSettings]) {
+    init(config: Configuration, volumes: [VolumeSettings]) {
         cluster = config.clusterName
         self.volumes = volumes
         thresholds = Dictionary(volumes.map { ($0.name, Double(config.cleanup.thresholdPercent(for: $0))) }, uniquingKeysWith: { a, _ in a })
         growing = config.grow.policy != nil
     }
 
-    public func recordSample(_ run: SampleRun) {
+    func recordSample(_ run: SampleRun) {
         state.withLock { $0.lastRun = run }
     }
 
     /// True when the accounts were never made, or last made `every` seconds ago or more.
-    public func accountsDue(now: Double, every: Double) -> Bool {
+    func accountsDue(now: Double, every: Double) -> Bool {
         state.withLock { state in state.accountsAt.map { now - $0 >= every } ?? true }
     }
 
-    public func recordAccounts(_ accounts: [VolumeAccount], at now: Double) {
+    func recordAccounts(_ accounts: [VolumeAccount], at now: Double) {
         state.withLock {
             $0.accounts = accounts
             $0.accountsAt = now
         }
     }
 
-    public func recordCycle(seconds: Double, succeeded: Bool, at now: Double) {
+    func recordCycle(seconds: Double, succeeded: Bool, at now: Double) {
         state.withLock {
             $0.cycles += 1
             $0.lastCycleSeconds = seconds
@@ -70,7 +70,7 @@ public final class AgentStatus: Sendable {
 
     /// True when this forecast is the first under `warnBelow` seconds since the volume was last above
     /// it (or had none): the moment to warn, once per crossing rather than every cycle.
-    public func recordForecast(volume: String, secondsToFull: Double?, warnBelow: Double) -> Bool {
+    func recordForecast(volume: String, secondsToFull: Double?, warnBelow: Double) -> Bool {
         state.withLock {
             let wasWarning = $0.forecasts[volume].map { $0 < warnBelow } ?? false
             $0.forecasts[volume] = secondsToFull
@@ -78,7 +78,7 @@ public final class AgentStatus: Sendable {
         }
     }
 
-    public func recordCleanup(volume: String, outcome: String, freedBytes: Int64) {
+    func recordCleanup(volume: String, outcome: String, freedBytes: Int64) {
         state.withLock {
             $0.cleanupRuns[LabelPair(volume: volume, value: outcome), default: 0] += 1
             $0.freedBytes[volume, default: 0] += max(0, freedBytes)
@@ -86,16 +86,16 @@ public final class AgentStatus: Sendable {
     }
 
     /// `outcome`: `GrowthResult.outcome`.
-    public func recordResize(volume: String, outcome: String) {
+    func recordResize(volume: String, outcome: String) {
         state.withLock { $0.resizes[LabelPair(volume: volume, value: outcome), default: 0] += 1 }
     }
 
-    public func recordAction(volume: String, action: String) {
+    func recordAction(volume: String, action: String) {
         state.withLock { $0.actions[LabelPair(volume: volume, value: action), default: 0] += 1 }
     }
 
     /// `drift` nil: the check failed. `notLasting`: system logs whose TTL the next restart undoes.
-    public func recordTTL(drift: Int?, notLasting: Int? = nil) {
+    func recordTTL(drift: Int?, notLasting: Int? = nil) {
         state.withLock {
             $0.ttlCheckOK = drift != nil
             if let drift { $0.ttlDrift = drift }
@@ -104,7 +104,7 @@ public final class AgentStatus: Sendable {
     }
 
     /// `drift` nil: the check failed; 1 when the event bucket's rule is missing, differs or is refused.
-    public func recordLifecycle(drift: Int?) {
+    func recordLifecycle(drift: Int?) {
         state.withLock {
             $0.lifecycleCheckOK = drift != nil
             if let drift { $0.lifecycleDrift = drift }
@@ -112,11 +112,11 @@ public final class AgentStatus: Sendable {
     }
 
     /// Ready once a cycle has succeeded within the last `window` seconds.
-    public func isReady(now: Double, window: Double) -> Bool {
+    func isReady(now: Double, window: Double) -> Bool {
         state.withLock { $0.lastSuccess.map { now - $0 <= window } ?? false }
     }
 
-    public func exposition() -> String {
+    func exposition() -> String {
         let state = state.withLock { $0 }
         var families = state.lastRun.map { PrometheusExposition.families($0, cluster: cluster) } ?? []
         var threshold = PrometheusExposition.Family(name: "lfmaint_volume_threshold_ratio", help: "The volume's cleanup threshold (0-1).")

@@ -3,9 +3,9 @@ import LFMaint
 
 extension AgentWork {
     /// What one growth turn did: its rows, and the volumes grown (whose cleanup guards start afresh).
-    public struct GrowthTurn: Sendable {
-        public var rows: [GrowthRow] = []
-        public var grown: [String] = []
+    struct GrowthTurn: Sendable {
+        var rows: [GrowthRow] = []
+        var grown: [String] = []
     }
 
     /// With `grow.enabled`: grows the volumes over their threshold that lfmaint cannot clean (Postgres,
@@ -13,7 +13,7 @@ extension AgentWork {
     /// sample taken after that cleanup. `history` nil: one run, no forecast; else the forecast, from the
     /// samples since the cleanup, must say full within `grow.whenFullWithinDays`. `follow`: wait for each
     /// resize here (one run); else a task follows it, and the turn returns.
-    public func grow(_ run: SampleRun, sampledAt: Double, history: SampleHistory?, memory: inout GrowthMemory,
+    func grow(_ run: SampleRun, sampledAt: Double, history: SampleHistory?, memory: inout GrowthMemory,
                      follow: Bool) async -> GrowthTurn {
         guard let growth else { return GrowthTurn() }
         var candidates: [VolumeSample] = []

@@ -3,7 +3,7 @@ import LFMaint
 extension AgentWork {
     /// The event bucket's expiry rule, checked as the TTLs are: planned, put with `autoApplyLifecycle`
     /// (and not a dry run), drift counted otherwise. nil when no event bucket is configured.
-    public func checkLifecycle() async throws -> EventLifecycleOutcome? {
+    func checkLifecycle() async throws -> EventLifecycleOutcome? {
         guard config.s3.bucket != nil else { return nil }
         do {
             let workflow = try EventLifecycleWorkflow(config: config)

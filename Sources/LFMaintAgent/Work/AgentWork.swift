@@ -7,17 +7,17 @@ import Logging
 /// The agent's work, one piece per loop: a sampling cycle, the guard's decision and a cleanup, and a
 /// TTL check. The loops (and `agent --once`) only schedule these.
 public struct AgentWork: Sendable {
-    public let config: Configuration
-    public let client: ClickHouseClient
-    public let status: AgentStatus
-    public let notifier: WebhookNotifier
+    let config: Configuration
+    let client: ClickHouseClient
+    let status: AgentStatus
+    let notifier: WebhookNotifier
     let publisher: SamplePublisher
     /// Kept across cycles: its ClickHouse and Kubernetes connections are reused.
     let sampling: SampleWorkflow
     /// With `grow.enabled` only: nil means no code here writes to the Kubernetes API.
     let growth: GrowthWorkflow?
     /// Plans cleanups, TTL changes and resizes but runs none.
-    public let dryRun: Bool
+    let dryRun: Bool
     let logger = Logger(label: "lfmaint.agent")
 
     public init(config: Configuration, statfs: [String] = [], dryRun: Bool = false) throws {
@@ -35,20 +35,20 @@ public struct AgentWork: Sendable {
     /// Where each volume's bytes went (`lfmaint_volume_bytes{volume, kind}`) is asked this often: it reads
     /// more than a sample (every part's columns, a Redis SCAN), and changes slowly. The metric is that
     /// old at most (one cycle more on the Pushgateway, which gets the exposition before it is made).
-    public static let explainEverySeconds = 300.0
+    static let explainEverySeconds = 300.0
 
     public struct Cycle: Sendable {
         public var run: SampleRun
-        public var publishFailures: [String]
+        var publishFailures: [String]
         /// When the sampling began.
-        public var sampledAt: Double
+        var sampledAt: Double
         /// The samples within `forecastWindowSeconds`, this run's included.
-        public var history: SampleHistory
+        var history: SampleHistory
     }
 
     /// Samples every volume, updates the forecasts and the metrics, and publishes (the Pushgateway
     /// gets the agent's whole exposition; `pushMetrics: false` leaves that to the caller).
-    public func sample(history: inout SampleHistory, now: Double, pushMetrics: Bool = true) async -> Cycle {
+    func sample(history: inout SampleHistory, now: Double, pushMetrics: Bool = true) async -> Cycle {
         let run = await sampling.run()
         history.record(run.samples, at: now)
         for sample in run.samples {
@@ -78,7 +78,7 @@ public struct AgentWork: Sendable {
     /// threshold has no cleanup: it is warned about (log, metric, webhook) once per crossing.
     /// `consecutive`: samples over the threshold before acting (default: the config's). Replicas' volumes
     /// share one cleanup, which works on every replica: the fullest of them stands for the others.
-    public func volumesToClean(_ run: SampleRun, guards: inout [String: VolumeGuard], now: Double, consecutive: Int? = nil) async -> [VolumeSettings] {
+    func volumesToClean(_ run: SampleRun, guards: inout [String: VolumeGuard], now: Double, consecutive: Int? = nil) async -> [VolumeSettings] {
         var due: [VolumeSettings] = []
         let usage = Dictionary(run.samples.map { ($0.volume.name, $0.usagePercent ?? 0) }, uniquingKeysWith: max)
         // A source that answers without a capacity (Redis: memory only) has no usage to guard.
@@ -115,7 +115,7 @@ public struct AgentWork: Sendable {
     }
 
     /// The guards one cleanup of `volume` answers for: itself, and on several replicas every replica's volume.
-    public func guardNames(coveredBy volume: VolumeSettings, in run: SampleRun) -> [String] {
+    func guardNames(coveredBy volume: VolumeSettings, in run: SampleRun) -> [String] {
         guard let base = volume.replicaOf else { return [volume.name] }
         return run.samples.map(\.volume).filter { $0.replicaOf == base }.map(\.name)
     }
@@ -124,7 +124,7 @@ public struct AgentWork: Sendable {
     func target(of volume: VolumeSettings) -> Double { Double(config.cleanup.targetPercent(for: volume)) }
 
     /// How an agent-started cleanup ended; the raw value is the metric's `outcome` label.
-    public enum CleanupVerdict: String, Sendable, CaseIterable {
+    enum CleanupVerdict: String, Sendable, CaseIterable {
         case belowTarget = "below_target", belowThreshold = "below_threshold", stillAbove = "still_above"
         case failed, refused
         case dryRun = "dry_run"
@@ -135,16 +135,16 @@ public struct AgentWork: Sendable {
         }
 
         /// The run did what it could: the guard waits for usage to fall under the target before another.
-        public var worked: Bool { self != .failed && self != .refused }
-        public var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }
+        var worked: Bool { self != .failed && self != .refused }
+        var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }
     }
 
-    public struct CleanupResult: Sendable {
-        public var verdict: CleanupVerdict
-        public var run: CleanupRun?
-        public var message: String
+    struct CleanupResult: Sendable {
+        var verdict: CleanupVerdict
+        var run: CleanupRun?
+        var message: String
 
-        public init(verdict: CleanupVerdict, run: CleanupRun?, message: String) {
+        init(verdict: CleanupVerdict, run: CleanupRun?, message: String) {
             self.verdict = verdict
             self.run = run
             self.message = message
@@ -152,7 +152,7 @@ public struct AgentWork: Sendable {
     }
 
     /// One cleanup of a ClickHouse volume, at its own threshold; reported, counted and notified.
-    public func cleanup(_ volume: VolumeSettings) async -> CleanupResult {
+    func cleanup(_ volume: VolumeSettings) async -> CleanupResult {
         let workflow = CleanupWorkflow(config: config, client: client, options: CleanupExecutor.Options(config.cleanup, dryRun: dryRun), volumes: [volume])
         await notifier.notify("cleanup-started", volume: volume.name,
                               text: "usage crossed \(Int(threshold(of: volume)))%: \(dryRun ? "cleanup planned (dry run: nothing is changed)" : "cleanup started")")
@@ -190,7 +190,7 @@ public struct AgentWork: Sendable {
 
     /// On shutdown: the last metrics, so that a cleanup abandoned on the way out is counted there too.
     /// Quick (1 s at most): the pod is stopping.
-    public func flushMetrics() async {
+    func flushMetrics() async {
         var options = HTTPClient.Options()
         options.connectTimeoutSeconds = 0.5
         options.timeoutSeconds = 1
@@ -201,17 +201,17 @@ public struct AgentWork: Sendable {
         }
     }
 
-    public struct TTLCheck: Sendable {
-        public var rows: [TTLPlanRow]
-        public var applied: Int
+    struct TTLCheck: Sendable {
+        var rows: [TTLPlanRow]
+        var applied: Int
         /// System logs whose TTL the next restart undoes, applied just now or not.
-        public var notLasting: [TTLPlanRow] = []
-        public var changes: [TTLPlanRow] { rows.filter(\.action.changesSomething) }
-        public var drift: Int { changes.count }
+        var notLasting: [TTLPlanRow] = []
+        var changes: [TTLPlanRow] { rows.filter(\.action.changesSomething) }
+        var drift: Int { changes.count }
     }
 
     /// Plans the TTLs and, with `autoApplyTTL` (and not a dry run), applies the drift and plans again.
-    public func checkTTL() async throws -> TTLCheck {
+    func checkTTL() async throws -> TTLCheck {
         let workflow = TTLWorkflow(config: config, client: client, dropRotatedLogs: false)
         do {
             var check = TTLCheck(rows: try await workflow.plan(), applied: 0)

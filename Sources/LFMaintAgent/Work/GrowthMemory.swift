@@ -2,24 +2,24 @@
 /// step and still ended above the threshold (only those may grow, once per cleanup), the resizes it
 /// follows, and the last refusal told per volume (told once per crossing). The last resize itself, and
 /// a resize under way, are on the PVC.
-public struct GrowthMemory: Sendable {
-    public struct CleanedOut: Sendable, Equatable {
-        public var at: Double
+struct GrowthMemory: Sendable {
+    struct CleanedOut: Sendable, Equatable {
+        var at: Double
         /// Outdated parts the cleanup left: they go within `outdatedPartsSeconds`, and count as free until then.
-        public var pendingBytes: Int64
+        var pendingBytes: Int64
     }
 
     /// ClickHouse keeps outdated parts 480 s (`old_parts_lifetime`); a sample a minute later sees them gone.
-    public static let outdatedPartsSeconds = 540.0
+    static let outdatedPartsSeconds = 540.0
 
-    public private(set) var cleanedOut: [String: CleanedOut] = [:]
+    private(set) var cleanedOut: [String: CleanedOut] = [:]
     var told: [String: String] = [:]
     var following: [String: Task<Void, Never>] = [:]
 
-    public init() {}
+    init() {}
 
     /// `names`: the guards the cleanup answered for. A dry run that estimates its volume still above counts.
-    public mutating func cleanupEnded(_ result: AgentWork.CleanupResult, names: [String], at now: Double) {
+    mutating func cleanupEnded(_ result: AgentWork.CleanupResult, names: [String], at now: Double) {
         let above = result.verdict == .stillAbove || (result.verdict == .dryRun && result.run?.stillAboveThreshold == true)
         for name in names {
             cleanedOut[name] = above ? CleanedOut(at: now, pendingBytes: result.run?.pendingBytes ?? 0) : nil
@@ -50,7 +50,7 @@ public struct GrowthMemory: Sendable {
     }
 
     /// On shutdown: the resizes followed are left to Kubernetes.
-    public mutating func stopFollowing() {
+    mutating func stopFollowing() {
         for task in following.values { task.cancel() }
         following = [:]
     }

@@ -2,21 +2,21 @@
 /// over the threshold, never on an unknown sample, at most once per cooldown, and — after a run that
 /// did its work — not again until usage has gone under the target (hysteresis). A run that failed
 /// stays armed and is retried after the cooldown.
-public struct VolumeGuard: Sendable, Equatable {
-    public enum Decision: Sendable, Equatable {
+struct VolumeGuard: Sendable, Equatable {
+    enum Decision: Sendable, Equatable {
         case calm
         case watching(streak: Int, of: Int)
         case cleanup
         case hold(String)
     }
 
-    public let consecutive: Int
-    public let cooldownSeconds: Double
-    public private(set) var streak = 0
-    public private(set) var armed = true
-    public private(set) var lastRun: Double?
+    let consecutive: Int
+    let cooldownSeconds: Double
+    private(set) var streak = 0
+    private(set) var armed = true
+    private(set) var lastRun: Double?
 
-    public init(consecutive: Int, cooldownSeconds: Double) {
+    init(consecutive: Int, cooldownSeconds: Double) {
         self.consecutive = consecutive
         self.cooldownSeconds = cooldownSeconds
     }
@@ -25,7 +25,7 @@ public struct VolumeGuard: Sendable, Equatable {
     /// the cleanup (`AgentWork+Growth`).
     static func rearms(usage: Double, targetPercent: Double) -> Bool { usage < targetPercent }
 
-    public mutating func observe(usagePercent: Double?, thresholdPercent: Double, targetPercent: Double, now: Double) -> Decision {
+    mutating func observe(usagePercent: Double?, thresholdPercent: Double, targetPercent: Double, now: Double) -> Decision {
         guard let usage = usagePercent else {
             streak = 0
             return .hold("usage unknown: an unknown sample never triggers a cleanup")
@@ -45,13 +45,13 @@ public struct VolumeGuard: Sendable, Equatable {
     }
 
     /// After the volume was grown: the next crossing is cleaned first, yet no sooner than the cooldown.
-    public mutating func rearm() {
+    mutating func rearm() {
         armed = true
         streak = 0
     }
 
     /// `worked`: the run did what it could (a failed run stays armed, for a retry after the cooldown).
-    public mutating func ran(at now: Double, worked: Bool) {
+    mutating func ran(at now: Double, worked: Bool) {
         lastRun = now
         streak = 0
         if worked { armed = false }

@@ -34,7 +34,7 @@ public final class ClickHouseClient: Sendable {
     }
 
     /// `SELECT version()`, asked once per client.
-    public func serverVersion() async throws -> ServerVersion {
+    func serverVersion() async throws -> ServerVersion {
         if let known = version.withLock({ $0 }) { return known }
         let text = try await readText("SELECT version()")
         guard let parsed = ServerVersion(text) else {
@@ -85,7 +85,7 @@ public final class ClickHouseClient: Sendable {
 
     /// A statement that changes something (DDL, DELETE, OPTIMIZE): sent once, never retried.
     @discardableResult
-    public func execute(_ sql: String, parameters: [String: String] = [:], settings: [String: String] = [:], queryID: String? = nil,
+    func execute(_ sql: String, parameters: [String: String] = [:], settings: [String: String] = [:], queryID: String? = nil,
                         timeoutSeconds: Double? = nil) async throws -> String {
         try await send(sql, parameters: parameters, settings: settings, queryID: queryID, timeoutSeconds: timeoutSeconds)
     }

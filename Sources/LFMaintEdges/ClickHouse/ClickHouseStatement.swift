@@ -63,7 +63,7 @@ public enum ClickHouseStatement: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Values the statement's `{name:Type}` placeholders take: sent as query parameters, never in the SQL.
-    public var parameters: [String: String] {
+    var parameters: [String: String] {
         switch self {
         case let .claimLock(_, name, holder, expiry): ["name": name, "holder": holder, "expiry": String(expiry)]
         case let .releaseLock(_, holder): ["holder": holder]
@@ -90,7 +90,7 @@ public enum ClusterClause: Sendable, Equatable {
     case none
     case onCluster(SQLIdentifier)
 
-    public var sql: String {
+    var sql: String {
         switch self {
         case .none: ""
         case .onCluster(let name): " ON CLUSTER \(name.quoted)"
@@ -110,16 +110,16 @@ public struct PartitionName: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
-    public var literal: String { "'\(text)'" }
+    var literal: String { "'\(text)'" }
     public var description: String { text }
 }
 
 /// `timestamp + INTERVAL 30 DAY`, or `toDateTime(timestamp) + …` for DateTime64, which ClickHouse before
 /// 25.7 refuses in a TTL.
 public struct TTLExpression: Sendable, Equatable {
-    public let column: SQLIdentifier
-    public let kind: TimeColumn.Kind
-    public let days: Int
+    let column: SQLIdentifier
+    let kind: TimeColumn.Kind
+    let days: Int
 
     public init(column: SQLIdentifier, kind: TimeColumn.Kind, days: Int) {
         self.column = column

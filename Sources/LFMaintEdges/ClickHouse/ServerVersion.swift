@@ -1,21 +1,21 @@
 /// A ClickHouse server version such as `26.9.2.1`, compared part by part.
-public struct ServerVersion: Sendable, Comparable, CustomStringConvertible {
-    public let parts: [Int]
+struct ServerVersion: Sendable, Comparable, CustomStringConvertible {
+    let parts: [Int]
 
-    public init?(_ text: String) {
+    init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").map { Int($0) }
         guard parts.count >= 2, parts.allSatisfy({ $0 != nil }) else { return nil }
         self.parts = parts.compactMap { $0 }
     }
 
-    public var description: String { parts.map(String.init).joined(separator: ".") }
+    var description: String { parts.map(String.init).joined(separator: ".") }
 
-    public static func < (lhs: ServerVersion, rhs: ServerVersion) -> Bool {
+    static func < (lhs: ServerVersion, rhs: ServerVersion) -> Bool {
         for (left, right) in zip(lhs.parts, rhs.parts) where left != right { return left < right }
         return lhs.parts.count < rhs.parts.count
     }
 
-    public func supports(_ feature: ClickHouseFeature) -> Bool {
+    func supports(_ feature: ClickHouseFeature) -> Bool {
         self >= ServerVersion(feature.minimumVersion)!
     }
 }
@@ -24,7 +24,7 @@ public struct ServerVersion: Sendable, Comparable, CustomStringConvertible {
 public enum ClickHouseFeature: Sendable, Equatable {
     case ttl, systemDisks, lightweightDelete
 
-    public var minimumVersion: String {
+    var minimumVersion: String {
         switch self {
         case .ttl: "19.6"
         case .systemDisks: "19.15"
@@ -32,7 +32,7 @@ public enum ClickHouseFeature: Sendable, Equatable {
         }
     }
 
-    public var title: String {
+    var title: String {
         switch self {
         case .ttl: "table TTL"
         case .systemDisks: "system.disks"

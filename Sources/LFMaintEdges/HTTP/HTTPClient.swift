@@ -16,7 +16,7 @@ public final class HTTPClient: Sendable {
         public init() {}
     }
 
-    public let options: Options
+    let options: Options
     private let idleHandles = Mutex<[CurlEasyHandle]>([])
     private static let maxIdleHandles = 8
 

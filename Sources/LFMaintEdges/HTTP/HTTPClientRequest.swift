@@ -7,15 +7,15 @@ public struct HTTPClientRequest: Sendable {
         case get = "GET", post = "POST", put = "PUT", patch = "PATCH"
     }
 
-    public var method: Method
-    public var url: String
-    public var headers: [(name: String, value: String)]
-    public var body: Data?
-    public var basicAuth: BasicAuth?
-    public var awsSigV4: AWSSigV4?
+    var method: Method
+    var url: String
+    var headers: [(name: String, value: String)]
+    var body: Data?
+    var basicAuth: BasicAuth?
+    var awsSigV4: AWSSigV4?
     /// How errors name the URL when even its path is a secret (a webhook's token); default: the URL
     /// without its password and query.
-    public var printableURL: String?
+    var printableURL: String?
 
     public init(
         method: Method = .get, url: String, headers: [(name: String, value: String)] = [],
@@ -32,8 +32,8 @@ public struct HTTPClientRequest: Sendable {
 }
 
 public struct BasicAuth: Sendable {
-    public var user: String
-    public var password: Secret
+    var user: String
+    var password: Secret
     public init(user: String, password: Secret) {
         self.user = user
         self.password = password
@@ -44,11 +44,11 @@ public struct BasicAuth: Sendable {
 
 /// Signs the request with curl's built-in AWS Signature Version 4 (`CURLOPT_AWS_SIGV4`).
 public struct AWSSigV4: Sendable {
-    public var accessKeyID: String
-    public var secretAccessKey: Secret
-    public var sessionToken: Secret?
-    public var region: String
-    public var service: String
+    var accessKeyID: String
+    var secretAccessKey: Secret
+    var sessionToken: Secret?
+    var region: String
+    var service: String
 
     public init(accessKeyID: String, secretAccessKey: Secret, sessionToken: Secret? = nil, region: String, service: String) {
         self.accessKeyID = accessKeyID
@@ -64,7 +64,7 @@ public struct AWSSigV4: Sendable {
 
 public struct HTTPClientResponse: Sendable {
     public var status: Int
-    public var headers: [(name: String, value: String)]
+    var headers: [(name: String, value: String)]
     public var body: Data
 
     /// The first header of that name, compared without case.

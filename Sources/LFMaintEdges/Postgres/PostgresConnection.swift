@@ -5,14 +5,14 @@ import Synchronization
 
 /// Rows of a result in libpq's text format; `nil` is SQL NULL.
 public struct PostgresRows: Sendable, Equatable {
-    public var columns: [String]
+    var columns: [String]
     public var rows: [[String?]]
 }
 
 /// One libpq connection. Calls are serialised; the connection is closed (`PQfinish`) on deinit.
 public final class PostgresConnection: Sendable {
     private let connection: Mutex<ConnectionPointer>
-    public let printableURL: String
+    let printableURL: String
 
     /// Connects from a `postgres://` or `postgresql://` URL, as in Langfuse's `DATABASE_URL`.
     public init(url: String, connectTimeoutSeconds: Int = 5) throws {

@@ -8,7 +8,7 @@ public enum PostgresError: Error, Equatable, CustomStringConvertible {
     /// An answer no PostgreSQL sends (a negative size): not trusted.
     case unexpected(String)
 
-    public var sqlstate: String? {
+    var sqlstate: String? {
         if case let .queryFailed(state, _, _) = self { return state }
         return nil
     }

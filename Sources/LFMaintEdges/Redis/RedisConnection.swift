@@ -52,7 +52,7 @@ public final class RedisConnection {
 
     /// Sends one command and returns its reply: a string for simple and bulk strings, an integer as
     /// text. The whole reply must arrive within the connection's timeout, however the server paces it.
-    public func command(_ arguments: [String]) throws -> String {
+    func command(_ arguments: [String]) throws -> String {
         switch try pipeline([arguments])[0] {
         case let .text(text): return text
         case .null: return ""

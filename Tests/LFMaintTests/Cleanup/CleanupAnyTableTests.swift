@@ -1,5 +1,6 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// Tables that are not Langfuse's, on engines in other timezones: random time column types (Date,

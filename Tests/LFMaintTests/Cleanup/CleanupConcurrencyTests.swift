@@ -1,5 +1,6 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// Cleanups started together against one ClickHouse, some with Postgres configured and some without:

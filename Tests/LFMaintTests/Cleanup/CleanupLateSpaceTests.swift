@@ -1,5 +1,6 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
 import Testing
 
 /// The engine's default `old_parts_lifetime` (480 s): the space a DELETE + OPTIMIZE frees stays on the

@@ -1,5 +1,6 @@
 import Foundation
 @testable import LFMaint
+@testable import LFMaintEdges
 import Synchronization
 import Testing
 

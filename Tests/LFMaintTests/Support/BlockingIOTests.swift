@@ -1,5 +1,4 @@
 import Foundation
-@testable import LFMaint
 @testable import LFMaintSupport
 import Testing
 

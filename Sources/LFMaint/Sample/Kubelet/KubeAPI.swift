@@ -2,13 +2,13 @@ import Foundation
 import LFMaintEdges
 import LFMaintSupport
 
-public enum KubeletError: Error, Equatable, CustomStringConvertible {
+enum KubeletError: Error, Equatable, CustomStringConvertible {
     case notInCluster
     case token(path: String, detail: String)
     case http(url: String, status: Int, reason: String)
     case decoding(url: String, detail: String)
 
-    public var description: String {
+    var description: String {
         switch self {
         case .notInCluster:
             "no Kubernetes API server: set kubelet.apiServer, or run in a pod (KUBERNETES_SERVICE_HOST)"

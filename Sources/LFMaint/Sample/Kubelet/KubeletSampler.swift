@@ -4,13 +4,13 @@ import LFMaintEdges
 /// Volume stats from the kubelet's Summary API, found by PVC. One Summary per node covers every PVC
 /// mounted there, so each node is asked once, a few nodes at a time; a node that fails or times out
 /// makes only its own PVCs unknown.
-public struct KubeletSampler: VolumeSampler {
-    public let settings: KubeletSettings
-    public let defaultNamespace: String
+struct KubeletSampler: VolumeSampler {
+    let settings: KubeletSettings
+    let defaultNamespace: String
     let http: HTTPClient
 
     /// `http`: a client kept across runs (the agent's), else one for this sampler.
-    public init(settings: KubeletSettings, defaultNamespace: String, http: HTTPClient? = nil) {
+    init(settings: KubeletSettings, defaultNamespace: String, http: HTTPClient? = nil) {
         self.settings = settings
         self.defaultNamespace = defaultNamespace
         self.http = http ?? KubeAPI.client(settings)
@@ -21,7 +21,7 @@ public struct KubeletSampler: VolumeSampler {
         let address: String?
     }
 
-    public func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
+    func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
         let api: KubeAPI
         let nodes: [Node]
         let podNodes: [String: String]
