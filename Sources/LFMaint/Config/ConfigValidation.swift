@@ -134,14 +134,10 @@ enum ConfigValidation {
             guard !volume.name.isEmpty, seen.insert(volume.name).inserted else {
                 throw ConfigError(key: "\(key).name", "must be a unique, non-empty name, got \"\(volume.name)\"")
             }
-            if volume.source == .statfs, volume.path == nil {
-                throw ConfigError(key: "\(key).path", "is required for source statfs")
-            }
-            if volume.component == .minio, volume.source != .kubelet, volume.source != .statfs {
-                throw ConfigError(key: "\(key).source", "a minio volume is measured by kubelet or statfs, not \(volume.source.rawValue)")
-            }
-            if volume.source == .kubelet, volume.pvc == nil, volume.component != .minio {
-                throw ConfigError(key: "\(key).pvc", "is required for source kubelet")
+            if let missing = volume.source.missing(in: volume, key: key) { throw missing }
+            if volume.component == .minio, !volume.source.measuresAnyVolume {
+                let sources = VolumeSettings.Source.allCases.filter(\.measuresAnyVolume).map(\.rawValue).joined(separator: " or ")
+                throw ConfigError(key: "\(key).source", "a minio volume is measured by \(sources), not \(volume.source.rawValue)")
             }
             if let threshold = volume.thresholdPercent { try percent(threshold, key: "\(key).threshold") }
         }

@@ -116,7 +116,23 @@ public struct VolumeSettings: Sendable, Equatable {
     /// `minio`: the object store Langfuse's chart bundles (MinIO in chart v1, SeaweedFS in chart v2), measured by the
     /// kubelet or statfs; its PVC defaults to the chart's.
     public enum Component: String, Sendable, CaseIterable { case clickhouse, postgres, redis, minio }
-    public enum Source: String, Sendable, CaseIterable { case clickhouse, kubelet, statfs, postgres, redis }
+    /// One of `VolumeSources.all`, each in a file of its own (`Sample/`).
+    public struct Source: Hashable, Sendable, CaseIterable, RawRepresentable, CustomStringConvertible {
+        let kind: any VolumeSource.Type
+        public var rawValue: String { kind.name }
+        public var description: String { rawValue }
+        public static var allCases: [Source] { VolumeSources.all.map(Source.init) }
+
+        init(_ kind: any VolumeSource.Type) { self.kind = kind }
+
+        public init?(rawValue: String) {
+            guard let kind = VolumeSources.all.first(where: { $0.name == rawValue }) else { return nil }
+            self.kind = kind
+        }
+
+        public static func == (left: Source, right: Source) -> Bool { left.rawValue == right.rawValue }
+        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+    }
 
     public var name: String
     public var component: Component

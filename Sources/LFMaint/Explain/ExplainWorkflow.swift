@@ -131,7 +131,7 @@ public struct ExplainWorkflow: Sendable {
             account.notes = PostgresAccount.notes(facts)
         case let .success(.redis(facts)):
             if measuredBySource {
-                // As `RedisUsage` measures it: memory against maxmemory, when there is one.
+                // As `RedisSampler` measures it: memory against maxmemory, when there is one.
                 account.sample.usedBytes = facts.usedMemory
                 account.sample.totalBytes = facts.maxmemory > 0 ? facts.maxmemory : nil
                 account.sample.availableBytes = facts.maxmemory > 0 ? max(facts.maxmemory - facts.usedMemory, 0) : nil

@@ -38,7 +38,7 @@ public struct GrowthPlanner: Sendable {
 
     /// Why a volume of this source cannot grow; nil when its source measures the PVC's file system.
     static func refusal(of source: VolumeSettings.Source) -> GrowthDecision? {
-        measuresFileSystem(source) ? nil
+        source.measuresFileSystem ? nil
             : .refuse("its source (\(source.rawValue)) does not measure the PVC's file system: sample it with source: kubelet to grow it")
     }
 
@@ -111,10 +111,6 @@ public struct GrowthPlanner: Sendable {
     /// refresh every minute, and the node grows the file system at its next mount check.
     static let unseenGraceSeconds = 900.0
 
-    /// The sources that measure the file system on the PVC; Postgres and Redis measure databases and memory.
-    public static func measuresFileSystem(_ source: VolumeSettings.Source) -> Bool {
-        [.kubelet, .clickhouse, .statfs].contains(source)
-    }
 
     /// Not again until the last resize shows in a sample (the file system larger than lfmaint saw then)
     /// and its cooldown has passed: resizing twice on stale numbers is the classic autoscaler's bug. A

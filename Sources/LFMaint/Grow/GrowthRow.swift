@@ -39,17 +39,19 @@ public enum GrowthResult: Sendable, Equatable {
     case abandoned(String)
 
     /// The `outcome` label of `lfmaint_volume_resizes_total`.
-    public var outcome: String? {
+    public var outcome: ResizeOutcome? {
         switch self {
         case .planned, .requested, .skipped: nil
-        case .resized: "resized"
-        case .stalled: "stalled"
-        case .failed: "failed"
-        case .abandoned: "abandoned"
+        case .resized: .resized
+        case .stalled: .stalled
+        case .failed: .failed
+        case .abandoned: .abandoned
         }
     }
+}
 
-    public static let outcomes = ["resized", "stalled", "failed", "abandoned"]
+public enum ResizeOutcome: String, Sendable, CaseIterable {
+    case resized, stalled, failed, abandoned
 }
 
 extension [GrowthRow] {

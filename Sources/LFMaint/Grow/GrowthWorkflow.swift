@@ -151,7 +151,7 @@ public struct GrowthWorkflow: Sendable {
         let text = "PVC \(patched.name) grown \(step.text) by lfmaint: the volume was over its threshold with nothing more to delete"
         logger.notice("volume resize requested", metadata: ["volume": "\(volume.name)", "pvc": "\(patched.name)", "step": "\(step.text)"])
         await event(writer, patched, .normal, "VolumeResizeRequested", text)
-        await notify(volume, "resize-requested", text, ["fromBytes": String(step.fromBytes), "toBytes": String(step.toBytes)])
+        await notify(volume, .resizeRequested, text, ["fromBytes": String(step.fromBytes), "toBytes": String(step.toBytes)])
         return .sent(Request(volume: volume, claim: patched, step: step, started: started))
     }
 
@@ -172,7 +172,7 @@ public struct GrowthWorkflow: Sendable {
 
     private func notGrown(_ volume: VolumeSettings, _ claim: ClaimFacts, _ step: GrowthStep, _ error: Error) async -> GrowthResult {
         logger.error("volume not grown", metadata: ["volume": "\(volume.name)", "error": "\(error)"])
-        await notify(volume, "resize-failed", "PVC \(claim.name) not grown (\(step.text)): \(error)")
+        await notify(volume, .resizeFailed, "PVC \(claim.name) not grown (\(step.text)): \(error)")
         return .failed(String(describing: error))
     }
 
@@ -190,12 +190,12 @@ public struct GrowthWorkflow: Sendable {
             let text = "PVC \(name) now has \(KubeQuantity.text(capacity)) (\(Int(seconds)) s)"
             logger.notice("volume resized", metadata: ["volume": "\(volume.name)", "capacity": "\(capacity)"])
             await event(writer, request.claim, .normal, "VolumeResizeFinished", text)
-            await notify(volume, "resize-finished", text, ["capacityBytes": String(capacity)])
+            await notify(volume, .resizeFinished, text, ["capacityBytes": String(capacity)])
         case .stalled(let why), .failed(let why):
-            let text = "PVC \(name) resize \(request.step.text) \(result.outcome ?? "failed"): \(why)"
+            let text = "PVC \(name) resize \(request.step.text) \(result.outcome?.rawValue ?? "failed"): \(why)"
             logger.error("volume resize did not finish", metadata: ["volume": "\(volume.name)", "detail": "\(why)"])
             await event(writer, request.claim, .warning, "VolumeResizeStalled", text)
-            await notify(volume, "resize-failed", text)
+            await notify(volume, .resizeFailed, text)
         case .abandoned(let why):
             logger.notice("stopped waiting for a resize", metadata: ["volume": "\(volume.name)", "detail": "\(why)"])
         case .planned, .requested, .skipped:
@@ -254,7 +254,7 @@ public struct GrowthWorkflow: Sendable {
         }
     }
 
-    private func notify(_ volume: VolumeSettings, _ event: String, _ text: String, _ details: [String: String] = [:]) async {
+    private func notify(_ volume: VolumeSettings, _ event: WebhookEvent, _ text: String, _ details: [String: String] = [:]) async {
         await notifier.notify(event, volume: volume.name, text: text, details: details)
     }
 }

@@ -17,11 +17,10 @@ public struct WebhookNotifier: Sendable {
         self.cluster = cluster
     }
 
-    /// `event`: cleanup-started, cleanup-finished, cleanup-failed, forecast, threshold.
-    public func notify(_ event: String, volume: String, text: String, details: [String: String] = [:], timeoutSeconds: Double = 10) async {
+    public func notify(_ event: WebhookEvent, volume: String, text: String, details: [String: String] = [:], timeoutSeconds: Double = 10) async {
         guard let url else { return }
         var body: [String: String] = details
-        body["event"] = event
+        body["event"] = event.rawValue
         body["volume"] = volume
         body["cluster"] = cluster
         body["text"] = "lfmaint [\(cluster)] \(volume): \(text)"

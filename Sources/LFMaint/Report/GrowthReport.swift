@@ -20,7 +20,7 @@ public enum GrowthReport {
         rows.map { row in
             var object: [String: Any] = [
                 "volume": row.volume.name, "pvc": row.claimName ?? NSNull(), "usagePercent": row.usagePercent ?? NSNull(),
-                "action": row.decision.action, "reason": reason(row), "outcome": row.result.outcome ?? NSNull(),
+                "action": row.decision.action, "reason": reason(row), "outcome": row.result.outcome?.rawValue ?? NSNull(),
             ]
             if case .grow(let step) = row.decision {
                 object["fromBytes"] = step.fromBytes

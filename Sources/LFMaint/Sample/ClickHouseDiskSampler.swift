@@ -3,13 +3,21 @@ import LFMaintSupport
 
 /// ClickHouse's own `system.disks`: needs no Kubernetes rights, only the ClickHouse credentials. A
 /// replica's volume is asked of that replica, every replica at once, each within its own deadline.
-struct ClickHouseDiskSampler: VolumeSampler {
+struct ClickHouseDiskSampler: VolumeSource {
+    static let name = "clickhouse"
+    static let measuresAnyVolume = false
+    static let measuresFileSystem = true
+
     let client: ClickHouseClient
     let replicas: ClickHouseReplicas?
 
     init(client: ClickHouseClient, replicas: ClickHouseReplicas? = nil) {
         self.client = client
         self.replicas = replicas
+    }
+
+    init(_ context: SamplingContext) {
+        self.init(client: context.clickhouse, replicas: context.replicas)
     }
 
     struct DiskRow: Decodable {
@@ -52,4 +60,8 @@ struct ClickHouseDiskSampler: VolumeSampler {
                             total: disk.total_space, available: disk.free_space)
         }
     }
+}
+
+extension VolumeSettings.Source {
+    static let clickhouse = Self(ClickHouseDiskSampler.self)
 }

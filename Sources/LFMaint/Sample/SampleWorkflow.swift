@@ -46,15 +46,7 @@ public struct SampleWorkflow: Sendable {
         kubernetes = KubeAPI.client(config.kubelet)
     }
 
-    func sampler(for source: VolumeSettings.Source) -> (any VolumeSampler)? {
-        switch source {
-        case .statfs: StatfsSampler()
-        case .clickhouse: ClickHouseDiskSampler(client: clickhouse, replicas: replicas)
-        case .kubelet: KubeletSampler(settings: config.kubelet, defaultNamespace: config.namespace, http: kubernetes)
-        case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
-        case .redis: config.redis.map { RedisUsage(settings: $0) }
-        }
-    }
+    var context: SamplingContext { SamplingContext(config: config, clickhouse: clickhouse, replicas: replicas, kubernetes: kubernetes) }
 
     /// What fills a volume is asked once per component, and on several replicas of each replica.
     struct DetailKey: Hashable {
@@ -70,8 +62,8 @@ public struct SampleWorkflow: Sendable {
     func detail(for key: DetailKey) -> (any UsageDetailSource)? {
         switch key.component {
         case .clickhouse: ClickHouseTopTables(client: key.replica.map(replicas.client(for:)) ?? clickhouse)
-        case .postgres: config.postgres.map { PostgresUsage(settings: $0) }
-        case .redis: config.redis.map { RedisUsage(settings: $0) }
+        case .postgres: config.postgres.map { PostgresSampler(settings: $0) }
+        case .redis: config.redis.map { RedisSampler(settings: $0) }
         case .minio: nil
         }
     }
@@ -115,9 +107,7 @@ public struct SampleWorkflow: Sendable {
         async let measured = withTaskGroup(of: [VolumeSample].self) { group in
             for (source, members) in bySource {
                 group.addTask {
-                    guard let sampler = sampler(for: source) else {
-                        return members.map { .unknown($0, "source \(source.rawValue) is not configured (set \(source == .postgres ? "DATABASE_URL" : "REDIS_CONNECTION_STRING"))") }
-                    }
+                    guard let sampler = source.sampler(in: context) else { return members.map { .unknown($0, source.unconfigured) } }
                     return await Self.sample(members, with: sampler, within: sourceDeadlineSeconds)
                 }
             }

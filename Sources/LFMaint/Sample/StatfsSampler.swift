@@ -3,8 +3,17 @@ import LFMaintSupport
 import Synchronization
 
 /// `statvfs(2)` on a mounted path: for a sidecar beside the database, or a local install.
-struct StatfsSampler: VolumeSampler {
+struct StatfsSampler: VolumeSource {
+    static let name = "statfs"
+    static let measuresAnyVolume = true
+    static let measuresFileSystem = true
+
     init() {}
+    init(_ context: SamplingContext) {}
+
+    static func missing(in volume: VolumeSettings, key: String) -> ConfigError? {
+        volume.path == nil ? ConfigError(key: "\(key).path", "is required for source statfs") : nil
+    }
 
     /// Paths whose statvfs has not returned yet, with when it was called: a hung mount keeps its
     /// thread, and asking again every cycle would pile up one more blocked thread each time.
@@ -49,4 +58,8 @@ struct StatfsSampler: VolumeSampler {
         return .checked(volume, source: "statvfs \(path)", used: total - free, total: total, available: available,
                         inodesUsed: inodes - inodesFree, inodesTotal: inodes)
     }
+}
+
+extension VolumeSettings.Source {
+    static let statfs = Self(StatfsSampler.self)
 }

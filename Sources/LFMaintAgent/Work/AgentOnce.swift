@@ -63,7 +63,7 @@ public struct AgentOnce: Sendable {
             + cleanups.filter { !$0.result.verdict.worked }.map { "cleanup of \($0.volume) \($0.result.verdict.words): \($0.result.message)" }
             + growth.compactMap { row in
                 switch row.result {
-                case .stalled(let why), .failed(let why): "growth of \(row.volume.name) \(row.result.outcome ?? ""): \(why)"
+                case .stalled(let why), .failed(let why): "growth of \(row.volume.name) \(row.result.outcome?.rawValue ?? ""): \(why)"
                 default: nil
                 }
             }

@@ -85,13 +85,12 @@ final class AgentStatus: Sendable {
         }
     }
 
-    /// `outcome`: `GrowthResult.outcome`.
-    func recordResize(volume: String, outcome: String) {
-        state.withLock { $0.resizes[LabelPair(volume: volume, value: outcome), default: 0] += 1 }
+    func recordResize(volume: String, outcome: ResizeOutcome) {
+        state.withLock { $0.resizes[LabelPair(volume: volume, value: outcome.rawValue), default: 0] += 1 }
     }
 
-    func recordAction(volume: String, action: String) {
-        state.withLock { $0.actions[LabelPair(volume: volume, value: action), default: 0] += 1 }
+    func recordAction(volume: String, _ action: VolumeAction) {
+        state.withLock { $0.actions[LabelPair(volume: volume, value: action.rawValue), default: 0] += 1 }
     }
 
     /// `drift` nil: the check failed. `notLasting`: system logs whose TTL the next restart undoes.
@@ -142,8 +141,8 @@ final class AgentStatus: Sendable {
         for volume in cleaned {
             freed.add([("volume", volume), ("cluster", cluster)], Double(state.freedBytes[volume] ?? 0))
         }
-        var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples (cleanup, hold, "
-            + "warn_threshold, warn_forecast, grow, grow_wait, grow_refused, grow_dry_run).")
+        var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples ("
+            + VolumeAction.allCases.map(\.rawValue).joined(separator: ", ") + ").")
         for (key, count) in state.actions.sorted(by: { ($0.key.volume, $0.key.value) < ($1.key.volume, $1.key.value) }) {
             actions.add([("volume", key.volume), ("action", key.value), ("cluster", cluster)], Double(count))
         }
@@ -199,9 +198,9 @@ final class AgentStatus: Sendable {
     /// Every growable volume's counters start at 0, so `increase()` sees the first resize too.
     private func resizes(_ state: State, volumes: [String]) -> PrometheusExposition.Family {
         var family = counter("lfmaint_volume_resizes_total",
-            "PVC resizes lfmaint asked for, by outcome (\(GrowthResult.outcomes.joined(separator: ", "))).")
+            "PVC resizes lfmaint asked for, by outcome (\(ResizeOutcome.allCases.map(\.rawValue).joined(separator: ", "))).")
         for volume in volumes {
-            for outcome in GrowthResult.outcomes {
+            for outcome in ResizeOutcome.allCases.map(\.rawValue) {
                 family.add([("volume", volume), ("outcome", outcome), ("cluster", cluster)],
                            Double(state.resizes[LabelPair(volume: volume, value: outcome)] ?? 0))
             }

@@ -68,21 +68,21 @@ extension AgentWork {
         let name = row.volume.name
         // Counted once a patch was sent (or refused by the guard): a PVC that cannot be read is a refusal.
         if case .grow = row.decision, let outcome = row.result.outcome { status.recordResize(volume: name, outcome: outcome) }
-        let action: String
+        let action: VolumeAction
         switch row.decision {
-        case .grow: action = dryRun ? "grow_dry_run" : "grow"
-        case .wait: action = "grow_wait"
-        case .refuse: action = "grow_refused"
+        case .grow: action = dryRun ? .growDryRun : .grow
+        case .wait: action = .growWait
+        case .refuse: action = .growRefused
         case .none: return
         }
-        status.recordAction(volume: name, action: action)
+        status.recordAction(volume: name, action)
         guard case .refuse(let reason) = row.decision else {
-            logger.debug("volume growth", metadata: ["volume": "\(name)", "action": "\(action)", "reason": "\(row.decision.reason)"])
+            logger.debug("volume growth", metadata: ["volume": "\(name)", "action": "\(action.rawValue)", "reason": "\(row.decision.reason)"])
             return
         }
         guard memory.told[name] != reason else { return }
         memory.told[name] = reason
         logger.warning("volume over its threshold cannot grow", metadata: ["volume": "\(name)", "reason": "\(reason)"])
-        await notifier.notify("resize-refused", volume: name, text: "over its threshold and not grown: \(reason)")
+        await notifier.notify(.resizeRefused, volume: name, text: "over its threshold and not grown: \(reason)")
     }
 }

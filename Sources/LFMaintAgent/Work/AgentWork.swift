@@ -55,10 +55,10 @@ public struct AgentWork: Sendable {
             let seconds = history.secondsToFull(sample.volume.name, now: now)
             if status.recordForecast(volume: sample.volume.name, secondsToFull: seconds, warnBelow: config.agent.forecastWarnDays * 86400),
                let seconds {
-                status.recordAction(volume: sample.volume.name, action: "warn_forecast")
+                status.recordAction(volume: sample.volume.name, .warnForecast)
                 let days = String(format: "%.1f", seconds / 86400)
                 logger.warning("volume forecast to fill soon", metadata: ["volume": "\(sample.volume.name)", "days": "\(days)"])
-                await notifier.notify("forecast", volume: sample.volume.name, text: "forecast to be full in \(days) days at the current rate",
+                await notifier.notify(.forecast, volume: sample.volume.name, text: "forecast to be full in \(days) days at the current rate",
                                       details: ["secondsToFull": String(Int(seconds))])
             }
         }
@@ -91,20 +91,20 @@ public struct AgentWork: Sendable {
             switch decision {
             case .calm, .watching: break
             case .hold(let reason):
-                status.recordAction(volume: volume.name, action: "hold")
+                status.recordAction(volume: volume.name, .hold)
                 logger.debug("cleanup held", metadata: ["volume": "\(volume.name)", "reason": "\(reason)"])
             case .cleanup where volume.component == .clickhouse:
-                status.recordAction(volume: volume.name, action: "cleanup")
+                status.recordAction(volume: volume.name, .cleanup)
                 due.append(volume)
             case .cleanup:
                 guardState.ran(at: now, worked: true)
-                status.recordAction(volume: volume.name, action: "warn_threshold")
+                status.recordAction(volume: volume.name, .warnThreshold)
                 let usage = Percent.text(sample.usagePercent ?? 0)
                 logger.warning("volume over its threshold; lfmaint cleans up ClickHouse only", metadata: ["volume": "\(volume.name)", "usage": "\(usage)"])
-                let grows = growth != nil && GrowthPlanner.measuresFileSystem(volume.source)
+                let grows = growth != nil && volume.source.measuresFileSystem
                 let grow = grows ? "lfmaint grows it (grow.enabled) when it is filling" : "grow the volume"
                 let remedy = volume.component == .minio ? "expire raw events (lfmaint s3 apply) or \(grow)" : grow
-                await notifier.notify("threshold", volume: volume.name, text: "\(volume.component.rawValue) volume at \(usage), over its "
+                await notifier.notify(.threshold, volume: volume.name, text: "\(volume.component.rawValue) volume at \(usage), over its "
                                       + "\(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: \(remedy)")
             }
             guards[volume.name] = guardState
@@ -154,7 +154,7 @@ public struct AgentWork: Sendable {
     /// One cleanup of a ClickHouse volume, at its own threshold; reported, counted and notified.
     func cleanup(_ volume: VolumeSettings) async -> CleanupResult {
         let workflow = CleanupWorkflow(config: config, client: client, options: CleanupExecutor.Options(config.cleanup, dryRun: dryRun), volumes: [volume])
-        await notifier.notify("cleanup-started", volume: volume.name,
+        await notifier.notify(.cleanupStarted, volume: volume.name,
                               text: "usage crossed \(Int(threshold(of: volume)))%: \(dryRun ? "cleanup planned (dry run: nothing is changed)" : "cleanup started")")
         let result: CleanupResult
         do {
@@ -175,7 +175,7 @@ public struct AgentWork: Sendable {
         let notifier = self.notifier
         let stopping = Task.isCancelled
         await Task {
-            await notifier.notify(result.verdict.worked ? "cleanup-finished" : "cleanup-failed", volume: volume.name,
+            await notifier.notify(result.verdict.worked ? .cleanupFinished : .cleanupFailed, volume: volume.name,
                                   text: "cleanup \(result.verdict.words): \(([result.message] + failures).joined(separator: "; "))",
                                   details: ["outcome": result.verdict.rawValue, "freedBytes": String(freed)], timeoutSeconds: stopping ? 2 : 10)
         }.value

@@ -23,7 +23,7 @@ struct HostileShutdownTests {
         let peer = try HostilePeer(.stall)
         let notifier = WebhookNotifier(url: Secret("\(peer.url)/hook"), cluster: "c")
         let start = Date()
-        await notifier.notify("cleanup-failed", volume: "v", text: "t", timeoutSeconds: 1)
+        await notifier.notify(.cleanupFailed, volume: "v", text: "t", timeoutSeconds: 1)
         #expect(Date().timeIntervalSince(start) < 2)
     }
 
@@ -91,7 +91,7 @@ struct HostilePublishTests {
     @Test func aWebhookThatRefusesIsLoggedAndTheAgentGoesOn() async throws {
         let peer = try HostilePeer(.http(500, "<html><body>boom</body></html>", contentType: "text/html"))
         let start = Date()
-        await WebhookNotifier(url: Secret("\(peer.url)/hook"), cluster: "c").notify("threshold", volume: "v", text: "t")
+        await WebhookNotifier(url: Secret("\(peer.url)/hook"), cluster: "c").notify(.threshold, volume: "v", text: "t")
         #expect(Date().timeIntervalSince(start) < 2)
     }
 }

@@ -12,7 +12,7 @@ struct HostileSourceTests {
     func redis(_ behaviour: HostilePeer.Behaviour) async throws -> (sample: VolumeSample, seconds: Double) {
         let peer = try HostilePeer(behaviour)
         let start = Date()
-        let samples = await RedisUsage(settings: RedisSettings(host: "127.0.0.1", port: peer.port)).sample([redisVolume])
+        let samples = await RedisSampler(settings: RedisSettings(host: "127.0.0.1", port: peer.port)).sample([redisVolume])
         return (try #require(samples.first), Date().timeIntervalSince(start))
     }
 

@@ -65,7 +65,7 @@ struct SourcesIntegrationTests {
         let create: String = "CREATE TABLE \(table) AS SELECT g, repeat('x', 500) AS pad FROM generate_series(1, 20000) g"
         try connection.query(create)
         defer { _ = try? connection.query("DROP TABLE \(table)") }
-        let items: [UsageItem] = try await PostgresUsage(settings: PostgresSettings(url: Secret(url))).top(limit: 10)
+        let items: [UsageItem] = try await PostgresSampler(settings: PostgresSettings(url: Secret(url))).top(limit: 10)
         let database = items.first { $0.kind == "database" && $0.name == "langfuse" }
         #expect((database?.bytes ?? 0) > 10_000_000)
         let relation = try #require(items.first { $0.kind == "relation" })
@@ -79,7 +79,7 @@ struct SourcesIntegrationTests {
         let connection = try RedisConnection(settings: settings)
         _ = try connection.command(["SET", key, String(repeating: "x", count: 2_000_000)])
         defer { _ = try? connection.command(["DEL", key]) }
-        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        let sample = try #require(await RedisSampler(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
         #expect(sample.status == .ok)
         #expect((sample.usedBytes ?? 0) > 2_000_000)
         #expect(sample.top.contains { $0.name == "used_memory_rss" && $0.bytes > 0 })
@@ -99,7 +99,7 @@ struct SourcesIntegrationTests {
         // 64 KiB each way: more than one TLS record and one receive.
         let large = String(repeating: "y", count: 65_536)
         #expect(try RedisConnection(settings: settings).command(["ECHO", large]) == large)
-        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        let sample = try #require(await RedisSampler(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
         #expect(sample.status == .ok && (sample.usedBytes ?? 0) > 0, "\(sample.error ?? "")")
     }
 
@@ -114,14 +114,14 @@ struct SourcesIntegrationTests {
         let url = "redis://\(escaped(user)):\(escaped("probe%2Fpw"))@\(plain.host):\(plain.port)"
         let settings = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": url]).redis!
         #expect(settings.username == user)
-        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        let sample = try #require(await RedisSampler(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
         #expect(sample.status == .ok, "\(sample.error ?? "")")
     }
 
     @Test func redisOverTLSVerifiesTheServer() async throws {
         let settings = try ConfigurationLoader.load(yaml: "", environment: [
             "REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_TLS_URL")]).redis!
-        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        let sample = try #require(await RedisSampler(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
         #expect(sample.status == .unknown)
         #expect(sample.error?.contains("certificate") == true, "the private CA is not trusted without REDIS_TLS_CA_PATH: \(sample.error ?? "")")
     }
@@ -129,7 +129,7 @@ struct SourcesIntegrationTests {
     @Test func aWrongRedisPasswordIsUnknownWithTheServersWords() async throws {
         var settings = try ConfigurationLoader.load(yaml: "", environment: ["REDIS_CONNECTION_STRING": try TestStack.value("LFMAINT_TEST_REDIS_URL")]).redis!
         settings.password = Secret("wrong-password")
-        let sample = try #require(await RedisUsage(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
+        let sample = try #require(await RedisSampler(settings: settings).sample([VolumeSettings(name: "redis", component: .redis, source: .redis)]).first)
         #expect(sample.status == .unknown)
         #expect(sample.error?.contains("WRONGPASS") == true)
         #expect(sample.error?.contains("wrong-password") == false)

@@ -4,7 +4,11 @@ import LFMaintEdges
 /// Volume stats from the kubelet's Summary API, found by PVC. One Summary per node covers every PVC
 /// mounted there, so each node is asked once, a few nodes at a time; a node that fails or times out
 /// makes only its own PVCs unknown.
-struct KubeletSampler: VolumeSampler {
+struct KubeletSampler: VolumeSource {
+    static let name = "kubelet"
+    static let measuresAnyVolume = true
+    static let measuresFileSystem = true
+
     let settings: KubeletSettings
     let defaultNamespace: String
     let http: HTTPClient
@@ -14,6 +18,15 @@ struct KubeletSampler: VolumeSampler {
         self.settings = settings
         self.defaultNamespace = defaultNamespace
         self.http = http ?? KubeAPI.client(settings)
+    }
+
+    init(_ context: SamplingContext) {
+        self.init(settings: context.config.kubelet, defaultNamespace: context.config.namespace, http: context.kubernetes)
+    }
+
+    /// A MinIO volume's PVC defaults to the chart's (`SampleTargets`); every other volume names its own.
+    static func missing(in volume: VolumeSettings, key: String) -> ConfigError? {
+        volume.pvc == nil && volume.component != .minio ? ConfigError(key: "\(key).pvc", "is required for source kubelet") : nil
     }
 
     struct Node: Sendable {
@@ -115,4 +128,8 @@ struct KubeletSampler: VolumeSampler {
         case .direct: "https://\(node.address ?? node.name):\(settings.kubeletPort)/stats/summary"
         }
     }
+}
+
+extension VolumeSettings.Source {
+    static let kubelet = Self(KubeletSampler.self)
 }

@@ -4,11 +4,21 @@ import LFMaintSupport
 
 /// What fills Redis: `INFO memory` and `INFO persistence`. As a sampler (`source: redis`) it reports
 /// used memory against `maxmemory` (no capacity when maxmemory is 0, i.e. unlimited).
-struct RedisUsage: UsageDetailSource, VolumeSampler {
+struct RedisSampler: UsageDetailSource, VolumeSource {
+    static let name = "redis"
+    static let measuresAnyVolume = false
+    static let measuresFileSystem = false
+    static let setting = "REDIS_CONNECTION_STRING"
+
     let settings: RedisSettings
 
     init(settings: RedisSettings) {
         self.settings = settings
+    }
+
+    init?(_ context: SamplingContext) {
+        guard let settings = context.config.redis else { return nil }
+        self.init(settings: settings)
     }
 
     /// The `key:value` lines of `INFO memory` and `INFO persistence`.
@@ -51,4 +61,8 @@ struct RedisUsage: UsageDetailSource, VolumeSampler {
             return volumes.map { .unknown($0, String(describing: error)) }
         }
     }
+}
+
+extension VolumeSettings.Source {
+    static let redis = Self(RedisSampler.self)
 }

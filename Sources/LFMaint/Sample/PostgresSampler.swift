@@ -3,11 +3,21 @@ import LFMaintSupport
 /// What fills the Postgres volume: every database's size and the largest relations of the one
 /// `DATABASE_URL` names. As a sampler (`source: postgres`) it reports the databases' total as used
 /// bytes, with no capacity: that comes from the kubelet or statfs.
-struct PostgresUsage: UsageDetailSource, VolumeSampler {
+struct PostgresSampler: UsageDetailSource, VolumeSource {
+    static let name = "postgres"
+    static let measuresAnyVolume = false
+    static let measuresFileSystem = false
+    static let setting = "DATABASE_URL"
+
     let settings: PostgresSettings
 
     init(settings: PostgresSettings) {
         self.settings = settings
+    }
+
+    init?(_ context: SamplingContext) {
+        guard let settings = context.config.postgres else { return nil }
+        self.init(settings: settings)
     }
 
     func top(limit: Int) async throws -> [UsageItem] {
@@ -34,4 +44,8 @@ struct PostgresUsage: UsageDetailSource, VolumeSampler {
             return volumes.map { .unknown($0, String(describing: error)) }
         }
     }
+}
+
+extension VolumeSettings.Source {
+    static let postgres = Self(PostgresSampler.self)
 }
