@@ -25,7 +25,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Plan cleanups and TTL changes but run none (observe only).")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs (repeatable): a ClickHouse volume the guard cleans up when it fills, unless NAME starts with postgres or redis.", valueName: "name=path"))
+    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs (repeatable): a ClickHouse volume the agent cleans up when it fills, unless NAME starts with postgres or redis.", valueName: "name=path"))
     var statfs: [String] = []
 
     func run() async throws {

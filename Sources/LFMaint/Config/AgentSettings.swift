@@ -4,7 +4,7 @@ import LFMaintSupport
 /// The `agent` section: the long-running agent's loops, endpoints and notifications.
 public struct AgentSettings: Sendable, Equatable {
     public var listen = "0.0.0.0:9464"
-    /// Sampler loop: sample, publish, feed the guard.
+    /// Sampler loop: sample, publish, feed the cleanup triggers.
     public var intervalSeconds = 60.0
     /// Retention loop: TTL plan (and apply, with `autoApplyTTL`).
     public var ttlIntervalSeconds = 3600.0

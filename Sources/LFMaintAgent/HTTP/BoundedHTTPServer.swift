@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The agent's HTTP/1.1 server: one GET per connection, answered and closed, on a thread of its own
-/// (so no request can take the Swift pool's threads from the sampler and the guard). Every connection
+/// (so no request can take the Swift pool's threads from the sampler and the relief loop). Every connection
 /// is bounded in bytes (`HTTPLimits`) and in time; when `limits.connections` are open, a new one
 /// closes the oldest still reading, so a flood of slow clients cannot keep a probe out.
 final class BoundedHTTPServer: @unchecked Sendable {

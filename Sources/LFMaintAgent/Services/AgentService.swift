@@ -2,8 +2,8 @@ import LFMaint
 import Logging
 import ServiceLifecycle
 
-/// The long-running agent: the endpoints, the sampler, the guard and the retention loop in one
-/// ServiceGroup. SIGTERM or SIGINT stops them in reverse order (retention, guard — which abandons a
+/// The long-running agent: the endpoints, the sampler, the relief loop and the retention loop in one
+/// ServiceGroup. SIGTERM or SIGINT stops them in reverse order (retention, relief — which abandons a
 /// running cleanup between steps and releases its lock —, sampler, endpoints) within 8 s; then the
 /// last metrics go to the Pushgateway, if one is configured, within 1 s more.
 public enum AgentService {
@@ -13,7 +13,7 @@ public enum AgentService {
         let (runs, runsInput) = AsyncStream.makeStream(of: AgentWork.Cycle.self, bufferingPolicy: .bufferingNewest(1))
         let endpoints = try EndpointsService(status: work.status, listen: listen, intervalSeconds: work.config.agent.intervalSeconds)
         var configuration = ServiceGroupConfiguration(
-            services: [endpoints, SamplerService(work: work, runs: runsInput), GuardService(work: work, runs: runs), RetentionService(work: work)],
+            services: [endpoints, SamplerService(work: work, runs: runsInput), ReliefService(work: work, runs: runs), RetentionService(work: work)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: Logger(label: "lfmaint.agent"))
         configuration.maximumGracefulShutdownDuration = shutdownLimit

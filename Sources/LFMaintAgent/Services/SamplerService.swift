@@ -2,7 +2,7 @@ import Foundation
 import LFMaint
 import ServiceLifecycle
 
-/// Every `intervalSeconds`: sample every volume, forecast, publish, and hand the run to the guard.
+/// Every `intervalSeconds`: sample every volume, forecast, publish, and hand the run to the relief loop.
 struct SamplerService: Service, CustomStringConvertible {
     var description: String { "sampler" }
     let work: AgentWork

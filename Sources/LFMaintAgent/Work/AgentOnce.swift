@@ -22,13 +22,13 @@ public struct AgentOnce: Sendable {
         let now = Date().timeIntervalSince1970
         var history = SampleHistory(windowSeconds: work.config.agent.forecastWindowSeconds)
         let cycle = await work.sample(history: &history, now: now, pushMetrics: false)
-        var guards: [String: VolumeGuard] = [:]
+        var triggers = work.triggers(consecutive: 1)
         var cleanups: [(volume: String, result: AgentWork.CleanupResult)] = []
         var memory = GrowthMemory()
-        for volume in await work.volumesToClean(cycle.run, guards: &guards, now: now, consecutive: 1) {
+        for volume in await work.volumesToClean(cycle.run, triggers: &triggers, now: now) {
             let result = await work.cleanup(volume)
             cleanups.append((volume.name, result))
-            memory.cleanupEnded(result, names: work.guardNames(coveredBy: volume, in: cycle.run), at: Date().timeIntervalSince1970)
+            memory.cleanupEnded(result, names: CleanupTriggers.volumes(coveredBy: volume, in: cycle.run), at: Date().timeIntervalSince1970)
         }
         var once = AgentOnce(cycle: cycle, cleanups: cleanups)
         once.dryRun = work.dryRun

@@ -141,7 +141,7 @@ final class AgentStatus: Sendable {
         for volume in cleaned {
             freed.add([("volume", volume), ("cluster", cluster)], Double(state.freedBytes[volume] ?? 0))
         }
-        var actions = counter("lfmaint_volume_actions_total", "What the guard did with a volume's samples ("
+        var actions = counter("lfmaint_volume_actions_total", "What the agent did with a volume's samples ("
             + VolumeAction.allCases.map(\.rawValue).joined(separator: ", ") + ").")
         for (key, count) in state.actions.sorted(by: { ($0.key.volume, $0.key.value) < ($1.key.volume, $1.key.value) }) {
             actions.add([("volume", key.volume), ("action", key.value), ("cluster", cluster)], Double(count))

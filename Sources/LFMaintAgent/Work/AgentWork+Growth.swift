@@ -29,8 +29,8 @@ extension AgentWork {
                 continue
             }
             guard let usage = sample.usagePercent, usage >= threshold(of: sample.volume) else {
-                // Under the target, as the cleanup guard re-arms: between target and threshold it is still cleaned out.
-                if let usage = sample.usagePercent, VolumeGuard.rearms(usage: usage, targetPercent: target(of: sample.volume)) {
+                // Under the target, as the cleanup trigger re-arms: between target and threshold it is still cleaned out.
+                if let usage = sample.usagePercent, CleanupTrigger.rearms(usage: usage, targetPercent: target(of: sample.volume)) {
                     memory.calm(name)
                 }
                 continue

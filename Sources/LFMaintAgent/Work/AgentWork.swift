@@ -4,7 +4,7 @@ import LFMaintEdges
 import LFMaintSupport
 import Logging
 
-/// The agent's work, one piece per loop: a sampling cycle, the guard's decision and a cleanup, and a
+/// The agent's work, one piece per loop: a sampling cycle, the cleanup trigger's decision and a cleanup, and a
 /// TTL check. The loops (and `agent --once`) only schedule these.
 public struct AgentWork: Sendable {
     let config: Configuration
@@ -74,20 +74,17 @@ public struct AgentWork: Sendable {
         return Cycle(run: run, publishFailures: failures, sampledAt: now, history: history)
     }
 
-    /// The ClickHouse volumes whose guard says "clean up now". A Postgres or Redis volume over its
-    /// threshold has no cleanup: it is warned about (log, metric, webhook) once per crossing.
-    /// `consecutive`: samples over the threshold before acting (default: the config's). Replicas' volumes
-    /// share one cleanup, which works on every replica: the fullest of them stands for the others.
-    func volumesToClean(_ run: SampleRun, guards: inout [String: VolumeGuard], now: Double, consecutive: Int? = nil) async -> [VolumeSettings] {
+    /// The ClickHouse volumes whose trigger says "clean up now". A Postgres or Redis volume over its
+    /// threshold has no cleanup: it is warned about (log, metric, webhook) once per crossing. Replicas'
+    /// volumes share one cleanup, which works on every replica: the fullest of them stands for the others.
+    func volumesToClean(_ run: SampleRun, triggers: inout CleanupTriggers, now: Double) async -> [VolumeSettings] {
         var due: [VolumeSettings] = []
         let usage = Dictionary(run.samples.map { ($0.volume.name, $0.usagePercent ?? 0) }, uniquingKeysWith: max)
         // A source that answers without a capacity (Redis: memory only) has no usage to guard.
         for sample in run.samples where sample.status == .unknown || sample.usagePercent != nil {
             let volume = sample.volume
-            var guardState = guards[volume.name]
-                ?? VolumeGuard(consecutive: consecutive ?? config.agent.consecutiveSamples, cooldownSeconds: config.agent.cooldownSeconds)
-            let decision = guardState.observe(usagePercent: sample.usagePercent, thresholdPercent: threshold(of: volume),
-                                              targetPercent: target(of: volume), now: now)
+            let decision = triggers.observe(volume.name, usagePercent: sample.usagePercent, thresholdPercent: threshold(of: volume),
+                                            targetPercent: target(of: volume), now: now)
             switch decision {
             case .calm, .watching: break
             case .hold(let reason):
@@ -97,7 +94,7 @@ public struct AgentWork: Sendable {
                 status.recordAction(volume: volume.name, .cleanup)
                 due.append(volume)
             case .cleanup:
-                guardState.ran(at: now, worked: true)
+                triggers.ran([volume.name], at: now, worked: true)
                 status.recordAction(volume: volume.name, .warnThreshold)
                 let usage = Percent.text(sample.usagePercent ?? 0)
                 logger.warning("volume over its threshold; lfmaint cleans up ClickHouse only", metadata: ["volume": "\(volume.name)", "usage": "\(usage)"])
@@ -107,17 +104,15 @@ public struct AgentWork: Sendable {
                 await notifier.notify(.threshold, volume: volume.name, text: "\(volume.component.rawValue) volume at \(usage), over its "
                                       + "\(Int(threshold(of: volume)))% threshold; lfmaint cleans up ClickHouse only: \(remedy)")
             }
-            guards[volume.name] = guardState
         }
         let fullest = Dictionary(grouping: due) { $0.replicaOf ?? $0.name }
             .compactMapValues { group in group.max { usage[$0.name, default: 0] < usage[$1.name, default: 0] }?.name }
         return due.filter { fullest[$0.replicaOf ?? $0.name] == $0.name }
     }
 
-    /// The guards one cleanup of `volume` answers for: itself, and on several replicas every replica's volume.
-    func guardNames(coveredBy volume: VolumeSettings, in run: SampleRun) -> [String] {
-        guard let base = volume.replicaOf else { return [volume.name] }
-        return run.samples.map(\.volume).filter { $0.replicaOf == base }.map(\.name)
+    /// Triggers that act after `consecutive` samples over the threshold (default: the config's).
+    func triggers(consecutive: Int? = nil) -> CleanupTriggers {
+        CleanupTriggers(consecutive: consecutive ?? config.agent.consecutiveSamples, cooldownSeconds: config.agent.cooldownSeconds)
     }
 
     func threshold(of volume: VolumeSettings) -> Double { Double(config.cleanup.thresholdPercent(for: volume)) }
@@ -134,7 +129,7 @@ public struct AgentWork: Sendable {
                 : run.stillAboveThreshold ? .stillAbove : .belowThreshold
         }
 
-        /// The run did what it could: the guard waits for usage to fall under the target before another.
+        /// The run did what it could: the trigger waits for usage to fall under the target before another.
         var worked: Bool { self != .failed && self != .refused }
         var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }
     }

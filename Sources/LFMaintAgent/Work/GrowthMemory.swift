@@ -18,7 +18,7 @@ struct GrowthMemory: Sendable {
 
     init() {}
 
-    /// `names`: the guards the cleanup answered for. A dry run that estimates its volume still above counts.
+    /// `names`: the triggers the cleanup answered for. A dry run that estimates its volume still above counts.
     mutating func cleanupEnded(_ result: AgentWork.CleanupResult, names: [String], at now: Double) {
         let above = result.verdict == .stillAbove || (result.verdict == .dryRun && result.run?.stillAboveThreshold == true)
         for name in names {
@@ -26,7 +26,7 @@ struct GrowthMemory: Sendable {
         }
     }
 
-    /// A volume back under its target (where the cleanup guard re-arms) starts afresh: its next crossing is
+    /// A volume back under its target (where the cleanup trigger re-arms) starts afresh: its next crossing is
     /// cleaned before it may grow.
     mutating func calm(_ name: String) {
         cleanedOut[name] = nil

@@ -2,7 +2,7 @@
 /// over the threshold, never on an unknown sample, at most once per cooldown, and — after a run that
 /// did its work — not again until usage has gone under the target (hysteresis). A run that failed
 /// stays armed and is retried after the cooldown.
-struct VolumeGuard: Sendable, Equatable {
+struct CleanupTrigger: Sendable, Equatable {
     enum Decision: Sendable, Equatable {
         case calm
         case watching(streak: Int, of: Int)
@@ -21,7 +21,7 @@ struct VolumeGuard: Sendable, Equatable {
         self.cooldownSeconds = cooldownSeconds
     }
 
-    /// Under its target a cleaned-out volume counts as calm again: the guard re-arms, and growth forgets
+    /// Under its target a cleaned-out volume counts as calm again: the trigger re-arms, and growth forgets
     /// the cleanup (`AgentWork+Growth`).
     static func rearms(usage: Double, targetPercent: Double) -> Bool { usage < targetPercent }
 

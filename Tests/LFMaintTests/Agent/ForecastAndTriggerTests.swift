@@ -52,14 +52,14 @@ struct TimeToFullTests {
     }
 }
 
-@Suite("Guard: when a cleanup runs")
-struct VolumeGuardTests {
-    func observe(_ guardState: inout VolumeGuard, _ usage: Double?, at now: Double) -> VolumeGuard.Decision {
+@Suite("Cleanup trigger: when a cleanup runs")
+struct CleanupTriggerTests {
+    func observe(_ guardState: inout CleanupTrigger, _ usage: Double?, at now: Double) -> CleanupTrigger.Decision {
         guardState.observe(usagePercent: usage, thresholdPercent: 90, targetPercent: 80, now: now)
     }
 
     @Test func itActsOnlyAfterConsecutiveSamplesOverTheThreshold() {
-        var guardState = VolumeGuard(consecutive: 2, cooldownSeconds: 900)
+        var guardState = CleanupTrigger(consecutive: 2, cooldownSeconds: 900)
         #expect(observe(&guardState, 91, at: 0) == .watching(streak: 1, of: 2))
         #expect(observe(&guardState, 89, at: 60) == .calm, "a dip resets the streak")
         #expect(observe(&guardState, 90, at: 120) == .watching(streak: 1, of: 2))
@@ -67,14 +67,14 @@ struct VolumeGuardTests {
     }
 
     @Test func anUnknownSampleNeverActsAndBreaksTheStreak() {
-        var guardState = VolumeGuard(consecutive: 2, cooldownSeconds: 0)
+        var guardState = CleanupTrigger(consecutive: 2, cooldownSeconds: 0)
         #expect(observe(&guardState, 95, at: 0) == .watching(streak: 1, of: 2))
         guard case .hold = observe(&guardState, nil, at: 60) else { Issue.record("unknown must hold"); return }
         #expect(observe(&guardState, 95, at: 120) == .watching(streak: 1, of: 2))
     }
 
     @Test func afterARunItWaitsForTheTargetThenForTheCooldown() {
-        var guardState = VolumeGuard(consecutive: 1, cooldownSeconds: 900)
+        var guardState = CleanupTrigger(consecutive: 1, cooldownSeconds: 900)
         #expect(observe(&guardState, 95, at: 0) == .cleanup)
         guardState.ran(at: 10, worked: true)
         guard case .hold(let reason) = observe(&guardState, 93, at: 70) else { Issue.record("must hold"); return }
@@ -88,7 +88,7 @@ struct VolumeGuardTests {
     }
 
     @Test func aFailedRunIsRetriedAfterTheCooldownWithoutReArming() {
-        var guardState = VolumeGuard(consecutive: 1, cooldownSeconds: 300)
+        var guardState = CleanupTrigger(consecutive: 1, cooldownSeconds: 300)
         #expect(observe(&guardState, 95, at: 0) == .cleanup)
         guardState.ran(at: 0, worked: false)
         guard case .hold = observe(&guardState, 95, at: 60) else { Issue.record("cooldown must hold"); return }
