@@ -2,7 +2,7 @@ import Foundation
 
 /// `ttl plan` and `ttl apply` output: an aligned table for people, a JSON array for programs.
 public enum TTLReport {
-    public static func text(_ rows: [TTLPlanRow]) -> String {
+    public static func text(_ rows: [TTLStep]) -> String {
         var table = TextTable(header: ["TABLE", "CURRENT", "DESIRED", "ACTION", "WHY"])
         var statements: [String] = []
         for row in rows {
@@ -16,7 +16,7 @@ public enum TTLReport {
     }
 
     /// One paragraph for every system log whose TTL a restart undoes, grouped by why.
-    public static func restartWarnings(_ rows: [TTLPlanRow]) -> String {
+    public static func restartWarnings(_ rows: [TTLStep]) -> String {
         let byWarning = Dictionary(grouping: rows.notLasting, by: { $0.warning ?? "" })
         guard !byWarning.isEmpty else { return "" }
         var text = "\nWarning: ClickHouse makes each system log anew from its server config when it starts, so these TTLs do not last:\n"
@@ -27,11 +27,11 @@ public enum TTLReport {
             + "(k8s/components/clickhouse-system-log-ttl).\n"
     }
 
-    public static func json(_ rows: [TTLPlanRow]) -> String {
+    public static func json(_ rows: [TTLStep]) -> String {
         JSONOutput.encodeArray(rows, object)
     }
 
-    public static func text(_ outcomes: [TTLApplyOutcome]) -> String {
+    public static func text(_ outcomes: [TTLOutcome]) -> String {
         guard !outcomes.isEmpty else { return "Nothing to change: every TTL is as planned.\n" }
         var table = TextTable(header: ["TABLE", "ACTION", "STATUS", "VERIFIED", "MESSAGE"])
         for outcome in outcomes {
@@ -41,7 +41,7 @@ public enum TTLReport {
         return table.render() + "\n" + restartWarnings(outcomes.map(\.row))
     }
 
-    public static func json(_ outcomes: [TTLApplyOutcome]) -> String {
+    public static func json(_ outcomes: [TTLOutcome]) -> String {
         JSONOutput.encode(outcomes.map { outcome in
             var entry = object(outcome.row)
             entry["status"] = outcome.status.rawValue
@@ -51,7 +51,7 @@ public enum TTLReport {
         })
     }
 
-    public static func object(_ row: TTLPlanRow) -> [String: Any] {
+    public static func object(_ row: TTLStep) -> [String: Any] {
         [
             "table": row.table.description,
             "current": row.current ?? NSNull(),

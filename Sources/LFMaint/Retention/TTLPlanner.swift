@@ -21,10 +21,10 @@ struct TTLPlanner: Sendable {
     }
 
     func plan(rules: [RetentionRule], facts: [QualifiedTableName: TableFacts], rotatedLogs: [TableSize] = [],
-                     untouched: [RetentionPolicy.Untouched] = []) -> [TTLPlanRow] {
+                     untouched: [RetentionPolicy.Untouched] = []) -> [TTLStep] {
         let ruled = rules.map { rule in
             guard let table = facts[rule.table] else {
-                return TTLPlanRow(table: rule.table, current: nil, desired: nil, action: .skip("table missing"), reason: rule.reason)
+                return TTLStep(table: rule.table, current: nil, desired: nil, action: .skip("table missing"), reason: rule.reason)
             }
             var row = plan(rule, table)
             row.reason = rule.reason
@@ -32,15 +32,15 @@ struct TTLPlanner: Sendable {
             return row
         }
         let left = untouched.map { entry in
-            TTLPlanRow(table: entry.table, current: facts[entry.table].flatMap { EngineClauses(engineFull: $0.engineFull).ttl }, desired: nil,
+            TTLStep(table: entry.table, current: facts[entry.table].flatMap { EngineClauses(engineFull: $0.engineFull).ttl }, desired: nil,
                        action: .leave(entry.reason), totalBytes: facts[entry.table]?.totalBytes)
         }
         return ruled + left + rotatedLogs.map(plan)
     }
 
-    func plan(_ rule: RetentionRule, _ table: TableFacts) -> TTLPlanRow {
+    func plan(_ rule: RetentionRule, _ table: TableFacts) -> TTLStep {
         let clauses = EngineClauses(engineFull: table.engineFull)
-        var row = TTLPlanRow(table: rule.table, current: clauses.ttl, desired: nil, action: .none, totalBytes: table.totalBytes)
+        var row = TTLStep(table: rule.table, current: clauses.ttl, desired: nil, action: .none, totalBytes: table.totalBytes)
         guard table.engine.hasSuffix("MergeTree") else {
             row.action = .skip("unsupported (engine \(table.engine) has no TTL)")
             return row
@@ -76,7 +76,7 @@ struct TTLPlanner: Sendable {
 
     /// A system log's TTL lasts only if the server's config gives it: ClickHouse makes the log anew from
     /// its config at start, so a TTL set by ALTER (or the days an ALTER changed) is lost then.
-    func restartWarning(_ rule: RetentionRule, _ row: TTLPlanRow) -> String? {
+    func restartWarning(_ rule: RetentionRule, _ row: TTLStep) -> String? {
         guard rule.kind == .systemLog, row.desired != nil, row.action == .none || row.action == .modify else { return nil }
         switch serverConfigDays[rule.table.table.name] {
         case rule.days: return nil
@@ -85,17 +85,17 @@ struct TTLPlanner: Sendable {
         }
     }
 
-    func plan(_ rotated: TableSize) -> TTLPlanRow {
+    func plan(_ rotated: TableSize) -> TTLStep {
         guard SystemLogTables.isRotated(rotated.table) else {
-            return TTLPlanRow(table: rotated.table, current: nil, desired: nil, action: .skip("not a rotated system log: never dropped"),
+            return TTLStep(table: rotated.table, current: nil, desired: nil, action: .skip("not a rotated system log: never dropped"),
                               totalBytes: rotated.totalBytes)
         }
         guard dropRotatedLogs else {
-            return TTLPlanRow(table: rotated.table, current: nil, desired: nil,
+            return TTLStep(table: rotated.table, current: nil, desired: nil,
                               action: .skip("rotated log, \(ByteCount.readable(rotated.totalBytes)); --drop-rotated-logs drops it"),
                               totalBytes: rotated.totalBytes)
         }
-        return TTLPlanRow(table: rotated.table, current: nil, desired: nil, action: .drop,
+        return TTLStep(table: rotated.table, current: nil, desired: nil, action: .drop,
                           statements: [.dropTable(rotated.table, cluster)], totalBytes: rotated.totalBytes)
     }
 

@@ -14,15 +14,15 @@ public struct TTLWorkflow: Sendable {
         self.dropRotatedLogs = dropRotatedLogs
     }
 
-    public func plan() async throws -> [TTLPlanRow] {
+    public func plan() async throws -> [TTLStep] {
         try await planWithPlanner().rows
     }
 
-    public func apply(materialize: Bool, log: StatementLog = StatementLog()) async throws -> [TTLApplyOutcome] {
+    public func apply(materialize: Bool, log: StatementLog = StatementLog()) async throws -> [TTLOutcome] {
         let (planner, scope, rows) = try await planWithPlanner()
         // MATERIALIZE TTL ON CLUSTER rewrites on every replica: each one's disk must hold the rewrite.
         let replicas = materialize ? await ClickHouseReplicas(primary: client).resolve() : nil
-        return try await TTLApplier(client: client, planner: planner, log: log, replicas: replicas)
+        return try await TTLExecutor(client: client, planner: planner, log: log, replicas: replicas)
             .apply(rows, rules: scope.rules, materialize: materialize)
     }
 
@@ -31,7 +31,7 @@ public struct TTLWorkflow: Sendable {
         SystemLogServerConfig.forRules(of: config, kept: try await SystemCatalog(client: client).systemLogKeys())
     }
 
-    private func planWithPlanner() async throws -> (planner: TTLPlanner, scope: RetentionPolicy.Scope, rows: [TTLPlanRow]) {
+    private func planWithPlanner() async throws -> (planner: TTLPlanner, scope: RetentionPolicy.Scope, rows: [TTLStep]) {
         try await client.require(.ttl)
         try await client.requireClusterReady()
         let reader = SystemCatalog(client: client)

@@ -197,11 +197,11 @@ public struct AgentWork: Sendable {
     }
 
     struct TTLCheck: Sendable {
-        var rows: [TTLPlanRow]
+        var rows: [TTLStep]
         var applied: Int
         /// System logs whose TTL the next restart undoes, applied just now or not.
-        var notLasting: [TTLPlanRow] = []
-        var changes: [TTLPlanRow] { rows.filter(\.action.changesSomething) }
+        var notLasting: [TTLStep] = []
+        var changes: [TTLStep] { rows.filter(\.action.changesSomething) }
         var drift: Int { changes.count }
     }
 

@@ -101,9 +101,9 @@ struct TTLPlannerTests {
     }
 
     @Test func pendingChangesAreDetected() {
-        let none = TTLPlanRow(table: traces, current: nil, desired: nil, action: .none)
-        let skip = TTLPlanRow(table: traces, current: nil, desired: nil, action: .skip("x"))
-        let modify = TTLPlanRow(table: traces, current: nil, desired: nil, action: .modify)
+        let none = TTLStep(table: traces, current: nil, desired: nil, action: .none)
+        let skip = TTLStep(table: traces, current: nil, desired: nil, action: .skip("x"))
+        let modify = TTLStep(table: traces, current: nil, desired: nil, action: .modify)
         #expect(![none, skip].hasPendingChanges)
         #expect([none, modify].hasPendingChanges)
     }

@@ -10,7 +10,7 @@ import Testing
 @Suite("MATERIALIZE TTL on several replicas", .serialized,
        .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs scripts/stack.sh up and root (tmpfs mounts)"))
 struct TTLReplicaRoomTests {
-    func apply(_ fixture: LangfuseFixture, replicas: [ClickHouseReplica]) async throws -> [TTLApplyOutcome] {
+    func apply(_ fixture: LangfuseFixture, replicas: [ClickHouseReplica]) async throws -> [TTLOutcome] {
         let reader = SystemCatalog(client: fixture.client)
         let planner = TTLPlanner(cluster: .none, maxQuerySize: try await reader.maxQuerySize())
         let scope = RetentionPolicy.scope(for: fixture.config, serverTables: try await reader.tableEngines(in: SQLIdentifier("default")!))
@@ -18,7 +18,7 @@ struct TTLReplicaRoomTests {
         for rule in scope.rules { try? await fixture.client.execute("ALTER TABLE \(rule.table.quoted) REMOVE TTL") }
         let facts = try await reader.facts(for: scope.rules.map(\.table) + scope.untouched.map(\.table))
         let rows = planner.plan(rules: scope.rules, facts: facts, rotatedLogs: [], untouched: scope.untouched)
-        return try await TTLApplier(client: fixture.client, planner: planner, replicas: ReplicaSet(replicas: replicas, isSingle: false))
+        return try await TTLExecutor(client: fixture.client, planner: planner, replicas: ReplicaSet(replicas: replicas, isSingle: false))
             .apply(rows, rules: scope.rules, materialize: true)
     }
 

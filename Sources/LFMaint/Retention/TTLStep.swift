@@ -1,8 +1,8 @@
 import LFMaintSupport
 import LFMaintEdges
 
-/// One table's line in `lfmaint ttl plan`: what its TTL is, what it should be, and what would be run.
-public struct TTLPlanRow: Sendable, Equatable {
+/// One table's step in `lfmaint ttl plan`: what its TTL is, what it should be, and what `apply` would run.
+public struct TTLStep: Sendable, Equatable {
     public enum Action: Sendable, Equatable, CustomStringConvertible {
         case none
         case modify
@@ -28,7 +28,7 @@ public struct TTLPlanRow: Sendable, Equatable {
     var current: String?
     var desired: String?
     public var action: Action
-    /// The exact statements `apply` runs for this row, in order.
+    /// The exact statements `apply` runs for this step, in order.
     var statements: [ClickHouseStatement]
     var totalBytes: Int64?
     /// Why the table has its rule (`RetentionRule.reason`); nil for tables without one.
@@ -48,8 +48,8 @@ public struct TTLPlanRow: Sendable, Equatable {
     }
 }
 
-extension Array where Element == TTLPlanRow {
+extension Array where Element == TTLStep {
     public var hasPendingChanges: Bool { contains { $0.action.changesSomething } }
-    /// Rows whose TTL a restart undoes.
-    public var notLasting: [TTLPlanRow] { filter { $0.warning != nil } }
+    /// Steps whose TTL a restart undoes.
+    public var notLasting: [TTLStep] { filter { $0.warning != nil } }
 }

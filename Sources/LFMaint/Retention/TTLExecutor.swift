@@ -3,12 +3,12 @@ import LFMaintEdges
 import LFMaintSupport
 
 /// What happened to one planned row in `ttl apply`.
-public struct TTLApplyOutcome: Sendable, Equatable {
+public struct TTLOutcome: Sendable, Equatable {
     public enum Status: String, Sendable {
         case applied, failed, refused
     }
 
-    public var row: TTLPlanRow
+    public var row: TTLStep
     public var status: Status
     /// True once a fresh read of the server shows the planned state.
     public var verified: Bool
@@ -16,7 +16,7 @@ public struct TTLApplyOutcome: Sendable, Equatable {
 }
 
 /// Runs the `modify` and `drop` rows of a plan, then reads the server again to verify each one.
-struct TTLApplier: Sendable {
+struct TTLExecutor: Sendable {
     let client: ClickHouseClient
     let planner: TTLPlanner
     let log: StatementLog
@@ -31,11 +31,11 @@ struct TTLApplier: Sendable {
         self.replicas = replicas
     }
 
-    func apply(_ plan: [TTLPlanRow], rules: [RetentionRule], materialize: Bool) async throws -> [TTLApplyOutcome] {
-        var outcomes: [TTLApplyOutcome] = []
+    func apply(_ plan: [TTLStep], rules: [RetentionRule], materialize: Bool) async throws -> [TTLOutcome] {
+        var outcomes: [TTLOutcome] = []
         var freeForRewrites: Int64?
         for row in plan where row.action.changesSomething {
-            var outcome = TTLApplyOutcome(row: row, status: .applied, verified: false)
+            var outcome = TTLOutcome(row: row, status: .applied, verified: false)
             for statement in row.statements {
                 if let error = await run(statement, table: row.table) {
                     outcome.status = .failed
@@ -82,7 +82,7 @@ struct TTLApplier: Sendable {
     /// `MATERIALIZE TTL` rewrites the table's parts; refused unless the disk (each replica's) can hold a second copy.
     /// The rewrites run in the background, all at once: free space is read once (`free`, nil until
     /// then) and each rewrite granted takes its table's size from it.
-    private func materialize(_ outcome: TTLApplyOutcome, free: inout Int64?) async -> TTLApplyOutcome {
+    private func materialize(_ outcome: TTLOutcome, free: inout Int64?) async -> TTLOutcome {
         var outcome = outcome
         if let unknown = replicas?.failure {
             outcome.status = .refused
@@ -116,7 +116,7 @@ struct TTLApplier: Sendable {
         return outcome
     }
 
-    private func verify(_ outcomes: [TTLApplyOutcome], rules: [RetentionRule]) async throws -> [TTLApplyOutcome] {
+    private func verify(_ outcomes: [TTLOutcome], rules: [RetentionRule]) async throws -> [TTLOutcome] {
         let facts = try await SystemCatalog(client: client).facts(for: outcomes.map(\.row.table))
         return outcomes.map { outcome in
             var outcome = outcome
@@ -125,7 +125,7 @@ struct TTLApplier: Sendable {
                 outcome.verified = facts[outcome.row.table] == nil
             case .modify:
                 if let rule = rules.first(where: { $0.table == outcome.row.table }), let table = facts[rule.table] {
-                    outcome.verified = planner.plan(rules: [rule], facts: [rule.table: table]).first?.action == TTLPlanRow.Action.none
+                    outcome.verified = planner.plan(rules: [rule], facts: [rule.table: table]).first?.action == TTLStep.Action.none
                 }
             case .none, .skip, .leave:
                 break
