@@ -25,8 +25,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Plan cleanups and TTL changes but run none (observe only).")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs (repeatable): a ClickHouse volume the agent cleans up when it fills, unless NAME starts with postgres or redis.", valueName: "name=path"))
-    var statfs: [String] = []
+    @OptionGroup var statfsVolumes: StatfsOptions
 
     func run() async throws {
         var config = try global.start()
@@ -34,7 +33,7 @@ struct AgentCommand: AsyncParsableCommand {
             config.agent.listen = listen
             try config.validate()
         }
-        let work = try AgentWork(config: config, statfs: statfs, dryRun: dryRun)
+        let work = try AgentWork(config: config, statfs: statfsVolumes.paths, dryRun: dryRun)
         guard once else {
             try await AgentService.run(work, listen: ListenAddress(config.agent.listen)!)
             return

@@ -43,8 +43,7 @@ struct CleanupCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Lift the server's 50 GB drop guard (max_partition_size_to_drop) for lfmaint's own statements.")
     var allowLargeDrops = false
 
-    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs as a ClickHouse volume (repeatable).", valueName: "name=path"))
-    var statfs: [String] = []
+    @OptionGroup var statfsVolumes: StatfsOptions
 
     func validate() throws {
         if let threshold, !(1...99).contains(threshold) {
@@ -86,13 +85,13 @@ struct CleanupCommand: AsyncParsableCommand {
         try config.validate()
         let options = CleanupExecutor.Options(config.cleanup, dryRun: dryRun)
         let client = ClickHouseClient(settings: config.clickhouse)
-        let workflow = try CleanupWorkflow(config: config, client: client, options: options, statfs: statfs)
+        let workflow = try CleanupWorkflow(config: config, client: client, options: options, statfs: statfsVolumes.paths)
         let run = try await workflow.run()
         // With grow.enabled only: without it, nothing here reads or writes the Kubernetes API.
         let grower = GrowthWorkflow(config: loaded, dryRun: dryRun)
         // The cleanup's report first: a resize can take minutes, and the job may be stopped meanwhile.
         if global.output != .json { Console.output(CleanupReport.text(run, showSkipped: showSkipped)) }
-        let growth = await grower?.afterCleanup(run, volumes: try SampleTargets.volumes(config: loaded, statfs: statfs), clickhouse: client)
+        let growth = await grower?.afterCleanup(run, volumes: try SampleTargets.volumes(config: loaded, statfs: statfsVolumes.paths), clickhouse: client)
         if global.output == .json {
             Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) }
                 ?? CleanupReport.json(run, showSkipped: showSkipped))

@@ -16,8 +16,7 @@ struct SampleCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("Also measure this path with statvfs (repeatable).", valueName: "name=path"))
-    var statfs: [String] = []
+    @OptionGroup var statfsVolumes: StatfsOptions
 
     @Option(name: .long, help: ArgumentHelp("Publish to cloudwatch or pushgateway (repeatable; adds to the config's publish).", valueName: "target"))
     var publish: [String] = []
@@ -45,7 +44,7 @@ struct SampleCommand: AsyncParsableCommand {
             if !config.publish.contains(.pushgateway) { config.publish.append(.pushgateway) }
         }
         try config.validate()
-        let volumes = try SampleTargets.volumes(config: config, statfs: statfs)
+        let volumes = try SampleTargets.volumes(config: config, statfs: statfsVolumes.paths)
 
         let run = await SampleWorkflow(config: config, volumes: volumes, topLimit: top).run()
         switch global.output {
