@@ -45,44 +45,20 @@ struct CleanupCommand: AsyncParsableCommand {
 
     @OptionGroup var statfsVolumes: StatfsOptions
 
+    var overrides: CleanupOverrides {
+        CleanupOverrides(threshold: threshold, target: target, floorDays: floorDays, maxDropGB: maxDropGB, statementTimeout: statementTimeout,
+                         waitMutations: waitMutations, allowLargeDrops: allowLargeDrops)
+    }
+
     func validate() throws {
-        if let threshold, !(1...99).contains(threshold) {
-            throw ValidationError("--threshold must be a percentage from 1 to 99, got \(threshold)")
-        }
-        if let target, !(1...99).contains(target) {
-            throw ValidationError("--target must be a percentage from 1 to 99, got \(target)")
-        }
-        if let floorDays, !(1...RetentionRule.maximumDays).contains(floorDays) {
-            throw ValidationError("--floor-days must be 1 to \(RetentionRule.maximumDays) days, got \(floorDays)")
-        }
-        if let statementTimeout, !(statementTimeout.isFinite && statementTimeout > 0 && statementTimeout <= 86_400) {
-            throw ValidationError("--statement-timeout must be a number of seconds greater than 0 and at most 86400 (a day), got \(statementTimeout)")
-        }
-        if let maxDropGB, !(maxDropGB.isFinite && maxDropGB > 0 && maxDropGB <= 1_000_000) {
-            throw ValidationError("--max-drop-gb must be a number greater than 0 and at most 1000000 (a petabyte), got \(maxDropGB)")
-        }
+        if let problem = overrides.problem() { throw ValidationError(problem) }
     }
 
     func run() async throws {
-        var config = try global.start()
         // Growth is judged by the thresholds as configured, each volume's own included: a one-off --threshold 40
         // must not grow a PVC.
-        let loaded = config
-        if let threshold {
-            // The flag wins over every volume's own threshold too.
-            config.cleanup.thresholdPercent = threshold
-            for index in config.volumes.indices { config.volumes[index].thresholdPercent = nil }
-        }
-        if let target { config.cleanup.targetPercent = target }
-        if let floorDays { config.cleanup.floorDays = floorDays }
-        if let maxDropGB { config.cleanup.maxDropGB = maxDropGB }
-        if threshold != nil, target == nil, let configured = config.cleanup.targetPercent, configured >= config.cleanup.thresholdPercent {
-            config.cleanup.targetPercent = nil
-        }
-        if waitMutations { config.cleanup.waitMutations = true }
-        if allowLargeDrops { config.cleanup.allowLargeDrops = true }
-        if let statementTimeout { config.cleanup.statementTimeoutSeconds = statementTimeout }
-        try config.validate()
+        let loaded = try global.start()
+        let config = try overrides.applied(to: loaded)
         let options = CleanupExecutor.Options(config.cleanup, dryRun: dryRun)
         let client = ClickHouseClient(settings: config.clickhouse)
         let workflow = try CleanupWorkflow(config: config, client: client, options: options, statfs: statfsVolumes.paths)
@@ -91,7 +67,8 @@ struct CleanupCommand: AsyncParsableCommand {
         let grower = GrowthWorkflow(config: loaded, dryRun: dryRun)
         // The cleanup's report first: a resize can take minutes, and the job may be stopped meanwhile.
         if global.output != .json { Console.output(CleanupReport.text(run, showSkipped: showSkipped)) }
-        let growth = await grower?.afterCleanup(run, volumes: try SampleTargets.volumes(config: loaded, statfs: statfsVolumes.paths), clickhouse: client)
+        let volumes = try SampleTargets.volumes(config: loaded, statfs: statfsVolumes.paths)
+        let growth = await grower?.afterCleanup(run, volumes: volumes, clickhouse: client)
         if global.output == .json {
             Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) }
                 ?? CleanupReport.json(run, showSkipped: showSkipped))

@@ -26,7 +26,6 @@ struct ExplainCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.start()
-        try config.validate()
         if let agent, !(agent.hasPrefix("http://") || agent.hasPrefix("https://")) {
             throw ConfigError(key: "--agent", "expected an http:// or https:// URL, got \"\(Redaction.endpoint(agent))\"")
         }

@@ -36,11 +36,11 @@ struct VolumeReading: Sendable, Equatable {
 /// the space still pending from outdated parts go back into the budget. A dry run does the same
 /// arithmetic with the steps' estimates. The run stops once usage, counting pending space, is under the target.
 public struct CleanupExecutor: Sendable {
+    /// How a run goes: the `cleanup` settings (with a command's one-off flags applied), and whether it
+    /// only plans.
     public struct Options: Sendable {
-        var dryRun: Bool
-        var waitMutations: Bool
-        var allowLargeDrops: Bool
-        var statementTimeoutSeconds: Double
+        let settings: CleanupSettings
+        let dryRun: Bool
         /// How long a rewrite waits for the parts it replaced to leave the disk.
         var reliefWaitSeconds = 60.0
 
@@ -48,10 +48,8 @@ public struct CleanupExecutor: Sendable {
         init() { self.init(CleanupSettings(), dryRun: false) }
 
         public init(_ settings: CleanupSettings, dryRun: Bool) {
+            self.settings = settings
             self.dryRun = dryRun
-            waitMutations = settings.waitMutations
-            allowLargeDrops = settings.allowLargeDrops
-            statementTimeoutSeconds = settings.statementTimeoutSeconds
         }
     }
 
@@ -93,7 +91,7 @@ public struct CleanupExecutor: Sendable {
                 run.conclusion = "stopped before step \(index + 1) of \(plan.steps.count): lfmaint is shutting down"
                 break
             }
-            switch budget.verdict(for: step, busy: plan.busyTables.contains(step.table), waitMutations: options.waitMutations,
+            switch budget.verdict(for: step, busy: plan.busyTables.contains(step.table), waitMutations: options.settings.waitMutations,
                                   replicating: plan.replicationHold(for: step)) {
             case .notNeeded(let reason):
                 outcome.status = .notNeeded

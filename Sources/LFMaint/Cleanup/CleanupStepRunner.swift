@@ -46,7 +46,7 @@ struct CleanupStepRunner: Sendable {
         var outcome = outcome
         var executed: [String] = []
         do {
-            if options.waitMutations, step.action.rewritesParts { try await waitForMutations(on: step.table) }
+            if options.settings.waitMutations, step.action.rewritesParts { try await waitForMutations(on: step.table) }
             switch step.action {
             case .dropTable:
                 try await send(.dropTable(step.table, step.cluster), queryID: queryID, &executed)
@@ -69,7 +69,7 @@ struct CleanupStepRunner: Sendable {
             outcome.reason = refusal.description + (executed.isEmpty ? "" : " (after \(executed.count) statement(s) had run)")
         } catch {
             outcome.status = .failed
-            outcome.reason = Self.describe(error, step: step, queryID: queryID, timeout: options.statementTimeoutSeconds)
+            outcome.reason = Self.describe(error, step: step, queryID: queryID, timeout: options.settings.statementTimeoutSeconds)
                 + (executed.isEmpty ? "" : " (after \(executed.count) statement(s) had run)")
         }
         return (outcome, executed)
@@ -77,12 +77,12 @@ struct CleanupStepRunner: Sendable {
 
     private func send(_ statement: ClickHouseStatement, queryID: String, _ executed: inout [String]) async throws {
         var settings: [String: String] = [:]
-        if options.allowLargeDrops {
+        if options.settings.allowLargeDrops {
             settings["max_partition_size_to_drop"] = "0"
             settings["max_table_size_to_drop"] = "0"
         }
         logger.info("running", metadata: ["statement": "\(statement.sql)", "query_id": "\(queryID)"])
-        try await client.execute(statement, settings: settings, queryID: queryID, timeoutSeconds: options.statementTimeoutSeconds)
+        try await client.execute(statement, settings: settings, queryID: queryID, timeoutSeconds: options.settings.statementTimeoutSeconds)
         executed.append(statement.sql)
     }
 
@@ -138,7 +138,7 @@ struct CleanupStepRunner: Sendable {
         try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest, whole: true)
         do {
             try await send(.dropPartition(step.table, partition, .none), queryID: queryID, &executed)
-        } catch let error as ClickHouseError where (error.code == 359 || error.code == 358) && !options.allowLargeDrops {
+        } catch let error as ClickHouseError where (error.code == 359 || error.code == 358) && !options.settings.allowLargeDrops {
             return nil
         }
         return "\(step.reason); whole: its key proves every row is past the floor, and the empty parts it writes "
@@ -182,11 +182,11 @@ struct CleanupStepRunner: Sendable {
     /// At most one statement timeout: a mutation stuck on NOT_ENOUGH_SPACE retries for ever.
     private func waitForMutations(on table: QualifiedTableName) async throws {
         let catalog = SystemCatalog(client: client)
-        let deadline = ContinuousClock.now + .seconds(options.statementTimeoutSeconds)
+        let deadline = ContinuousClock.now + .seconds(options.settings.statementTimeoutSeconds)
         while true {
             let left = try await catalog.unfinishedMutationParts(of: table)
             guard left > 0 else { break }
-            guard ContinuousClock.now < deadline else { throw MutationsStuck(table: table, seconds: Int(options.statementTimeoutSeconds)) }
+            guard ContinuousClock.now < deadline else { throw MutationsStuck(table: table, seconds: Int(options.settings.statementTimeoutSeconds)) }
             if let lock, await !lock.renewIfDue() { throw LockLost() }
             logger.info("waiting for mutations", metadata: ["table": "\(table)", "parts_to_do": "\(left)"])
             try await Task.sleep(for: .seconds(5))

@@ -62,7 +62,7 @@ public struct CleanupWorkflow: Sendable {
         // One lock for the cluster: on the replica the cluster lists first, whichever replica this run reached.
         let lock = options.dryRun ? nil : try await CleanupLock.acquire(
             postgres: config.postgres, clickhouse: replicas?.lockHolder?.client ?? client, database: SQLIdentifier(config.clickhouse.database)!,
-            cluster: config.clusterName, expirySeconds: max(3600, Int(2 * options.statementTimeoutSeconds)))
+            cluster: config.clusterName, expirySeconds: max(3600, Int(2 * options.settings.statementTimeoutSeconds)))
         var run: CleanupRun
         do {
             // Another run may have freed space while this one waited for the lock: measure again, under it.

@@ -93,17 +93,14 @@ enum ConfigValidation {
             }
         }
         try percent(config.cleanup.thresholdPercent, key: "cleanup.threshold")
-        if let target = config.cleanup.targetPercent {
-            try percent(target, key: "cleanup.target")
-            guard target < config.cleanup.thresholdPercent else {
-                throw ConfigError(key: "cleanup.target", "must be below cleanup.threshold (\(config.cleanup.thresholdPercent)), got \(target)")
-            }
-        }
+        if let target = config.cleanup.targetPercent { try percent(target, key: "cleanup.target") }
+        try targetBelowThreshold(config.cleanup)
         try days(config.cleanup.floorDays, key: "cleanup.floorDays")
         if let cap = config.cleanup.maxDropGB {
             try positive(cap, key: "cleanup.maxDropGB (--max-drop-gb)", atMost: maximumDropGB, unit: "GB")
         }
-        try seconds(config.cleanup.statementTimeoutSeconds, key: "cleanup.statementTimeoutSeconds (--statement-timeout)", atMost: 86_400)
+        try seconds(config.cleanup.statementTimeoutSeconds, key: "cleanup.statementTimeoutSeconds (--statement-timeout)",
+                    atMost: maximumStatementSeconds)
         try validateVolumes(config.volumes)
     }
 
@@ -175,6 +172,14 @@ enum ConfigValidation {
 
     /// A petabyte: more than any one volume holds, and small enough that bytes fit in 64 bits.
     static let maximumDropGB = 1_000_000.0
+    /// A day: DELETE and its rewrite can be slow, not slower.
+    static let maximumStatementSeconds = 86_400.0
+    static let percentRange = 1...99
+
+    static func targetBelowThreshold(_ cleanup: CleanupSettings) throws {
+        guard let target = cleanup.targetPercent, target >= cleanup.thresholdPercent else { return }
+        throw ConfigError(key: "cleanup.target", "must be below cleanup.threshold (\(cleanup.thresholdPercent)), got \(target)")
+    }
 
     /// Durations become milliseconds for libcurl and nanoseconds for `Task.sleep`: bounded here, they
     /// cannot overflow there.
@@ -189,7 +194,7 @@ enum ConfigValidation {
     }
 
     private static func percent(_ value: Int, key: String) throws {
-        guard (1...99).contains(value) else { throw ConfigError(key: key, "must be a percentage from 1 to 99, got \(value)") }
+        guard percentRange.contains(value) else { throw ConfigError(key: key, "must be a percentage from 1 to 99, got \(value)") }
     }
 
     static func holdsCredentials(_ url: String) -> Bool {
