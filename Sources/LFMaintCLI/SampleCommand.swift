@@ -34,9 +34,7 @@ struct SampleCommand: AsyncParsableCommand {
     func run() async throws {
         var config = try global.start(allowProm: true)
         for name in publish {
-            guard let target = PublishTarget(rawValue: name) else {
-                throw ConfigError(key: "--publish", "unknown target \"\(name)\" (known: cloudwatch, pushgateway)")
-            }
+            let target = try PublishTarget(name: name, key: "--publish")
             if !config.publish.contains(target) { config.publish.append(target) }
         }
         if let pushGateway {

@@ -99,3 +99,13 @@ struct YAMLSection {
         }
     }
 }
+
+extension YAMLSection {
+    /// One of an enumeration's words, naming the others when it is none of them.
+    static func enumValue<E: RawRepresentable & CaseIterable>(_ type: E.Type, _ text: String?, key: String) throws -> E where E.RawValue == String {
+        let known = E.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text else { throw ConfigError(key: key, "is required (one of: \(known))") }
+        guard let value = E(rawValue: text) else { throw ConfigError(key: key, "unknown value \"\(text)\" (one of: \(known))") }
+        return value
+    }
+}
