@@ -88,8 +88,7 @@ struct SystemLogServerConfigTests {
     /// The files in k8s/components/clickhouse-system-log-ttl are the defaults rendered; LFMAINT_UPDATE_GOLDEN=1 rewrites them.
     @Test(arguments: [("lfmaint-system-log-ttl.xml", LangfuseDeployment.Chart.v1), ("chart-v2-values.yaml", .v2)])
     func theShippedFilesAreTheDefaultsRendered(name: String, chart: LangfuseDeployment.Chart) throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("k8s/components/clickhouse-system-log-ttl/\(name)")
+        let file = Repository.file("k8s/components/clickhouse-system-log-ttl/\(name)")
         var config = Configuration()
         config.chart = chart
         let rendered = chart == .v1

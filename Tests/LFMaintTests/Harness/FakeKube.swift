@@ -16,7 +16,7 @@ final class FakeKube {
     init(_ arguments: [String]) throws {
         tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-token-\(UUID().uuidString)")
         try token.write(to: tokenFile, atomically: true, encoding: .utf8)
-        let script = LangfuseFixture.folder.deletingLastPathComponent().appendingPathComponent("fake_kube/fake_kube.py")
+        let script = Repository.file("scripts/fake_kube/fake_kube.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, "--token", token] + arguments
         let output = Pipe()

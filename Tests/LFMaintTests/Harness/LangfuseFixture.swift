@@ -25,8 +25,7 @@ struct LangfuseFixture {
     let config: Configuration
     let version: Version
 
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/fixtures")
+    static let folder = Repository.file("scripts/fixtures")
 
     /// A fresh database named `lfm_<prefix>_<random>`.
     static func make(_ prefix: String, rows: Int = 9000, configYAML: String = "", version: Version = .v4) async throws -> LangfuseFixture {

@@ -5,8 +5,7 @@ import Testing
 /// The config shipped in k8s/ is the one operators start from: it must load as it is.
 @Suite("Shipped Kubernetes config")
 struct ShippedConfigTests {
-    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("k8s/base/lfmaint.yaml")
+    static let file = Repository.file("k8s/base/lfmaint.yaml")
 
     @Test func itLoadsWithEveryVolumeAndTheAgentSection() throws {
         let config = try ConfigurationLoader.load(path: Self.file.path, environment: ["AWS_REGION": "eu-west-1"])

@@ -84,8 +84,7 @@ struct RetentionPolicyTests {
 
     /// sql/clickhouse-ttl.sql is the built-in policy rendered; set LFMAINT_UPDATE_GOLDEN=1 to rewrite it.
     @Test func theShippedSQLFileIsTheBuiltInPolicy() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sql/clickhouse-ttl.sql")
+        let file = Repository.file("sql/clickhouse-ttl.sql")
         let rendered = TTLScript.render()
         if ProcessInfo.processInfo.environment["LFMAINT_UPDATE_GOLDEN"] == "1" {
             try rendered.write(to: file, atomically: true, encoding: .utf8)
