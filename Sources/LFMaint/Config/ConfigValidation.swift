@@ -25,13 +25,10 @@ enum ConfigValidation {
         try config.redis?.validate()
         try config.cloudwatch.validate()
         if let url = config.pushgatewayURL { try httpURL(url, key: "pushgateway.url") }
-        if config.publish.contains(.pushgateway), config.pushgatewayURL == nil {
-            throw ConfigError(key: "pushgateway.url", "is required to publish to a Pushgateway")
+        for target in config.publish {
+            if let missing = target.kind.missing(in: config) { throw missing }
         }
         try config.kubelet.validate()
-        if config.publish.contains(.cloudwatch), config.cloudwatch.region == nil {
-            throw ConfigError(key: "cloudwatch.region (AWS_REGION)", "is required to publish to CloudWatch")
-        }
         try config.retention.validate(database: config.clickhouse.database)
         try config.cleanup.validate()
         try VolumeSettings.validate(config.volumes)

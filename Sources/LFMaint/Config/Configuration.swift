@@ -35,8 +35,19 @@ public struct Configuration: Sendable, Equatable {
     init() {}
 }
 
-public enum PublishTarget: String, Sendable, Equatable, CaseIterable {
-    case cloudwatch, pushgateway
+/// One of `Publishers.all`, each in a file of its own (`Publish/`).
+public struct PublishTarget: Hashable, Sendable, CaseIterable, RawRepresentable, CustomStringConvertible {
+    let kind: any Publisher.Type
+    public var rawValue: String { kind.name }
+    public var description: String { rawValue }
+    public static var allCases: [PublishTarget] { Publishers.all.map(PublishTarget.init) }
+
+    init(_ kind: any Publisher.Type) { self.kind = kind }
+
+    public init?(rawValue: String) {
+        guard let kind = Publishers.all.first(where: { $0.name == rawValue }) else { return nil }
+        self.kind = kind
+    }
 
     /// `key`: where the name came from (`publish[0]`, `--publish`).
     public init(name: String, key: String) throws {
@@ -45,5 +56,8 @@ public enum PublishTarget: String, Sendable, Equatable, CaseIterable {
         }
         self = target
     }
+
+    public static func == (left: PublishTarget, right: PublishTarget) -> Bool { left.rawValue == right.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }
 

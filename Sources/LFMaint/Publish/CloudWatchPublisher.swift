@@ -18,7 +18,9 @@ enum PublishError: Error, Equatable, CustomStringConvertible {
 /// CloudWatch `PutMetricData` (Query API) with the seed design's names: namespace `LangfusePVC`,
 /// metrics `UsagePercent`, `UsedGB`, `TotalGB`, dimensions ClusterName, Namespace, PVCName, PodName.
 /// Signed by libcurl's AWS SigV4; parameters go in the POST body (curl 7.88 signs the query string unsorted).
-struct CloudWatchPublisher: Sendable {
+struct CloudWatchPublisher: Publisher {
+    static let name = "cloudwatch"
+
     static let maxDataPerRequest = 1000
     static let maxBodyBytes = 1_000_000
 
@@ -39,6 +41,18 @@ struct CloudWatchPublisher: Sendable {
         self.config = config
         self.http = http
         self.credentials = credentials ?? AWSCredentialSource(config.cloudwatch).map { AWSCredentialProvider(source: $0, http: http) }
+    }
+
+    init(config: Configuration, connections: PublishConnections) {
+        self.init(config: config, http: connections.http, credentials: connections.credentials)
+    }
+
+    static func missing(in config: Configuration) -> ConfigError? {
+        config.cloudwatch.region == nil ? ConfigError(key: "cloudwatch.region (AWS_REGION)", "is required to publish to CloudWatch") : nil
+    }
+
+    func publish(_ run: SampleRun, exposition: () -> String) async throws {
+        _ = try await publish(run.samples)
     }
 
     var endpoint: String? {
@@ -111,4 +125,8 @@ struct CloudWatchPublisher: Sendable {
         }
         return data.count
     }
+}
+
+extension PublishTarget {
+    public static let cloudwatch = Self(CloudWatchPublisher.self)
 }

@@ -4,7 +4,9 @@ import LFMaintSupport
 
 /// Pushes the exposition to a Prometheus Pushgateway (for the CronJob, which is gone before a scrape):
 /// `PUT <url>/metrics/job/lfmaint/cluster/<cluster>`, replacing the group's previous push.
-public struct PushgatewayPublisher: Sendable {
+public struct PushgatewayPublisher: Publisher {
+    static let name = "pushgateway"
+
     let url: String
     let cluster: String
     let http: HTTPClient
@@ -13,6 +15,19 @@ public struct PushgatewayPublisher: Sendable {
         self.url = url.hasSuffix("/") ? String(url.dropLast()) : url
         self.cluster = cluster
         self.http = http
+    }
+
+    init?(config: Configuration, connections: PublishConnections) {
+        guard let url = config.pushgatewayURL else { return nil }
+        self.init(url: url, cluster: config.clusterName, http: connections.http)
+    }
+
+    static func missing(in config: Configuration) -> ConfigError? {
+        config.pushgatewayURL == nil ? ConfigError(key: "pushgateway.url", "is required to publish to a Pushgateway") : nil
+    }
+
+    func publish(_ run: SampleRun, exposition: () -> String) async throws {
+        try await publish(exposition())
     }
 
     var groupURL: String {
@@ -26,4 +41,8 @@ public struct PushgatewayPublisher: Sendable {
             throw PublishError.rejected(target: "Pushgateway at \(Redaction.url(url))", status: response.status, detail: response.bodySummary())
         }
     }
+}
+
+extension PublishTarget {
+    public static let pushgateway = Self(PushgatewayPublisher.self)
 }

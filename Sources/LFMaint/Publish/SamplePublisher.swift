@@ -25,16 +25,11 @@ public struct SamplePublisher: Sendable {
     /// `pushgateway: false` leaves the Pushgateway out this time.
     public func publish(_ run: SampleRun, exposition: @autoclosure () -> String? = nil, pushgateway: Bool = true) async -> [String] {
         var failures: [String] = []
-        for target in config.publish {
+        let connections = PublishConnections(http: http, credentials: credentials)
+        for target in config.publish where pushgateway || target != .pushgateway {
+            guard let publisher = target.kind.init(config: config, connections: connections) else { continue }
             do {
-                switch target {
-                case .cloudwatch:
-                    _ = try await CloudWatchPublisher(config: config, http: http, credentials: credentials).publish(run.samples)
-                case .pushgateway:
-                    guard pushgateway, let url = config.pushgatewayURL else { continue }
-                    try await PushgatewayPublisher(url: url, cluster: config.clusterName, http: http)
-                        .publish(exposition() ?? PrometheusExposition.render(run, cluster: config.clusterName))
-                }
+                try await publisher.publish(run) { exposition() ?? PrometheusExposition.render(run, cluster: config.clusterName) }
             } catch {
                 failures.append("publishing to \(target.rawValue) failed: \(error)")
             }
