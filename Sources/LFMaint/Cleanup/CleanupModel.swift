@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// One partition of a table lfmaint may clean, with the span of its rows on the rule's time column
 /// (values as `TimeColumn` describes them: days for dates, seconds for instants).

@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// What a cleanup would do, cheapest and least valuable first: the planner's whole answer.
 struct CleanupPlan: Sendable, Equatable {

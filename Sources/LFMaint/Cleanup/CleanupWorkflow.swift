@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// `lfmaint cleanup` from configuration to outcome: measure the ClickHouse volume, decide, lock,
 /// read the partitions, plan, and run (or, with --dry-run, only say what it would run).

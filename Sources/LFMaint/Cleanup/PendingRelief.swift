@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// Space that outdated parts of rewritten partitions still hold, by partition and replica, until they are gone.
 struct PendingRelief: Sendable {

@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// Partitions and parts, with the span of their rows read from the rule's own column (`min(col)`,
 /// `max(col)` per partition or part; the minmax index answers it for a partition key column). A span

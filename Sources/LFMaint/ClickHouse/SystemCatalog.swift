@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// What lfmaint reads from ClickHouse's system tables, for the TTL planner and the cleanup alike:
 /// tables and their columns, rotated system logs, partitions with the span of their rows, parts and

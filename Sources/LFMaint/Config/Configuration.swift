@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// lfmaint's whole configuration, after the YAML file, the environment and defaults are merged and
 /// validated. Every later stage reads these plain values; none reads the environment itself.

@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// Environment variables win over the config file. The names are Langfuse's own (so the Langfuse
 /// Secret can be reused as it is) and AWS's standard ones.

@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// A ClickHouse volume's account, from its disk's facts and its used bytes: each table's active parts by
 /// kind (Langfuse's data, system logs, rotated logs, other tables), outdated and detached parts, merges

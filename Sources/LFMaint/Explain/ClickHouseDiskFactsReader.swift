@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// Reads `ClickHouseDiskFacts` for one disk of one server: nine reads of system tables, nothing written.
 /// A number no server sends (a negative size, a progress of 3) makes the whole read fail, naming it.

@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// `lfmaint explain`: samples every volume, then asks what fills each — ClickHouse's system tables on
 /// each replica, Postgres' catalog, Redis' INFO and a bounded SCAN — and balances it against the used

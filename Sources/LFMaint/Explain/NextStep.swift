@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// The next thing to do about a volume, in one sentence, from its account: the largest share something
 /// can free, a stuck mutation first, nothing when the volume has room.

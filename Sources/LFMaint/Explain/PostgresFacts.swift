@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// What fills a Postgres volume: every database's size, the write-ahead log (when the role may list it),
 /// and the largest relations of the database lfmaint connects to, with their live and dead tuples.

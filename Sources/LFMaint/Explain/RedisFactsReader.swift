@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// Reads `RedisFacts`: `INFO`, then a bounded `SCAN` (at most `sampleKeys` keys, `MEMORY USAGE` for each,
 /// pipelined) and BullMQ's queues found by their `:meta` keys. Read-only, and bounded however many keys

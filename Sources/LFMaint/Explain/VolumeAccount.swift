@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// Where one volume's used bytes went: lines that add up to the used bytes exactly (the last one is
 /// the rest nothing else accounts for), notes on what does not take space yet or lies within a line

@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// Langfuse's project IDs, from its database (Prisma's `projects` table, deleted projects included: their
 /// media stays), for the one question the lifecycle guard asks: does a project have this ID (or one

@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// How long one table keeps its rows: expire rows once `column` is older than `days`.
 public struct RetentionRule: Sendable, Equatable {

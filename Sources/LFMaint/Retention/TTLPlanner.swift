@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// Compares each rule with what the server has and says what to run. Pure: the same facts always
 /// give the same plan, so it is tested with plain values.

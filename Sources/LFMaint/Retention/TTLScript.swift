@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// The built-in retention policy as a SQL script an operator can read and run by hand
 /// (`sql/clickhouse-ttl.sql`). It is rendered by the same planner `ttl apply` uses, so the two

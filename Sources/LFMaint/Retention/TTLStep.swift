@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// One table's step in `lfmaint ttl plan`: what its TTL is, what it should be, and what `apply` would run.
 public struct TTLStep: Sendable, Equatable {

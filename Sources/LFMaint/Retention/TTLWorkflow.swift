@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// `ttl plan` and `ttl apply` from configuration to outcome: rules from config, facts from the
 /// server, a plan, and (for apply) the changes and their verification.

@@ -1,5 +1,5 @@
-import LFMaintSupport
 import LFMaintEdges
+import LFMaintSupport
 
 /// What the server says about a table that a retention rule names.
 struct TableFacts: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import LFMaintEdges
 import LFMaint
+import LFMaintEdges
 
 /// The answers the endpoints give, with their reason phrases.
 enum HTTPStatus: Int, Sendable {

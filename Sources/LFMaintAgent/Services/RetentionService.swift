@@ -1,5 +1,5 @@
-import Logging
 import LFMaint
+import Logging
 import ServiceLifecycle
 
 /// Every `ttlIntervalSeconds`: plan the TTLs and the event bucket's expiry rule; apply drift with

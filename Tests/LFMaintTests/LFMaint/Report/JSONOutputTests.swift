@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 @testable import LFMaint
+import Testing
 
 /// lfmaint writes its JSON itself; what it writes is what Foundation's JSONSerialization wrote before.
 struct JSONOutputTests {
