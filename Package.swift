@@ -32,6 +32,7 @@ let package = Package(
             dependencies: [
                 "CCurl",
                 "CLibPQ",
+                "CMalloc",
                 "LFMaintSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -68,7 +69,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lfmaint",
-            dependencies: ["CMalloc", "LFMaintCLI"]
+            dependencies: ["LFMaintCLI", "LFMaintEdges"]
         ),
         .testTarget(
             name: "LFMaintTests",

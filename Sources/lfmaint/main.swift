@@ -1,6 +1,6 @@
-import CMalloc
 import Foundation
 import LFMaintCLI
+import LFMaintEdges
 
-_ = lfmaint_share_one_malloc_arena()
+MallocArena.shareOne()
 exit(await LFMaintCommand.runMain())
