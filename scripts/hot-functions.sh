@@ -3,14 +3,14 @@
 # should place them (scripts/build-release.sh). Runs the release binary under valgrind's callgrind:
 # the agent against the local stack (its idle resident set matters most, so its functions come first),
 # then one `sample` over 1,000 PVCs from the recorded-shape kube API, `ttl plan` and a dry-run cleanup.
-# Needs valgrind (apt-get install valgrind) and the stack (scripts/stack.sh up). Rerun after large changes.
+# Needs valgrind (apt-get install valgrind) and the stack (testing/stack.sh up). Rerun after large changes.
 #   scripts/hot-functions.sh
 set -euo pipefail
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../testing/common.sh"
 cd "$LFMAINT_ROOT"
 command -v valgrind >/dev/null || { echo "hot-functions: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 # shellcheck disable=SC1091
-source "$LFMAINT_STACK_DIR/stack.env" || { echo "hot-functions: start the stack first (scripts/stack.sh up)" >&2; exit 1; }
+source "$LFMAINT_STACK_DIR/stack.env" || { echo "hot-functions: start the stack first (testing/stack.sh up)" >&2; exit 1; }
 WORK="$(mktemp -d)"
 FAKE_PID=""
 trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -31,7 +31,7 @@ sleep 25 && curl -s 127.0.0.1:19466/metrics >/dev/null && curl -s 127.0.0.1:1946
 wait "$AGENT" || true
 
 echo "token-$$" >"$WORK/token"
-python3 scripts/fake_kube/fake_kube.py --nodes 100 --pvcs-per-node 10 --token "token-$$" >"$WORK/fake.out" 2>/dev/null &
+python3 testing/fake_kube/fake_kube.py --nodes 100 --pvcs-per-node 10 --token "token-$$" >"$WORK/fake.out" 2>/dev/null &
 FAKE_PID=$!
 for _ in $(seq 1 50); do grep -q '^port ' "$WORK/fake.out" 2>/dev/null && break; sleep 0.1; done
 python3 - "$WORK/kube.yaml" "$(awk '/^port /{print $2}' "$WORK/fake.out")" "$WORK/token" <<'PY'

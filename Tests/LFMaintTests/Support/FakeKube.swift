@@ -6,7 +6,7 @@ import FoundationNetworking
 import LFMaint
 typealias LFMaintKubeletSettings = KubeletSettings
 
-/// `scripts/fake_kube/fake_kube.py` on a free loopback port, stopped by its PID when dropped.
+/// `testing/fake_kube/fake_kube.py` on a free loopback port, stopped by its PID when dropped.
 final class FakeKube {
     let process = Process()
     let port: Int
