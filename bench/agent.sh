@@ -20,7 +20,7 @@ trap '[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 # shellcheck disable=SC1091
 source "$LFMAINT_STACK_DIR/stack.env" || { echo "bench: start the stack first (testing/stack.sh up)" >&2; exit 1; }
 
-bash scripts/build-release.sh >/dev/null
+bash release/build-release.sh >/dev/null
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
 export CLICKHOUSE_URL="$LFMAINT_TEST_CHDB_URL" CLICKHOUSE_USER="$LFMAINT_TEST_CLICKHOUSE_USER"
 export CLICKHOUSE_PASSWORD="$LFMAINT_TEST_CLICKHOUSE_PASSWORD" CLICKHOUSE_CLUSTER_ENABLED=false

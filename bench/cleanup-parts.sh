@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source testing/common.sh
-bash scripts/build-release.sh >/dev/null
+bash release/build-release.sh >/dev/null
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
 exec python3 bench/cleanup-parts.py "$LFMAINT_VENV/bin/python" "$BIN" "$@"

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source testing/common.sh
-bash scripts/build-release.sh >/dev/null
+bash release/build-release.sh >/dev/null
 exec python3 bench/cleanup-vs-seed.py "$LFMAINT_VENV/bin/python" "$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"

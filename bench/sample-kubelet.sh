@@ -13,7 +13,7 @@ WORK="$(mktemp -d)"
 FAKE_PID=""
 trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-bash scripts/build-release.sh >/dev/null # incremental: measures what the Dockerfile ships
+bash release/build-release.sh >/dev/null # incremental: measures what the Dockerfile ships
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
 echo "token-$$" >"$WORK/token"
 

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates scripts/lfmaint.order: the functions lfmaint executes, in the order the release link
-# should place them (scripts/build-release.sh). Runs the release binary under valgrind's callgrind:
+# Regenerates release/lfmaint.order: the functions lfmaint executes, in the order the release link
+# should place them (release/build-release.sh). Runs the release binary under valgrind's callgrind:
 # the agent against the local stack (its idle resident set matters most, so its functions come first),
 # then one `sample` over 1,000 PVCs from the recorded-shape kube API, `ttl plan` and a dry-run cleanup.
 # Needs valgrind (apt-get install valgrind) and the stack (testing/stack.sh up). Rerun after large changes.
-#   scripts/hot-functions.sh
+#   release/hot-functions.sh
 set -euo pipefail
 source "$(dirname "$0")/../testing/common.sh"
 cd "$LFMAINT_ROOT"
@@ -15,7 +15,7 @@ WORK="$(mktemp -d)"
 FAKE_PID=""
 trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-LFMAINT_KEEP_SYMBOLS=1 bash scripts/build-release.sh >/dev/null
+LFMAINT_KEEP_SYMBOLS=1 bash release/build-release.sh >/dev/null
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
 export CLICKHOUSE_URL="$LFMAINT_TEST_CHDB_URL" CLICKHOUSE_USER="$LFMAINT_TEST_CLICKHOUSE_USER"
 export CLICKHOUSE_PASSWORD="$LFMAINT_TEST_CLICKHOUSE_PASSWORD" CLICKHOUSE_CLUSTER_ENABLED=false
@@ -48,7 +48,7 @@ callgrind ttl 120 "$BIN" ttl plan
 callgrind cleanup 120 "$BIN" cleanup --dry-run --threshold 1
 
 for run in agent sample ttl cleanup; do
-    [ -s "$WORK/$run.cg" ] || { echo "hot-functions: the $run run left no callgrind output; scripts/lfmaint.order unchanged" >&2; exit 1; }
+    [ -s "$WORK/$run.cg" ] || { echo "hot-functions: the $run run left no callgrind output; release/lfmaint.order unchanged" >&2; exit 1; }
 done
 python3 - "$(basename "$BIN")" "$WORK"/{agent,sample,ttl,cleanup}.cg >"$WORK/order" <<'PY'
 import re, sys
@@ -73,6 +73,6 @@ for path in sys.argv[2:]:
                 order.append(symbol)
 print("\n".join(order))
 PY
-[ -s "$WORK/order" ] || { echo "hot-functions: no function found; scripts/lfmaint.order unchanged" >&2; exit 1; }
-mv "$WORK/order" scripts/lfmaint.order
-echo "scripts/lfmaint.order: $(wc -l <scripts/lfmaint.order) functions"
+[ -s "$WORK/order" ] || { echo "hot-functions: no function found; release/lfmaint.order unchanged" >&2; exit 1; }
+mv "$WORK/order" release/lfmaint.order
+echo "release/lfmaint.order: $(wc -l <release/lfmaint.order) functions"
