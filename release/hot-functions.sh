@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Regenerates release/lfmaint.order: the functions lfmaint executes, in the order the release link
-# should place them (release/build-release.sh). Runs the release binary under valgrind's callgrind:
+# Regenerates release/lfmaint.order (or writes FILE): the functions lfmaint executes, in the order the
+# release link should place them (release/build-release.sh). Runs the release binary under valgrind's callgrind:
 # the agent against the local stack (its idle resident set matters most, so its functions come first),
 # then one `sample` over 1,000 PVCs from the recorded-shape kube API, `ttl plan` and a dry-run cleanup.
 # Needs valgrind (apt-get install valgrind) and the stack (testing/stack.sh up). Rerun after large changes.
-#   release/hot-functions.sh
+#   release/hot-functions.sh [FILE]
 set -euo pipefail
 source "$(dirname "$0")/../testing/common.sh"
 cd "$LFMAINT_ROOT"
+OUT="${1:-release/lfmaint.order}"
 command -v valgrind >/dev/null || { echo "hot-functions: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 # shellcheck disable=SC1091
 source "$LFMAINT_STACK_DIR/stack.env" || { echo "hot-functions: start the stack first (testing/stack.sh up)" >&2; exit 1; }
@@ -48,7 +49,7 @@ callgrind ttl 120 "$BIN" ttl plan
 callgrind cleanup 120 "$BIN" cleanup --dry-run --threshold 1
 
 for run in agent sample ttl cleanup; do
-    [ -s "$WORK/$run.cg" ] || { echo "hot-functions: the $run run left no callgrind output; release/lfmaint.order unchanged" >&2; exit 1; }
+    [ -s "$WORK/$run.cg" ] || { echo "hot-functions: the $run run left no callgrind output; $OUT unchanged" >&2; exit 1; }
 done
 python3 - "$(basename "$BIN")" "$WORK"/{agent,sample,ttl,cleanup}.cg >"$WORK/order" <<'PY'
 import re, sys
@@ -73,6 +74,6 @@ for path in sys.argv[2:]:
                 order.append(symbol)
 print("\n".join(order))
 PY
-[ -s "$WORK/order" ] || { echo "hot-functions: no function found; release/lfmaint.order unchanged" >&2; exit 1; }
-mv "$WORK/order" release/lfmaint.order
-echo "release/lfmaint.order: $(wc -l <release/lfmaint.order) functions"
+[ -s "$WORK/order" ] || { echo "hot-functions: no function found; $OUT unchanged" >&2; exit 1; }
+mv "$WORK/order" "$OUT"
+echo "$OUT: $(wc -l <"$OUT") functions"
