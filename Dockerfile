@@ -1,4 +1,4 @@
-# lfmaint: the release build of scripts/build-release.sh (one binary, Swift runtime linked in) on slim
+# lfmaint: the release build of release/build-release.sh (one binary, Swift runtime linked in) on slim
 # Debian with the three libraries it needs at run time, run as a non-root user.
 # checkov:skip=CKV_DOCKER_2:No HEALTHCHECK on purpose: Kubernetes probes /healthz and /readyz (k8s/agent), and the CronJob and Job runs serve nothing.
 FROM swift:6.3.1-bookworm AS build
@@ -12,8 +12,8 @@ COPY Package.* ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
-COPY scripts/build-release.sh scripts/lfmaint.order ./scripts/
-RUN bash scripts/build-release.sh \
+COPY release/build-release.sh release/lfmaint.order ./release/
+RUN bash release/build-release.sh \
  && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint" /out/lfmaint
 
 FROM debian:bookworm-slim

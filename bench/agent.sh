@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: the agent against the local stack (scripts/stack.sh up first).
+# Benchmark: the agent against the local stack (testing/stack.sh up first).
 #  - cold start: from exec to `lfmaint agent --once`'s first request to ClickHouse (a listener on
 #    loopback notes when it arrives), against a baseline measured in the same run,
 #    `python3 -c "import boto3"` (what a Python agent pays before its first request); goal: lfmaint
@@ -11,16 +11,16 @@
 #  - CPU per sampling cycle (interval 1 s, over 30 cycles).
 #   bench/agent.sh [runs]
 set -euo pipefail
-source "$(dirname "$0")/../scripts/common.sh"
+source "$(dirname "$0")/../testing/common.sh"
 cd "$LFMAINT_ROOT"
 RUNS="${1:-10}"
 WORK="$(mktemp -d)"
 AGENT_PID=""
 trap '[ -n "$AGENT_PID" ] && kill "$AGENT_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 # shellcheck disable=SC1091
-source "$LFMAINT_STACK_DIR/stack.env" || { echo "bench: start the stack first (scripts/stack.sh up)" >&2; exit 1; }
+source "$LFMAINT_STACK_DIR/stack.env" || { echo "bench: start the stack first (testing/stack.sh up)" >&2; exit 1; }
 
-bash scripts/build-release.sh >/dev/null
+bash release/build-release.sh >/dev/null
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
 export CLICKHOUSE_URL="$LFMAINT_TEST_CHDB_URL" CLICKHOUSE_USER="$LFMAINT_TEST_CLICKHOUSE_USER"
 export CLICKHOUSE_PASSWORD="$LFMAINT_TEST_CLICKHOUSE_PASSWORD" CLICKHOUSE_CLUSTER_ENABLED=false

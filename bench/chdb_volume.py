@@ -17,9 +17,9 @@ class Volume:
         subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs", self.dir], check=True)
         assert os.statvfs(self.dir).f_blocks * os.statvfs(self.dir).f_frsize <= megabytes << 20, "mount failed"
         self.url = f"http://127.0.0.1:{port}/"
-        self.front = subprocess.Popen([python, os.path.join(ROOT, "scripts/chdb_front/chdb_front.py"), "--port", str(port),
+        self.front = subprocess.Popen([python, os.path.join(ROOT, "testing/chdb_front/chdb_front.py"), "--port", str(port),
                                        "--data", os.path.join(self.dir, "data"),
-                                       "--config-file", os.path.join(ROOT, "scripts/chdb_front/system-logs.xml")],
+                                       "--config-file", os.path.join(ROOT, "testing/chdb_front/system-logs.xml")],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={"PATH": "/usr/bin:/bin"})
         for _ in range(100):
             try:
@@ -29,7 +29,7 @@ class Volume:
                 time.sleep(0.1)
         else:
             raise RuntimeError("front did not start")
-        schema = open(os.path.join(ROOT, "scripts/fixtures/langfuse-schema.sql")).read().replace("{database}", "default")
+        schema = open(os.path.join(ROOT, "testing/fixtures/langfuse-schema.sql")).read().replace("{database}", "default")
         for part in schema.split(";\n"):
             sql = "\n".join(l for l in part.splitlines() if not l.startswith("--")).strip()
             if sql:

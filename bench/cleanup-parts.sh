@@ -4,7 +4,7 @@
 #   bench/cleanup-parts.sh [parts ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/common.sh
-bash scripts/build-release.sh >/dev/null
+source testing/common.sh
+bash release/build-release.sh >/dev/null
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
 exec python3 bench/cleanup-parts.py "$LFMAINT_VENV/bin/python" "$BIN" "$@"

@@ -3,7 +3,7 @@
 design's method (ALTER TABLE … DELETE older than 30 days on each table, then OPTIMIZE TABLE … FINAL),
 each on the same freshly filled filesystem: a 256 MB tmpfs holding the real ClickHouse engine (see
 chdb_volume.py), Langfuse's tables with 120 days of rows, filled past 92%. Needs root (mount) and the
-venv from scripts/install-deps.sh. Run through bench/cleanup-vs-seed.sh."""
+venv from testing/install-deps.sh. Run through bench/cleanup-vs-seed.sh."""
 import sys, time
 from chdb_volume import Volume, lfmaint, measure, seed
 

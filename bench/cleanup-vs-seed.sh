@@ -3,6 +3,6 @@
 # nearly full filesystem (see cleanup-vs-seed.py). Needs root to mount the tmpfs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/common.sh
-bash scripts/build-release.sh >/dev/null
+source testing/common.sh
+bash release/build-release.sh >/dev/null
 exec python3 bench/cleanup-vs-seed.py "$LFMAINT_VENV/bin/python" "$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: one `lfmaint sample --output json` cycle over 100, 1,000 and 10,000 PVCs (10 per node),
-# served from loopback by the recorded-shape kube API (scripts/fake_kube), against a baseline measured
+# served from loopback by the recorded-shape kube API (testing/fake_kube), against a baseline measured
 # in the same run, the two taking turns: the same job written as a plain Python script (list pods, fetch
 # each node's Summary eight at a time, compute usage, print JSON).
 # Goals: at 1,000 PVCs lfmaint's wall and CPU at most half the script's; CPU per PVC at 10,000 within
@@ -13,7 +13,7 @@ WORK="$(mktemp -d)"
 FAKE_PID=""
 trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-bash scripts/build-release.sh >/dev/null # incremental: measures what the Dockerfile ships
+bash release/build-release.sh >/dev/null # incremental: measures what the Dockerfile ships
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
 echo "token-$$" >"$WORK/token"
 
@@ -46,7 +46,7 @@ run_once() { # label command...: one run, its wall, CPU (user+sys) and peak RSS 
 }
 
 for nodes in 10 100 1000; do
-  python3 scripts/fake_kube/fake_kube.py --nodes "$nodes" --pvcs-per-node 10 --token "token-$$" >"$WORK/fake.out" 2>/dev/null &
+  python3 testing/fake_kube/fake_kube.py --nodes "$nodes" --pvcs-per-node 10 --token "token-$$" >"$WORK/fake.out" 2>/dev/null &
   FAKE_PID=$!
   for _ in $(seq 1 50); do grep -q '^port ' "$WORK/fake.out" 2>/dev/null && break; sleep 0.1; done
   PORT="$(awk '/^port /{print $2}' "$WORK/fake.out")"

@@ -6,7 +6,7 @@ import FoundationNetworking
 @testable import LFMaint
 typealias LFMaintKubeletSettings = KubeletSettings
 
-/// `scripts/fake_kube/fake_kube.py` on a free loopback port, stopped by its PID when dropped.
+/// `testing/fake_kube/fake_kube.py` on a free loopback port, stopped by its PID when dropped.
 final class FakeKube {
     let process = Process()
     let port: Int
@@ -16,7 +16,7 @@ final class FakeKube {
     init(_ arguments: [String]) throws {
         tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("lfmaint-token-\(UUID().uuidString)")
         try token.write(to: tokenFile, atomically: true, encoding: .utf8)
-        let script = Repository.file("scripts/fake_kube/fake_kube.py")
+        let script = Repository.file("testing/fake_kube/fake_kube.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, "--token", token] + arguments
         let output = Pipe()

@@ -4,7 +4,7 @@ import Foundation
 
 /// Langfuse's tables (its final schema, v4 or a v3 database that stopped before v4) with rows over the
 /// last 90 days, several versions of some and deletes, in a database of their own on the stack's
-/// ClickHouse 26.9 engine, from the same files `scripts/seed-langfuse.sh` uses.
+/// ClickHouse 26.9 engine, from the same files `testing/seed-langfuse.sh` uses.
 struct LangfuseFixture {
     enum Version: String, Sendable, CaseIterable, CustomStringConvertible {
         case v3, v4
@@ -25,7 +25,7 @@ struct LangfuseFixture {
     let config: Configuration
     let version: Version
 
-    static let folder = Repository.file("scripts/fixtures")
+    static let folder = Repository.file("testing/fixtures")
 
     /// A fresh database named `lfm_<prefix>_<random>`.
     static func make(_ prefix: String, rows: Int = 9000, configYAML: String = "", version: Version = .v4) async throws -> LangfuseFixture {

@@ -19,7 +19,7 @@ final class SmallVolume: @unchecked Sendable {
     /// The ClickHouse config the engine reads; nil: the system logs' config beside the front.
     let configFile: String?
 
-    /// Root can mount a tmpfs. With `LFMAINT_REQUIRE_STACK=1` (scripts/test.sh) the tests run anyway
+    /// Root can mount a tmpfs. With `LFMAINT_REQUIRE_STACK=1` (testing/test.sh) the tests run anyway
     /// and fail on the mount, rather than skip unseen.
     static var canMount: Bool { getuid() == 0 || TestStack.environment["LFMAINT_REQUIRE_STACK"] == "1" }
 

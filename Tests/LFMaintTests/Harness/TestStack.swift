@@ -3,16 +3,16 @@ import Foundation
 @testable import LFMaintEdges
 @testable import LFMaintSupport
 
-/// The real servers that `scripts/stack.sh up` starts on loopback, as its `stack.env` names them.
+/// The real servers that `testing/stack.sh up` starts on loopback, as its `stack.env` names them.
 /// Integration tests run when the stack is up, and must run when `LFMAINT_REQUIRE_STACK=1`
-/// (as `scripts/test.sh` sets): then a missing stack fails them instead of skipping them.
+/// (as `testing/test.sh` sets): then a missing stack fails them instead of skipping them.
 enum TestStack {
     static let environment = ProcessInfo.processInfo.environment
     static let isUp = environment["LFMAINT_TEST_CHDB_URL"] != nil || environment["LFMAINT_REQUIRE_STACK"] == "1"
 
     struct Missing: Error, CustomStringConvertible {
         let name: String
-        var description: String { "\(name) is not set: run `scripts/stack.sh up` and source its stack.env" }
+        var description: String { "\(name) is not set: run `testing/stack.sh up` and source its stack.env" }
     }
 
     static func value(_ name: String) throws -> String {

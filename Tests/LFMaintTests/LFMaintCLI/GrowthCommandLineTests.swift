@@ -5,7 +5,7 @@ import Testing
 
 /// Growth as an operator runs it: `cleanup` grows a ClickHouse volume nothing more can be deleted from;
 /// with `grow` off (the default) no command writes to the Kubernetes API at all.
-@Suite("Volume growth from the command line", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Volume growth from the command line", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct GrowthCommandLineTests {
     static let claim = "data-langfuse-clickhouse-shard0-0"
     /// An empty database: every cleanup step finds nothing to delete.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("lfmaint sample command line", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("lfmaint sample command line", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct SampleCommandLineTests {
     let cli = CommandLineTests()
 

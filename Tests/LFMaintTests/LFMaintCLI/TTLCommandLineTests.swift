@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `lfmaint ttl plan|apply` as a CronJob or an operator runs them: exit codes and JSON.
-@Suite("lfmaint ttl command line", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("lfmaint ttl command line", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct TTLCommandLineTests {
     let cli = CommandLineTests()
 

@@ -58,7 +58,7 @@ struct SecretsNeverPrintedTests {
         }
     }
 
-    @Test(.enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+    @Test(.enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
     func theRunningAgentAtTraceLevelDumpsNoConfiguration() throws {
         let agent = try AgentProcess(config: """
             agent: {intervalSeconds: 0.3}

@@ -7,7 +7,7 @@ import Testing
 /// Date32, DateTime and DateTime64, with and without a timezone of their own), partition keys (monthly,
 /// daily, a tuple with another column, none, one that is not time at all) and retentions. A run down
 /// to the floor deletes no row newer than the floor, and does delete what is well past it.
-@Suite("Cleanup on any table, in any timezone", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Cleanup on any table, in any timezone", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct CleanupAnyTableTests {
     static let types = ["Date", "Date32", "DateTime", "DateTime('Asia/Tokyo')", "DateTime64(3)", "DateTime64(6, 'America/New_York')"]
     static let keys = ["toYYYYMM(c)", "toDate(c)", "(toYYYYMM(c), k % 3)", "tuple()", "k % 4"]

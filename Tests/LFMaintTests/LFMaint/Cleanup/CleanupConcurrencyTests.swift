@@ -5,7 +5,7 @@ import Testing
 
 /// Cleanups started together against one ClickHouse, some with Postgres configured and some without:
 /// whatever each was configured with, at most one runs statements at any moment.
-@Suite("Cleanups started at once", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Cleanups started at once", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct CleanupConcurrencyTests {
     struct Started {
         let process: Process

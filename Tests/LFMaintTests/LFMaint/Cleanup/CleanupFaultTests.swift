@@ -6,7 +6,7 @@ import Testing
 
 /// Faults during a cleanup run: each leaves every row newer than the floor in place, ends with a
 /// clear outcome, and the next run converges.
-@Suite("Cleanup under faults", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Cleanup under faults", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct CleanupFaultTests {
     @Test func theEngineKilledMidRunLosesNothingAndTheNextRunConverges() async throws {
         let engine = try SmallVolume(megabytes: nil)

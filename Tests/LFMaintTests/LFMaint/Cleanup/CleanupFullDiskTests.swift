@@ -9,7 +9,7 @@ import Testing
 /// under the target without ever raising usage, without touching a row (or a version of one) newer than
 /// the floor, and without touching the dataset runs.
 @Suite("Cleanup on a nearly full filesystem", .serialized,
-       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs scripts/stack.sh up and root (to mount a tmpfs)"))
+       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs testing/stack.sh up and root (to mount a tmpfs)"))
 struct CleanupFullDiskTests {
     @Test(arguments: LangfuseFixture.Version.allCases)
     func cleanupEndsUnderTargetNeverRaisesUsageAndKeepsEveryNewerRow(version: LangfuseFixture.Version) async throws {

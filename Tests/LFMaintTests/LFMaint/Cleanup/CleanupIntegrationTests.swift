@@ -6,7 +6,7 @@ import Testing
 
 /// `lfmaint cleanup` against the real ClickHouse 26.9 engine. The stack's disk is far from full, so
 /// these runs use a 2% threshold and a 1% target: every allowed step runs, down to the floor.
-@Suite("Cleanup against the real engine", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Cleanup against the real engine", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct CleanupIntegrationTests {
     let cli = CommandLineTests()
     func everything(_ fixture: LangfuseFixture) async throws -> String {

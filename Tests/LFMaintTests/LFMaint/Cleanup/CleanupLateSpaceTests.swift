@@ -6,7 +6,7 @@ import Testing
 /// The engine's default `old_parts_lifetime` (480 s): the space a DELETE + OPTIMIZE frees stays on the
 /// disk as outdated parts. A run must not mistake late space for none and delete deeper tiers.
 @Suite("Cleanup when space returns late", .serialized,
-       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs scripts/stack.sh up and root (to mount a tmpfs)"))
+       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs testing/stack.sh up and root (to mount a tmpfs)"))
 struct CleanupLateSpaceTests {
     /// One partition (`PARTITION BY tuple()`) whatever the date, so every tier's relief is a rewrite of
     /// the partition straddling its cutoff; rows spread evenly over 35 days.

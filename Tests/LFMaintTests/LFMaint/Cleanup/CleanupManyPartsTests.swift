@@ -9,7 +9,7 @@ import Testing
 /// for the empty parts DROP PARTITION writes, the next go whole. Usage never rises above its start, and
 /// no row newer than the floor goes.
 @Suite("Cleanup of partitions with many parts", .serialized,
-       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs scripts/stack.sh up and root (to mount a tmpfs)"))
+       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs testing/stack.sh up and root (to mount a tmpfs)"))
 struct CleanupManyPartsTests {
     static let partsPerMonth = 150
 

@@ -10,7 +10,7 @@ import Testing
 /// the fullest decides, a partition goes only when it is old on every replica, and a replica that does
 /// not answer stops every destructive step.
 @Suite("Cleanup on three replicas", .serialized,
-       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs scripts/stack.sh up and root (tmpfs mounts, UTS namespaces)"))
+       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs testing/stack.sh up and root (tmpfs mounts, UTS namespaces)"))
 struct ThreeReplicaCleanupTests {
     /// Tables of a custom shape beside Langfuse's: one partition for every row (`tuple()`), 200 days old.
     static let customTables = ["x_events", "y_events"]

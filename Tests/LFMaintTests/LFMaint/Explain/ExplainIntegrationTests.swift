@@ -5,7 +5,7 @@ import Testing
 
 /// `lfmaint explain` against the real ClickHouse engine on a volume of its own, and the stack's Postgres
 /// and Redis: every share is checked against the files on disk, not against what ClickHouse says.
-@Suite("explain against the real engine and the stack", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("explain against the real engine and the stack", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct ExplainIntegrationTests {
     static let bigFileBytes = 100 << 20
 

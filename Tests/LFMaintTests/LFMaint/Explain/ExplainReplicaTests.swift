@@ -6,7 +6,7 @@ import Testing
 /// `lfmaint explain` on three real engines acting as one shard's replicas (`SmallCluster`): each
 /// replica's volume is explained from that replica, and what lies on one replica's disk shows on its own.
 @Suite("explain on three replicas", .serialized,
-       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs scripts/stack.sh up and root (tmpfs mounts, UTS namespaces)"))
+       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs testing/stack.sh up and root (tmpfs mounts, UTS namespaces)"))
 struct ExplainReplicaTests {
     @Test func eachReplicasVolumeIsExplainedFromThatReplica() async throws {
         let cluster = try SmallCluster(megabytes: 128)

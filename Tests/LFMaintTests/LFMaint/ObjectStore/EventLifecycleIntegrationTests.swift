@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// `s3 plan` and `s3 apply` against moto's S3 (a real S3 API on loopback) and a store that lies.
-@Suite("Event bucket lifecycle against moto's S3", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Event bucket lifecycle against moto's S3", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct EventLifecycleIntegrationTests {
     static let seed = """
         <LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">

@@ -54,7 +54,7 @@ struct AWSCredentialSourceTests {
     }
 }
 
-@Suite("AWS credentials ↔ moto's STS and a replayed Pod Identity agent", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("AWS credentials ↔ moto's STS and a replayed Pod Identity agent", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct AWSCredentialsIntegrationTests {
     static let role = "arn:aws:iam::123456789012:role/lfmaint"
 

@@ -54,7 +54,7 @@ struct PublishingUnitTests {
     }
 }
 
-@Suite("Publishing ↔ moto, promtool, Pushgateway", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Publishing ↔ moto, promtool, Pushgateway", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct PublishingIntegrationTests {
     func run() -> SampleRun {
         SampleRun(samples: [sample("clickhouse", used: 3 << 30, total: 10 << 30, available: 6 << 30, pvc: "data-langfuse-clickhouse-shard0-0"),

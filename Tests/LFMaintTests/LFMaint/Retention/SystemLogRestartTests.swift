@@ -6,7 +6,7 @@ import Yams
 
 /// System-log TTLs across a restart of the real engine: an ALTER's TTL is gone after it, the file
 /// `ttl server-config` prints keeps it, and `ttl plan` tells the two apart.
-@Suite("System-log TTLs across a restart", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("System-log TTLs across a restart", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct SystemLogRestartTests {
     struct Log: Decodable {
         let name: String

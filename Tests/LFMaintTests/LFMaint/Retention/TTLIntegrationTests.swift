@@ -7,7 +7,7 @@ import Testing
 
 /// `ttl plan` and `ttl apply` against the real ClickHouse 26.9 engine and clickhouse-server 18.16.
 /// Serialised: every test here also plans the shared system log tables.
-@Suite("TTL against real servers", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("TTL against real servers", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct TTLIntegrationTests {
     struct TableState: Decodable {
         let name: String

@@ -8,7 +8,7 @@ import Testing
 /// and none runs while a replica cannot say. Real engines: the table's own, and a second replica on a
 /// small, nearly full file system.
 @Suite("MATERIALIZE TTL on several replicas", .serialized,
-       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs scripts/stack.sh up and root (tmpfs mounts)"))
+       .enabled(if: TestStack.isUp && SmallVolume.canMount, "needs testing/stack.sh up and root (tmpfs mounts)"))
 struct TTLReplicaRoomTests {
     func apply(_ fixture: LangfuseFixture, replicas: [ClickHouseReplica]) async throws -> [TTLOutcome] {
         let reader = SystemCatalog(client: fixture.client)

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// Each volume source against the real thing it measures.
-@Suite("Volume sources ↔ real servers", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Volume sources ↔ real servers", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct SourcesIntegrationTests {
     func withinTenthOfAPercent(_ a: Int64?, _ b: Int64) -> Bool {
         guard let a else { return false }

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 
 /// `lfmaint agent` while clients flood its port: probes stay fast and the sampler keeps its schedule.
-@Suite("The agent under a flood of hostile requests", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("The agent under a flood of hostile requests", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct AgentUnderAttackTests {
     @Test func oneMegabyteHeadersAnd64KilobyteRequestsLeaveHealthzFastAndTheCyclesGoingOn() throws {
         let agent = try AgentProcess(config: "agent: {intervalSeconds: 0.5}\n", environment: [

@@ -6,7 +6,7 @@ import Synchronization
 import Testing
 
 /// `lfmaint agent` against the local stack, as a process: its endpoints, its guard, its shutdown.
-@Suite("Agent against the local stack", .serialized, .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("Agent against the local stack", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct AgentIntegrationTests {
     @Test func itServesMetricsPromtoolAcceptsWithEveryVolume() throws {
         let statfsDir = FileManager.default.temporaryDirectory.path

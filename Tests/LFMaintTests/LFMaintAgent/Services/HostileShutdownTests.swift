@@ -27,7 +27,7 @@ struct HostileShutdownTests {
         #expect(Date().timeIntervalSince(start) < 2)
     }
 
-    @Test(.enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+    @Test(.enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
     func sigtermMidCleanupWithAStalledWebhookExits0InTimeAndReleasesTheLock() async throws {
         let fixture = try await LangfuseFixture.make("agentslowhook")
         defer { Task { await fixture.drop() } }
@@ -46,7 +46,7 @@ struct HostileShutdownTests {
         #expect(try await fixture.scalar("SELECT count() FROM `\(fixture.database)`.\(CleanupLock.tableName)") == "0", "the lock was released")
     }
 
-    @Test(.enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+    @Test(.enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
     func sigtermWhileClickHouseStallsTheLockReleaseExits0AndSaysWhenTheClaimLapses() async throws {
         let fixture = try await LangfuseFixture.make("agentslowrelease")
         defer { Task { await fixture.drop() } }

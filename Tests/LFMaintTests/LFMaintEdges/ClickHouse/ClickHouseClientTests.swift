@@ -4,7 +4,7 @@ import Foundation
 @testable import LFMaintSupport
 import Testing
 
-@Suite("ClickHouse client ↔ real servers", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("ClickHouse client ↔ real servers", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct ClickHouseClientTests {
     func client(_ url: String) throws -> ClickHouseClient {
         var settings = ClickHouseSettings()

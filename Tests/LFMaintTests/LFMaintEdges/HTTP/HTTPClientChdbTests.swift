@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The libcurl client against the real ClickHouse 26.9 engine behind the chdb front.
-@Suite("HTTP client ↔ ClickHouse 26.9 (chdb front)", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("HTTP client ↔ ClickHouse 26.9 (chdb front)", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct HTTPClientChdbTests {
     let client = HTTPClient()
 

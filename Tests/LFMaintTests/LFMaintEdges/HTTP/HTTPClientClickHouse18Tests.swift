@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// Protocol smoke test against a real clickhouse-server process: Debian's 18.16.
-@Suite("HTTP client ↔ clickhouse-server 18.16", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("HTTP client ↔ clickhouse-server 18.16", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct HTTPClientClickHouse18Tests {
     let client = HTTPClient()
 

@@ -6,7 +6,7 @@ import Testing
 
 /// curl's built-in SigV4 against moto: moto routes a request to a service by the credential scope
 /// of its signed Authorization header, so only a correctly signed request reaches CloudWatch.
-@Suite("HTTP client ↔ moto CloudWatch (SigV4)", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("HTTP client ↔ moto CloudWatch (SigV4)", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct HTTPClientSigV4Tests {
     let client = HTTPClient()
 

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// HTTPS to the chdb front, whose certificate is signed by the stack's private CA.
-@Suite("HTTP client TLS verification", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("HTTP client TLS verification", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct HTTPClientTLSTests {
     var pingURL: String { get throws { "\(try TestStack.value("LFMAINT_TEST_CHDB_HTTPS_URL"))/ping" } }
 

@@ -3,7 +3,7 @@ import Foundation
 @testable import LFMaintEdges
 import Testing
 
-@Suite("libpq ↔ PostgreSQL 15", .enabled(if: TestStack.isUp, "needs scripts/stack.sh up"))
+@Suite("libpq ↔ PostgreSQL 15", .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct PostgresConnectionTests {
     @Test func parameterisedQueriesSendValuesApartFromSQL() throws {
         let connection = try PostgresConnection(url: TestStack.databaseURL)

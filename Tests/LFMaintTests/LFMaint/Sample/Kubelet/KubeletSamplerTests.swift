@@ -65,7 +65,7 @@ struct KubeletSamplerTests {
         #expect(samples.map(\.error) == ["no Kubernetes API server: set kubelet.apiServer, or run in a pod (KUBERNETES_SERVICE_HOST)"])
     }
 
-    @Test(.enabled(if: TestStack.isUp, "needs scripts/stack.sh up (for its CA)"))
+    @Test(.enabled(if: TestStack.isUp, "needs testing/stack.sh up (for its CA)"))
     func theDirectRouteAsksEachKubeletOverVerifiedTLS() async throws {
         let tls = URL(fileURLWithPath: try TestStack.value("LFMAINT_TEST_CA_FILE")).deletingLastPathComponent()
         let kube = try FakeKube(["--nodes", "1", "--pvcs-per-node", "2", "--cert", tls.appendingPathComponent("server.pem").path,

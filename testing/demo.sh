@@ -2,16 +2,16 @@
 # lfmaint's main job against a local default stack it starts itself: installs what is missing,
 # starts the real ClickHouse engine (and Postgres, Redis, moto), seeds Langfuse-shaped tables with
 # 90 days of rows, builds lfmaint and runs it against them. The stack keeps running afterwards
-# (`scripts/stack.sh down` stops it) so you can try other commands against it.
+# (`testing/stack.sh down` stops it) so you can try other commands against it.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$LFMAINT_ROOT"
 
-bash scripts/install-deps.sh
-bash scripts/stack.sh up
+bash testing/install-deps.sh
+bash testing/stack.sh up
 # shellcheck disable=SC1091
 source "$LFMAINT_STACK_DIR/stack.env"
-bash scripts/seed-langfuse.sh
+bash testing/seed-langfuse.sh
 swift build --product lfmaint
 BIN="$(swift build --show-bin-path)/lfmaint"
 
@@ -28,4 +28,4 @@ echo
 echo "== lfmaint agent --once --dry-run  (one cycle: samples, a cleanup plan over a 5% threshold, the TTL plan; nothing is changed)"
 "$BIN" agent --once --dry-run --config "$demo_config" || echo "(exit $?)"
 echo
-echo "The stack is still up: source $LFMAINT_STACK_DIR/stack.env; stop it with scripts/stack.sh down"
+echo "The stack is still up: source $LFMAINT_STACK_DIR/stack.env; stop it with testing/stack.sh down"

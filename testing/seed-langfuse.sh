@@ -2,7 +2,7 @@
 # Creates Langfuse's ClickHouse tables (its final v4 schema, or a v3 database) in the local stack's engine
 # and fills them with rows spread over the last 90 days, with versions and deletes (and the system log
 # tables with what the engine itself logs).
-#   scripts/seed-langfuse.sh [database] [rows-per-table] [v4|v3]
+#   testing/seed-langfuse.sh [database] [rows-per-table] [v4|v3]
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 source "$LFMAINT_STACK_DIR/stack.env"
@@ -10,7 +10,7 @@ DATABASE="${1:-default}"
 ROWS="${2:-90000}"
 VERSION="${3:-v4}"
 case "$VERSION" in v3|v4) ;; *) echo "seed-langfuse: version must be v3 or v4, got $VERSION" >&2; exit 2 ;; esac
-python3 - "$DATABASE" "$ROWS" "$LFMAINT_ROOT/scripts/fixtures" "$VERSION" <<'PY'
+python3 - "$DATABASE" "$ROWS" "$LFMAINT_ROOT/testing/fixtures" "$VERSION" <<'PY'
 import base64, os, sys, urllib.request
 database, rows, folder, version = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 url = os.environ["LFMAINT_TEST_CHDB_URL"] + "/"

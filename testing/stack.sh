@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The local stack lfmaint's tests and demo talk to, all on 127.0.0.1, data under one folder:
-# the real ClickHouse 26.9 engine (chdb behind scripts/chdb_front), Debian's clickhouse-server 18.16,
+# the real ClickHouse 26.9 engine (chdb behind testing/chdb_front), Debian's clickhouse-server 18.16,
 # PostgreSQL 15, Redis 7, moto (CloudWatch) and a Pushgateway.
-#   scripts/stack.sh up|down|status|env
+#   testing/stack.sh up|down|status|env
 # Every process is started and stopped by its own PID file; nothing else is killed.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -52,8 +52,8 @@ make_tls() {
 start_chdb() {
   mkdir -p "$DIR/chdb"
   make_tls
-  CHDB_FRONT_PASSWORD="$STACK_PASSWORD" spawn chdb "$LFMAINT_VENV/bin/python" "$LFMAINT_ROOT/scripts/chdb_front/chdb_front.py" \
-    --port "$PORT_CHDB" --data "$DIR/chdb/data" --config-file "$LFMAINT_ROOT/scripts/chdb_front/system-logs.xml" \
+  CHDB_FRONT_PASSWORD="$STACK_PASSWORD" spawn chdb "$LFMAINT_VENV/bin/python" "$LFMAINT_ROOT/testing/chdb_front/chdb_front.py" \
+    --port "$PORT_CHDB" --data "$DIR/chdb/data" --config-file "$LFMAINT_ROOT/testing/chdb_front/system-logs.xml" \
     --https-port "$PORT_CHDB_HTTPS" --cert "$DIR/tls/server.pem" --key "$DIR/tls/server.key"
   wait_until chdb curl -sf "http://127.0.0.1:$PORT_CHDB/ping"
 }
@@ -62,8 +62,8 @@ start_ch18() {
   local d="$DIR/ch18"
   mkdir -p "$d/data" "$d/tmp"
   sed -e "s|@DIR@|$d|g" -e "s|@HTTP@|$PORT_CH18_HTTP|" -e "s|@TCP@|$PORT_CH18_TCP|" \
-    "$LFMAINT_ROOT/scripts/ch18/config.xml" >"$d/config.xml"
-  sed -e "s|@PASSWORD@|$STACK_PASSWORD|" "$LFMAINT_ROOT/scripts/ch18/users.xml" >"$d/users.xml"
+    "$LFMAINT_ROOT/testing/ch18/config.xml" >"$d/config.xml"
+  sed -e "s|@PASSWORD@|$STACK_PASSWORD|" "$LFMAINT_ROOT/testing/ch18/users.xml" >"$d/users.xml"
   spawn ch18 /usr/sbin/clickhouse-server --config-file="$d/config.xml"
   wait_until ch18 curl -sf "http://127.0.0.1:$PORT_CH18_HTTP/ping"
 }
@@ -134,7 +134,7 @@ export LFMAINT_TEST_REDIS_TLS_URL='rediss://:$STACK_PASSWORD@127.0.0.1:$PORT_RED
 export LFMAINT_TEST_MOTO_URL='http://127.0.0.1:$PORT_MOTO'
 export LFMAINT_TEST_PUSHGATEWAY_URL='http://127.0.0.1:$PORT_PUSHGATEWAY'
 export LFMAINT_TEST_PYTHON='$LFMAINT_VENV/bin/python'
-export LFMAINT_TEST_CHDB_FRONT='$LFMAINT_ROOT/scripts/chdb_front/chdb_front.py'
+export LFMAINT_TEST_CHDB_FRONT='$LFMAINT_ROOT/testing/chdb_front/chdb_front.py'
 ENV
 }
 

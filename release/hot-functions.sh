@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# Regenerates scripts/lfmaint.order: the functions lfmaint executes, in the order the release link
-# should place them (scripts/build-release.sh). Runs the release binary under valgrind's callgrind:
+# Regenerates release/lfmaint.order (or writes FILE): the functions lfmaint executes, in the order the
+# release link should place them (release/build-release.sh). Runs the release binary under valgrind's callgrind:
 # the agent against the local stack (its idle resident set matters most, so its functions come first),
 # then one `sample` over 1,000 PVCs from the recorded-shape kube API, `ttl plan` and a dry-run cleanup.
-# Needs valgrind (apt-get install valgrind) and the stack (scripts/stack.sh up). Rerun after large changes.
-#   scripts/hot-functions.sh
+# Needs valgrind (apt-get install valgrind) and the stack (testing/stack.sh up). Rerun after large changes.
+#   release/hot-functions.sh [FILE]
 set -euo pipefail
-source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/../testing/common.sh"
 cd "$LFMAINT_ROOT"
+OUT="${1:-release/lfmaint.order}"
 command -v valgrind >/dev/null || { echo "hot-functions: needs valgrind (apt-get install valgrind)" >&2; exit 1; }
 # shellcheck disable=SC1091
-source "$LFMAINT_STACK_DIR/stack.env" || { echo "hot-functions: start the stack first (scripts/stack.sh up)" >&2; exit 1; }
+source "$LFMAINT_STACK_DIR/stack.env" || { echo "hot-functions: start the stack first (testing/stack.sh up)" >&2; exit 1; }
 WORK="$(mktemp -d)"
 FAKE_PID=""
 trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-LFMAINT_KEEP_SYMBOLS=1 bash scripts/build-release.sh >/dev/null
+LFMAINT_KEEP_SYMBOLS=1 bash release/build-release.sh >/dev/null
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
 export CLICKHOUSE_URL="$LFMAINT_TEST_CHDB_URL" CLICKHOUSE_USER="$LFMAINT_TEST_CLICKHOUSE_USER"
 export CLICKHOUSE_PASSWORD="$LFMAINT_TEST_CLICKHOUSE_PASSWORD" CLICKHOUSE_CLUSTER_ENABLED=false
@@ -31,7 +32,7 @@ sleep 25 && curl -s 127.0.0.1:19466/metrics >/dev/null && curl -s 127.0.0.1:1946
 wait "$AGENT" || true
 
 echo "token-$$" >"$WORK/token"
-python3 scripts/fake_kube/fake_kube.py --nodes 100 --pvcs-per-node 10 --token "token-$$" >"$WORK/fake.out" 2>/dev/null &
+python3 testing/fake_kube/fake_kube.py --nodes 100 --pvcs-per-node 10 --token "token-$$" >"$WORK/fake.out" 2>/dev/null &
 FAKE_PID=$!
 for _ in $(seq 1 50); do grep -q '^port ' "$WORK/fake.out" 2>/dev/null && break; sleep 0.1; done
 python3 - "$WORK/kube.yaml" "$(awk '/^port /{print $2}' "$WORK/fake.out")" "$WORK/token" <<'PY'
@@ -48,7 +49,7 @@ callgrind ttl 120 "$BIN" ttl plan
 callgrind cleanup 120 "$BIN" cleanup --dry-run --threshold 1
 
 for run in agent sample ttl cleanup; do
-    [ -s "$WORK/$run.cg" ] || { echo "hot-functions: the $run run left no callgrind output; scripts/lfmaint.order unchanged" >&2; exit 1; }
+    [ -s "$WORK/$run.cg" ] || { echo "hot-functions: the $run run left no callgrind output; $OUT unchanged" >&2; exit 1; }
 done
 python3 - "$(basename "$BIN")" "$WORK"/{agent,sample,ttl,cleanup}.cg >"$WORK/order" <<'PY'
 import re, sys
@@ -73,6 +74,6 @@ for path in sys.argv[2:]:
                 order.append(symbol)
 print("\n".join(order))
 PY
-[ -s "$WORK/order" ] || { echo "hot-functions: no function found; scripts/lfmaint.order unchanged" >&2; exit 1; }
-mv "$WORK/order" scripts/lfmaint.order
-echo "scripts/lfmaint.order: $(wc -l <scripts/lfmaint.order) functions"
+[ -s "$WORK/order" ] || { echo "hot-functions: no function found; $OUT unchanged" >&2; exit 1; }
+mv "$WORK/order" "$OUT"
+echo "$OUT: $(wc -l <"$OUT") functions"

@@ -5,7 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$LFMAINT_ROOT"
 
-bash scripts/install-deps.sh
+bash testing/install-deps.sh
 
 if curl -sf "http://127.0.0.1:$PORT_CHDB/ping" >/dev/null 2>&1 && [ -f "$LFMAINT_STACK_DIR/stack.env" ]; then
   echo "test: reusing the stack already up in $LFMAINT_STACK_DIR"
@@ -13,8 +13,8 @@ else
   LFMAINT_STACK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/lfmaint-test-stack.XXXXXX")"
   export LFMAINT_STACK_DIR
   chmod 755 "$LFMAINT_STACK_DIR"
-  trap 'bash scripts/stack.sh down; rm -rf "$LFMAINT_STACK_DIR"' EXIT
-  bash scripts/stack.sh up
+  trap 'bash testing/stack.sh down; rm -rf "$LFMAINT_STACK_DIR"' EXIT
+  bash testing/stack.sh up
 fi
 # shellcheck disable=SC1091
 source "$LFMAINT_STACK_DIR/stack.env"
