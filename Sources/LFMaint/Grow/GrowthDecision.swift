@@ -33,6 +33,8 @@ public enum GrowthDecision: Sendable, Equatable {
         }
     }
 
+    var isGrow: Bool { if case .grow = self { true } else { false } }
+
     /// The raw value of the report's `action`.
     var action: String {
         switch self {

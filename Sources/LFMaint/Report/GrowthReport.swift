@@ -5,7 +5,7 @@ import LFMaintSupport
 public enum GrowthReport {
     /// A `grow` row whose result is still `planned` can only be a dry run's.
     public static func text(_ rows: [GrowthRow]) -> String {
-        let dryRun = rows.contains { $0.result == .planned && $0.decision.action == "grow" }
+        let dryRun = rows.contains { $0.result == .planned && $0.decision.isGrow }
         let shown = rows.filter { if case .none = $0.decision { false } else { true } }
         guard !shown.isEmpty else { return "Growth: no volume is over its threshold.\n" }
         var table = TextTable(header: ["VOLUME", "PVC", "USAGE", "ACTION", "RESULT", "REASON"])

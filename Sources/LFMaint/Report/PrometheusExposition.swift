@@ -59,7 +59,7 @@ public enum PrometheusExposition {
             add(5, labels, sample.status == .ok ? 1 : 0)
             for item in sample.top {
                 let itemLabels = [("volume", volume.name), ("component", volume.component.rawValue), ("name", item.name),
-                                  ("kind", item.kind), ("cluster", cluster)]
+                                  ("kind", item.kind.rawValue), ("cluster", cluster)]
                 add(6, itemLabels, Double(item.bytes))
                 add(7, itemLabels, item.rows.map(Double.init))
                 add(8, itemLabels, item.parts.map(Double.init))

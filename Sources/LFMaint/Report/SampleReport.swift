@@ -45,7 +45,7 @@ public enum SampleReport {
             "totalGB": value(sample.totalGB.map(rounded)),
             "inodesUsagePercent": value(sample.inodesUsagePercent.map(rounded)),
             "top": sample.top.map { item -> [String: Any] in
-                var entry: [String: Any] = ["name": item.name, "bytes": item.bytes, "kind": item.kind]
+                var entry: [String: Any] = ["name": item.name, "bytes": item.bytes, "kind": item.kind.rawValue]
                 if let rows = item.rows { entry["rows"] = rows }
                 if let parts = item.parts { entry["parts"] = parts }
                 return entry

@@ -20,6 +20,6 @@ struct ClickHouseTopTables: UsageDetailSource {
             SELECT database || '.' || table AS name, toInt64(sum(bytes_on_disk)) AS bytes, toInt64(sum(rows)) AS rows, toInt64(count()) AS parts
             FROM system.parts WHERE active GROUP BY database, table ORDER BY bytes DESC LIMIT {limit:UInt32}
             """, parameters: ["limit": String(limit)], as: Row.self)
-            .map { UsageItem(name: $0.name, bytes: $0.bytes, rows: $0.rows, parts: $0.parts, kind: "table") }
+            .map { UsageItem(name: $0.name, bytes: $0.bytes, rows: $0.rows, parts: $0.parts, kind: .table) }
     }
 }

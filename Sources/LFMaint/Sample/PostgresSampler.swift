@@ -22,15 +22,15 @@ struct PostgresSampler: UsageDetailSource, VolumeSource {
 
     func top(limit: Int) async throws -> [UsageItem] {
         let facts = try await PostgresFactsReader(settings: settings).read(relationLimit: limit, wal: false)
-        return facts.databases.prefix(limit).map { UsageItem(name: $0.name, bytes: $0.bytes, kind: "database") }
-            + facts.relations.map { UsageItem(name: $0.name, bytes: $0.totalBytes, kind: "relation") }
+        return facts.databases.prefix(limit).map { UsageItem(name: $0.name, bytes: $0.bytes, kind: .database) }
+            + facts.relations.map { UsageItem(name: $0.name, bytes: $0.totalBytes, kind: .relation) }
     }
 
     func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {
         do {
             let items = try await top(limit: 1000)
             // Each size is checked where it enters (`PostgresFactsReader`); their sum may still overflow.
-            let sizes = items.filter { $0.kind == "database" }.map(\.bytes)
+            let sizes = items.filter { $0.kind == .database }.map(\.bytes)
             let total = sizes.saturatingSum
             return volumes.map { volume in
                 guard total < .max else {

@@ -36,7 +36,7 @@ struct RedisSampler: UsageDetailSource, VolumeSource {
     }
 
     static func items(_ fields: [String: String]) -> [UsageItem] {
-        memoryFields.compactMap { name in fields[name].flatMap { Int64($0) }.map { UsageItem(name: name, bytes: $0, kind: "memory") } }
+        memoryFields.compactMap { name in fields[name].flatMap { Int64($0) }.map { UsageItem(name: name, bytes: $0, kind: .memory) } }
     }
 
     func sample(_ volumes: [VolumeSettings]) async -> [VolumeSample] {

@@ -52,13 +52,18 @@ public struct VolumeSample: Sendable, Equatable {
 
 /// Something that takes space: a table, a database, a relation, or a memory figure.
 struct UsageItem: Sendable, Equatable {
+    /// What the item is: the `kind` of the report and of `lfmaint_volume_top_bytes`.
+    enum Kind: String, Sendable {
+        case table, database, relation, memory
+    }
+
     var name: String
     var bytes: Int64
     var rows: Int64?
     var parts: Int64?
-    var kind: String
+    var kind: Kind
 
-    init(name: String, bytes: Int64, rows: Int64? = nil, parts: Int64? = nil, kind: String) {
+    init(name: String, bytes: Int64, rows: Int64? = nil, parts: Int64? = nil, kind: Kind) {
         self.name = name
         self.bytes = bytes
         self.rows = rows

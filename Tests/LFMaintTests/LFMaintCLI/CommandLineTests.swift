@@ -12,9 +12,7 @@ struct CommandLineTests {
 
     static let binary: URL = {
         if let path = ProcessInfo.processInfo.environment["LFMAINT_BIN"] { return URL(fileURLWithPath: path) }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        return root.appendingPathComponent(".build/debug/lfmaint")
+        return Repository.file(".build/debug/lfmaint")
     }()
 
     /// Runs another program and returns its stdout.

@@ -240,8 +240,7 @@ extension CleanupPlannerTests {
 struct CleanupAuditSchemaTests {
     /// sql/lfmaint-audit.sql documents the table lfmaint creates; they must not drift apart.
     @Test func theShippedSchemaIsTheOneLfmaintCreates() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sql/lfmaint-audit.sql")
+        let file = Repository.file("sql/lfmaint-audit.sql")
         let shipped = try String(contentsOf: file, encoding: .utf8)
         #expect(shipped.contains(CleanupAudit.schema + ";"))
     }

@@ -8,7 +8,7 @@ func sample(_ name: String, used: Int64, total: Int64, available: Int64, pvc: St
     var sample = VolumeSample(volume: VolumeSettings(name: name, component: .clickhouse, source: .statfs, pvc: pvc ?? "data-\(name)",
                                                      pod: "\(name)-0", namespace: "langfuse"),
                               usedBytes: used, totalBytes: total, availableBytes: available)
-    sample.top = [UsageItem(name: "default.traces", bytes: 123, rows: 4, parts: 2, kind: "table")]
+    sample.top = [UsageItem(name: "default.traces", bytes: 123, rows: 4, parts: 2, kind: .table)]
     return sample
 }
 

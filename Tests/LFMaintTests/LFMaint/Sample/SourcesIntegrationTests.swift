@@ -66,9 +66,9 @@ struct SourcesIntegrationTests {
         try connection.query(create)
         defer { _ = try? connection.query("DROP TABLE \(table)") }
         let items: [UsageItem] = try await PostgresSampler(settings: PostgresSettings(url: Secret(url))).top(limit: 10)
-        let database = items.first { $0.kind == "database" && $0.name == "langfuse" }
+        let database = items.first { $0.kind.rawValue == "database" && $0.name == "langfuse" }
         #expect((database?.bytes ?? 0) > 10_000_000)
-        let relation = try #require(items.first { $0.kind == "relation" })
+        let relation = try #require(items.first { $0.kind.rawValue == "relation" })
         #expect(relation.name == "langfuse.public.\(table)")
         #expect(relation.bytes > 10_000_000)
     }
