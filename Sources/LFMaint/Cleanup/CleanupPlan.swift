@@ -27,7 +27,7 @@ struct CleanupPlan: Sendable, Equatable {
 
 /// One thing a cleanup may do to one table, with what it is expected to free and the free space it needs.
 struct CleanupStep: Sendable, Equatable {
-    public enum Action: String, Sendable {
+    enum Action: String, Sendable {
         /// A partition whose rows are all past the cutoff: whole, or by part (`PartitionDropMethod`).
         case dropPartition = "drop partition"
         /// Only system log tables: rotated ones always, live ones (ClickHouse recreates them) only

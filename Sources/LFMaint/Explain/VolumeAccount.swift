@@ -99,7 +99,7 @@ public struct AccountLine: Sendable, Equatable {
 /// Something worth knowing that is not a share of the used bytes: space a mutation will need, a relation's
 /// dead tuples, Redis's eviction policy, a queue's backlog.
 struct AccountNote: Sendable, Equatable {
-    public enum Kind: String, Sendable {
+    enum Kind: String, Sendable {
         case mutation, merges, relation, evictionPolicy = "eviction_policy", memory, keyGroup = "key_group", queue
     }
 
