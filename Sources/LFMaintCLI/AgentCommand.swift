@@ -28,10 +28,8 @@ struct AgentCommand: AsyncParsableCommand {
     @OptionGroup var statfsVolumes: StatfsOptions
 
     func run() async throws {
-        var config = try global.start()
-        if let listen {
-            config.agent.listen = listen
-            try config.validate()
+        let config = try global.start { config in
+            if let listen { config.agent.listen = listen }
         }
         let work = try AgentWork(config: config, statfs: statfsVolumes.paths, dryRun: dryRun)
         guard once else {

@@ -26,12 +26,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Log lines on stderr as text or as JSON lines.")
     var logFormat: LogFormat = .text
 
-    /// Sets up logging and returns the validated configuration; a bad one throws `ConfigError`.
-    func start(environment: [String: String] = ProcessInfo.processInfo.environment, allowProm: Bool = false) throws -> Configuration {
+    /// Sets up logging and returns the validated configuration, `flags` applied over the file and the
+    /// environment before it is checked; a bad one throws `ConfigError`.
+    func start(environment: [String: String] = ProcessInfo.processInfo.environment, allowProm: Bool = false,
+               flags: (inout Configuration) throws -> Void = { _ in }) throws -> Configuration {
         if output == .prom, !allowProm { throw ConfigError(key: "--output", "prom is only for `lfmaint sample`") }
         LoggingBootstrap.once(level: logLevel, format: logFormat)
         let path = config ?? environment["LFMAINT_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
-        return try ConfigurationLoader.load(path: path, environment: environment)
+        return try ConfigurationLoader.load(path: path, environment: environment, flags: flags)
     }
 }
 

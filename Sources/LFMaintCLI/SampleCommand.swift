@@ -32,16 +32,16 @@ struct SampleCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var config = try global.start(allowProm: true)
-        for name in publish {
-            let target = try PublishTarget(name: name, key: "--publish")
-            if !config.publish.contains(target) { config.publish.append(target) }
+        let config = try global.start(allowProm: true) { config in
+            for name in publish {
+                let target = try PublishTarget(name: name, key: "--publish")
+                if !config.publish.contains(target) { config.publish.append(target) }
+            }
+            if let pushGateway {
+                config.pushgatewayURL = pushGateway
+                if !config.publish.contains(.pushgateway) { config.publish.append(.pushgateway) }
+            }
         }
-        if let pushGateway {
-            config.pushgatewayURL = pushGateway
-            if !config.publish.contains(.pushgateway) { config.publish.append(.pushgateway) }
-        }
-        try config.validate()
         let volumes = try SampleTargets.volumes(config: config, statfs: statfsVolumes.paths)
 
         let run = await SampleWorkflow(config: config, volumes: volumes, topLimit: top).run()

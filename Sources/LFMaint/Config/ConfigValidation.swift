@@ -1,13 +1,6 @@
 import Foundation
 import LFMaintSupport
 
-extension Configuration {
-    /// Throws `ConfigError` when a value is out of range; for settings changed after loading (flags).
-    public func validate() throws {
-        try ConfigValidation.validate(self)
-    }
-}
-
 /// Checks that apply whatever the value came from (file, environment or default).
 enum ConfigValidation {
     /// Each section checks itself; what spans sections is checked here.

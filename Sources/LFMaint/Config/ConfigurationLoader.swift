@@ -4,9 +4,10 @@ import LFMaintSupport
 import Yams
 
 /// Builds a `Configuration` from defaults, then the YAML file, then the environment (Langfuse's and
-/// AWS's own variable names), and validates the result.
+/// AWS's own variable names), then a command's flags, and validates the result once.
 public enum ConfigurationLoader {
-    public static func load(path: String?, environment: [String: String]) throws -> Configuration {
+    public static func load(path: String?, environment: [String: String],
+                            flags: (inout Configuration) throws -> Void = { _ in }) throws -> Configuration {
         var text = ""
         if let path {
             do {
@@ -15,14 +16,16 @@ public enum ConfigurationLoader {
                 throw ConfigError(key: path, "cannot read the config file (\(error.text))")
             }
         }
-        return try load(yaml: text, environment: environment)
+        return try load(yaml: text, environment: environment, flags: flags)
     }
 
-    static func load(yaml: String, environment: [String: String] = [:]) throws -> Configuration {
+    static func load(yaml: String, environment: [String: String] = [:], flags: (inout Configuration) throws -> Void = { _ in }) throws
+        -> Configuration {
         registerSecrets(in: environment)
         var config = Configuration()
         try apply(yaml: yaml, to: &config)
         try EnvironmentOverrides.apply(environment, to: &config)
+        try flags(&config)
         for url in [config.clickhouse.url, config.pushgatewayURL, config.kubelet.apiServer, config.cloudwatch.endpoint,
                     config.s3.endpoint].compactMap({ $0 }) {
             SecretScrubber.register(passwordOf: url)
