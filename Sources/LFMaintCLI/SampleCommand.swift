@@ -33,14 +33,8 @@ struct SampleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let config = try global.start(allowProm: true) { config in
-            for name in publish {
-                let target = try PublishTarget(name: name, key: "--publish")
-                if !config.publish.contains(target) { config.publish.append(target) }
-            }
-            if let pushGateway {
-                config.pushgatewayURL = pushGateway
-                if !config.publish.contains(.pushgateway) { config.publish.append(.pushgateway) }
-            }
+            try config.addPublishTargets(named: publish, key: "--publish")
+            if let pushGateway { config.pushToGateway(pushGateway) }
         }
         let volumes = try SampleTargets.volumes(config: config, statfs: statfsVolumes.paths)
 

@@ -14,7 +14,7 @@ public struct Configuration: Sendable, Equatable {
     var cloudwatch = CloudWatchSettings()
     /// Langfuse's event bucket, for `s3 plan|apply`.
     public var s3 = EventBucketSettings()
-    public var publish: [PublishTarget] = []
+    var publish: [PublishTarget] = []
     public var pushgatewayURL: String?
     var kubelet = KubeletSettings()
     var retention = RetentionSettings()
@@ -33,31 +33,34 @@ public struct Configuration: Sendable, Equatable {
     }
 
     init() {}
+
+    /// `sample --publish`: each target the configuration does not name yet; `key` names the flag in errors.
+    public mutating func addPublishTargets(named names: [String], key: String) throws {
+        for name in names {
+            let target = try PublishTarget(name: name, key: key)
+            if !publish.contains(target) { publish.append(target) }
+        }
+    }
+
+    /// Where the agent pushes its own metrics: the Pushgateway, when `publish:` names it.
+    public var pushgatewayToPublishTo: String? { publish.contains(.pushgateway) ? pushgatewayURL : nil }
+
+    /// `sample --push-gateway`: pushes there, whatever `publish:` says.
+    public mutating func pushToGateway(_ url: String) {
+        pushgatewayURL = url
+        if !publish.contains(.pushgateway) { publish.append(.pushgateway) }
+    }
 }
 
 /// One of `Publishers.all`, each in a file of its own (`Publish/`).
-public struct PublishTarget: Hashable, Sendable, CaseIterable, RawRepresentable, CustomStringConvertible {
-    let kind: any Publisher.Type
-    public var rawValue: String { kind.name }
-    public var description: String { rawValue }
-    public static var allCases: [PublishTarget] { Publishers.all.map(PublishTarget.init) }
+typealias PublishTarget = Registered<Publishers>
 
-    init(_ kind: any Publisher.Type) { self.kind = kind }
-
-    public init?(rawValue: String) {
-        guard let kind = Publishers.all.first(where: { $0.name == rawValue }) else { return nil }
-        self.kind = kind
-    }
-
+extension PublishTarget {
     /// `key`: where the name came from (`publish[0]`, `--publish`).
-    public init(name: String, key: String) throws {
+    init(name: String, key: String) throws {
         guard let target = Self(rawValue: name) else {
             throw ConfigError(key: key, "unknown target \"\(name)\" (known: \(Self.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self = target
     }
-
-    public static func == (left: PublishTarget, right: PublishTarget) -> Bool { left.rawValue == right.rawValue }
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 }
-

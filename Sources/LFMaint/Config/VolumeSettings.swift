@@ -1,29 +1,16 @@
+import LFMaintSupport
+
 /// One entry of the `volumes` section.
 public struct VolumeSettings: Sendable, Equatable {
     /// `minio`: the object store Langfuse's chart bundles (MinIO in chart v1, SeaweedFS in chart v2), measured by the
     /// kubelet or statfs; its PVC defaults to the chart's.
     public enum Component: String, Sendable, CaseIterable { case clickhouse, postgres, redis, minio }
     /// One of `VolumeSources.all`, each in a file of its own (`Sample/`).
-    public struct Source: Hashable, Sendable, CaseIterable, RawRepresentable, CustomStringConvertible {
-        let kind: any VolumeSource.Type
-        public var rawValue: String { kind.name }
-        public var description: String { rawValue }
-        public static var allCases: [Source] { VolumeSources.all.map(Source.init) }
-
-        init(_ kind: any VolumeSource.Type) { self.kind = kind }
-
-        public init?(rawValue: String) {
-            guard let kind = VolumeSources.all.first(where: { $0.name == rawValue }) else { return nil }
-            self.kind = kind
-        }
-
-        public static func == (left: Source, right: Source) -> Bool { left.rawValue == right.rawValue }
-        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
-    }
+    typealias Source = Registered<VolumeSources>
 
     public var name: String
     public var component: Component
-    public var source: Source
+    var source: Source
     /// statfs: the mounted path to measure.
     var path: String?
     /// clickhouse: the disk in `system.disks` (default `default`).
@@ -36,6 +23,8 @@ public struct VolumeSettings: Sendable, Equatable {
     var replica: String?
     /// The configured volume a replica's volume was made from (`ReplicaVolumes`).
     public var replicaOf: String?
+    /// Its source measures the file system on its PVC, where a resize shows: only such volumes are grown.
+    public var measuresFileSystem: Bool { source.measuresFileSystem }
 
     init(name: String, component: Component, source: Source, path: String? = nil, disk: String? = nil,
                 pvc: String? = nil, pod: String? = nil, namespace: String? = nil, thresholdPercent: Int? = nil) {

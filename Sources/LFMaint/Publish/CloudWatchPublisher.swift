@@ -128,5 +128,5 @@ struct CloudWatchPublisher: Publisher {
 }
 
 extension PublishTarget {
-    public static let cloudwatch = Self(CloudWatchPublisher.self)
+    static var cloudwatch: Self { Self(CloudWatchPublisher.self) }
 }

@@ -1,4 +1,5 @@
 import LFMaintEdges
+import LFMaintSupport
 
 /// Where a sampling run goes, named in `publish:`. A publisher is one file (what it needs configured, how it
 /// sends) and one line in `Publishers.all`; `SamplePublisher` runs every configured one and reports failures.
@@ -19,10 +20,12 @@ struct PublishConnections: Sendable {
     let credentials: AWSCredentialProvider?
 }
 
-enum Publishers {
+enum Publishers: Registry {
     /// In the order messages name them.
     static let all: [any Publisher.Type] = [
         CloudWatchPublisher.self,
         PushgatewayPublisher.self,
     ]
+
+    static func name(of kind: any Publisher.Type) -> String { kind.name }
 }

@@ -44,5 +44,5 @@ public struct PushgatewayPublisher: Publisher {
 }
 
 extension PublishTarget {
-    public static let pushgateway = Self(PushgatewayPublisher.self)
+    static var pushgateway: Self { Self(PushgatewayPublisher.self) }
 }

@@ -63,5 +63,5 @@ struct ClickHouseDiskSampler: VolumeSource {
 }
 
 extension VolumeSettings.Source {
-    static let clickhouse = Self(ClickHouseDiskSampler.self)
+    static var clickhouse: Self { Self(ClickHouseDiskSampler.self) }
 }

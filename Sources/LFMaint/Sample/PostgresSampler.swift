@@ -47,5 +47,5 @@ struct PostgresSampler: UsageDetailSource, VolumeSource {
 }
 
 extension VolumeSettings.Source {
-    static let postgres = Self(PostgresSampler.self)
+    static var postgres: Self { Self(PostgresSampler.self) }
 }

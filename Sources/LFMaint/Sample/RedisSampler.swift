@@ -64,5 +64,5 @@ struct RedisSampler: UsageDetailSource, VolumeSource {
 }
 
 extension VolumeSettings.Source {
-    static let redis = Self(RedisSampler.self)
+    static var redis: Self { Self(RedisSampler.self) }
 }

@@ -61,5 +61,5 @@ struct StatfsSampler: VolumeSource {
 }
 
 extension VolumeSettings.Source {
-    static let statfs = Self(StatfsSampler.self)
+    static var statfs: Self { Self(StatfsSampler.self) }
 }

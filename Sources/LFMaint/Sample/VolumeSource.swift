@@ -1,4 +1,5 @@
 import LFMaintEdges
+import LFMaintSupport
 
 /// A way to measure volumes, named by `volumes[].source`. A source is one file (its sampler, what it
 /// asks of a volume's settings, what it needs configured) and one line in `VolumeSources.all`.
@@ -30,7 +31,7 @@ struct SamplingContext: Sendable {
     let kubernetes: HTTPClient
 }
 
-enum VolumeSources {
+enum VolumeSources: Registry {
     /// In the order `lfmaint` names them in its messages.
     static let all: [any VolumeSource.Type] = [
         ClickHouseDiskSampler.self,
@@ -39,11 +40,13 @@ enum VolumeSources {
         PostgresSampler.self,
         RedisSampler.self,
     ]
+
+    static func name(of kind: any VolumeSource.Type) -> String { kind.name }
 }
 
 extension VolumeSettings.Source {
     var measuresAnyVolume: Bool { kind.measuresAnyVolume }
-    public var measuresFileSystem: Bool { kind.measuresFileSystem }
+    var measuresFileSystem: Bool { kind.measuresFileSystem }
 
     func missing(in volume: VolumeSettings, key: String) -> ConfigError? { kind.missing(in: volume, key: key) }
 

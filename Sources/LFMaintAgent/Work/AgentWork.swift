@@ -98,7 +98,7 @@ public struct AgentWork: Sendable {
                 status.recordAction(volume: volume.name, .warnThreshold)
                 let usage = Percent.text(sample.usagePercent ?? 0)
                 logger.warning("volume over its threshold; lfmaint cleans up ClickHouse only", metadata: ["volume": "\(volume.name)", "usage": "\(usage)"])
-                let grows = growth != nil && volume.source.measuresFileSystem
+                let grows = growth != nil && volume.measuresFileSystem
                 let grow = grows ? "lfmaint grows it (grow.enabled) when it is filling" : "grow the volume"
                 let remedy = volume.component == .minio ? "expire raw events (lfmaint s3 apply) or \(grow)" : grow
                 await notifier.notify(.threshold, volume: volume.name, text: "\(volume.component.rawValue) volume at \(usage), over its "
@@ -179,7 +179,7 @@ public struct AgentWork: Sendable {
 
     /// The agent's whole exposition to the Pushgateway, when one is configured.
     func pushMetrics(http: HTTPClient) async throws {
-        guard config.publish.contains(.pushgateway), let url = config.pushgatewayURL else { return }
+        guard let url = config.pushgatewayToPublishTo else { return }
         try await PushgatewayPublisher(url: url, cluster: config.clusterName, http: http).publish(status.exposition())
     }
 

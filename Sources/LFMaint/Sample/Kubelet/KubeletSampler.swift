@@ -131,5 +131,5 @@ struct KubeletSampler: VolumeSource {
 }
 
 extension VolumeSettings.Source {
-    static let kubelet = Self(KubeletSampler.self)
+    static var kubelet: Self { Self(KubeletSampler.self) }
 }
