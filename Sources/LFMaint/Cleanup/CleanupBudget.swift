@@ -87,7 +87,7 @@ struct CleanupBudget: Sendable, Equatable {
         if let capReachedReason {
             return .capReached("\(capReachedReason) at an earlier step")
         }
-        if step.action == .dropPartition, droppedPartitions >= maxPartitions {
+        if step.action.dropsPartition, droppedPartitions >= maxPartitions {
             return .capReached("cap reached: \(maxPartitions) partitions per run")
         }
         // A step estimated at nothing may still remove rows: it counts as a byte at least.
@@ -111,7 +111,7 @@ struct CleanupBudget: Sendable, Equatable {
     /// The step reached the server: its estimate counts against the caps, whatever came of it.
     mutating func charge(_ step: CleanupStep) {
         removedBytes += max(step.estimatedBytes, 1)
-        if step.action == .dropPartition { droppedPartitions += 1 }
+        if step.action.dropsPartition { droppedPartitions += 1 }
     }
 
     /// A fresh reading, and what outdated parts still hold beyond it.

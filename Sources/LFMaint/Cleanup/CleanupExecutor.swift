@@ -175,18 +175,12 @@ public struct CleanupExecutor: Sendable {
         now.volume == start.volume ? max(0, start.used - now.used) : 0
     }
 
-    /// A DELETE's estimate from the rows it would remove now, not from the span: one row from the future
-    /// would make the span's share of it near nothing while the DELETE takes almost all. The caps count
-    /// this figure; when it cannot be read, the whole partition.
+    /// The step's estimate from what it would remove now, where its action reads one (`CleanupAction.counted`):
+    /// the caps count this figure.
     private func counted(_ step: CleanupStep) async -> CleanupStep {
-        guard step.action == .deleteRows, !step.onlyWithoutHeadroom, let partition = step.partitionID, let column = step.column,
-              let bound = step.bound else { return step }
-        var counted = step
         // On several replicas the first that holds the partition answers for it.
         let answering = step.replicas.first.flatMap { replicas?.replica(url: $0)?.client } ?? client
-        let share = try? await SystemCatalog(client: answering).share(of: step.table, partition: partition, column: column, before: bound)
-        counted.estimatedBytes = Int64(Double(step.partitionBytes) * (share ?? 1))
-        return counted
+        return await step.action.kind.counted(step, catalog: SystemCatalog(client: answering))
     }
 
     static func conclusion(_ budget: CleanupBudget) -> String {

@@ -1,6 +1,7 @@
 /// The last check before any destructive statement runs, independent of the planner: it reads the
 /// step's own bound (the value its SQL is written from) and the floor, nothing else. A row newer than
-/// the floor is never in reach, and DROP TABLE only ever hits a system log other than query_log.
+/// the floor is never in reach. Each action says what its step removes and what it never takes
+/// (`CleanupAction.check`); the floor's cutoff is computed and compared here.
 enum CleanupGuard {
     struct Refusal: Error, Equatable, CustomStringConvertible {
         let step: String
@@ -8,42 +9,36 @@ enum CleanupGuard {
         var description: String { "refused \"\(step)\": \(reason)" }
     }
 
+    /// What an action's check reads.
+    struct Check {
+        let step: CleanupStep
+        let floorDays: Int
+        /// Rows from this instant on are under the floor.
+        let floorCutoff: Int64
+        /// The newest value of a partition or part read again just before it goes; nil: the step's own.
+        let newestValue: Int64?
+        /// The partition goes by one DROP PARTITION, which takes rows nobody has read.
+        let whole: Bool
+
+        func refusal(_ reason: String) -> Refusal { Refusal(step: step.statementText, reason: reason) }
+
+        /// Where the newest rows the step removes end, from its column and newest value.
+        func newestRowsEnd() throws -> Int64 {
+            guard let column = step.column, let newest = newestValue ?? step.newestValue else { throw refusal("no bound on the newest row it removes") }
+            return column.rowsEnd(newest: newest)
+        }
+
+        /// Refuses unless rows ending at `rowsEnd` are all past the floor.
+        func pastFloor(_ rowsEnd: Int64) throws {
+            guard rowsEnd <= floorCutoff else { throw refusal("it could remove rows newer than the \(floorDays)-day floor") }
+        }
+    }
+
     /// `newestValue` overrides the step's own for a partition or part read again just before it goes.
     /// `whole`: the partition goes by one DROP PARTITION, which takes rows nobody has read.
     static func check(_ step: CleanupStep, floor: CleanupFloor, now: Int64, newestValue: Int64? = nil, whole: Bool = false) throws {
-        let floorCutoff = floor.cutoff(for: step.table, now: now)
-        let refuse = { (reason: String) in Refusal(step: step.statementText, reason: reason) }
-        let tooYoung = "it could remove rows newer than the \(floor.days(for: step.table))-day floor"
-        switch step.action {
-        case .dropTable:
-            guard SystemLogTables.isExpendable(step.table) else {
-                throw refuse("DROP TABLE is only for system log tables other than query_log")
-            }
-            guard step.onlyWithoutHeadroom || SystemLogTables.isRotated(step.table) else {
-                throw refuse("a live system log is dropped only when the disk has no headroom")
-            }
-            // A log rotated within the last day holds rows under the floor: it waits. (A live log dropped
-            // for want of any headroom is the one exception, and ClickHouse recreates it.)
-            if !step.onlyWithoutHeadroom {
-                guard let column = step.column, let newest = newestValue ?? step.newestValue else { throw refuse("no bound on the newest row it removes") }
-                guard column.rowsEnd(newest: newest) <= floorCutoff else { throw refuse(tooYoung) }
-            }
-        case .dropPartition:
-            guard let column = step.column, let newest = newestValue ?? step.newestValue else { throw refuse("no bound on the newest row it removes") }
-            guard column.rowsEnd(newest: newest) <= floorCutoff else { throw refuse(tooYoung) }
-            // ON CLUSTER drops every replica's rows, including ones this server has not seen; a whole drop takes rows
-            // inserted since the read: only the key can vouch for them.
-            if step.cluster != .none || whole, (step.keyEnd ?? .max) > floorCutoff {
-                throw refuse("a partition goes whole (on a cluster, or by DROP PARTITION) only when its key proves every row it can hold "
-                    + "is older than the floor")
-            }
-        case .deleteRows:
-            guard let bound = step.bound, let column = step.column, step.partitionID != nil else {
-                throw refuse("no bound on the rows it removes, or no partition")
-            }
-            // A date compared with an instant is midnight of that date: the whole day of the cutoff would go.
-            guard column.isDate == (bound.day != nil) else { throw refuse("its bound is not of the column's kind (\(column.kind))") }
-            guard bound.rowsEnd <= floorCutoff else { throw refuse(tooYoung) }
-        }
+        let check = Check(step: step, floorDays: floor.days(for: step.table), floorCutoff: floor.cutoff(for: step.table, now: now),
+                          newestValue: newestValue, whole: whole)
+        try step.action.kind.check(step, check)
     }
 }

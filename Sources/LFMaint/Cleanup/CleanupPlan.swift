@@ -27,19 +27,8 @@ struct CleanupPlan: Sendable, Equatable {
 
 /// One thing a cleanup may do to one table, with what it is expected to free and the free space it needs.
 struct CleanupStep: Sendable, Equatable {
-    enum Action: String, Sendable {
-        /// A partition whose rows are all past the cutoff: whole, or by part (`PartitionDropMethod`).
-        case dropPartition = "drop partition"
-        /// Only system log tables: rotated ones always, live ones (ClickHouse recreates them) only
-        /// when the disk lacks the 1 MiB every ALTER, TRUNCATE or OPTIMIZE must reserve.
-        case dropTable = "drop table"
-        /// The rows past the cutoff in one partition that straddles it: a DELETE limited to that
-        /// partition, then (only if it succeeded) APPLY DELETED MASK in that partition, which frees the space.
-        case deleteRows = "delete rows"
-
-        /// Rewrites parts as a mutation or a merge: waits for (or skips) tables with unfinished mutations.
-        var rewritesParts: Bool { self == .deleteRows }
-    }
+    /// One of `CleanupActions.all`, each in a file of its own (`Actions/`).
+    typealias Action = Registered<CleanupActions>
 
     var table: QualifiedTableName
     var action: Action
@@ -85,21 +74,8 @@ struct CleanupStep: Sendable, Equatable {
         self.onlyWithoutHeadroom = onlyWithoutHeadroom
     }
 
-    /// The statements the plan stands for. A partition is shown as DROP PARTITION; the outcome lists
-    /// what ran (`PartitionDropMethod`).
-    var statements: [ClickHouseStatement] {
-        switch action {
-        case .dropTable:
-            return [.dropTable(table, cluster)]
-        case .dropPartition:
-            guard let partitionID else { return [] }
-            return [.dropPartition(table, partitionID, cluster)]
-        case .deleteRows:
-            guard let partitionID, let column, let bound else { return [] }
-            return [.deleteInPartition(table, partitionID, column: column.name, before: bound, cluster),
-                    .applyDeletedMask(table, partitionID, cluster)]
-        }
-    }
+    /// The statements the plan stands for (`CleanupAction.statements`).
+    var statements: [ClickHouseStatement] { action.kind.statements(self) }
 
     var statementText: String { statements.map(\.sql).joined(separator: "; ") }
 }

@@ -63,7 +63,7 @@ extension CleanupStepRunner {
                 if !lag.isEmpty {
                     return (.skipped, "\(replica.label) has not caught up (\(lag.map(\.reason).joined(separator: "; "))); it waits for the next run")
                 }
-                guard step.action == .dropPartition else { continue }
+                guard step.action.readsPartsAgain else { continue }
                 let parts = try await catalog.parts(of: step.table, partition: partition, column: column)
                 guard let newest = parts.map(\.newest).max() else { continue }
                 try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest)

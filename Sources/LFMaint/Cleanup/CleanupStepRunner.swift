@@ -2,10 +2,9 @@ import LFMaintEdges
 import LFMaintSupport
 import Logging
 
-/// Runs one step that the budget and the guard let through, and says what came of it. A partition
-/// goes as `PartitionDropMethod` chooses, its parts read once and checked before anything goes; a
-/// DELETE's APPLY DELETED MASK runs only after the DELETE succeeded; the space a rewrite frees is
-/// claimed (`LateSpace`). The lock is renewed by time between statements.
+/// Runs one step that the budget and the guard let through, as its action says (`CleanupAction.run`), and
+/// says what came of it: a refusal before any statement ran is a skip, after one a failure. It waits for
+/// unfinished mutations before a rewrite when asked to, and the lock is renewed by time between statements.
 struct CleanupStepRunner: Sendable {
     let client: ClickHouseClient
     let floor: CleanupFloor
@@ -47,16 +46,10 @@ struct CleanupStepRunner: Sendable {
         var executed: [String] = []
         do {
             if options.settings.waitMutations, step.action.rewritesParts { try await waitForMutations(on: step.table) }
-            switch step.action {
-            case .dropTable:
-                try await send(.dropTable(step.table, step.cluster), queryID: queryID, &executed)
-            case .dropPartition:
-                outcome.reason = try await dropPartition(step, queryID: queryID, now: now, freedBytes: freedBytes, &executed)
-            case .deleteRows:
-                let (pending, note) = try await deleteRows(step, queryID: queryID, &executed)
-                outcome.pendingBytes = pending
-                outcome.reason = step.reason + note
-            }
+            let call = Call(runner: self, queryID: queryID, now: now, freedBytes: freedBytes)
+            let result = try await step.action.kind.run(step, call, &executed)
+            if let reason = result.reason { outcome.reason = reason }
+            if let pending = result.pendingBytes { outcome.pendingBytes = pending }
             outcome.status = .done
         } catch let lost as LockLost {
             outcome.status = .failed
@@ -75,6 +68,30 @@ struct CleanupStepRunner: Sendable {
         return (outcome, executed)
     }
 
+    /// What an action's run may use: this runner's server, floor, settings and lock, and the step's query id.
+    struct Call: Sendable {
+        let runner: CleanupStepRunner
+        let queryID: String
+        /// The server's clock at planning time: the floor is measured from it.
+        let now: Int64
+        /// What this run has freed on the volume so far, measured.
+        let freedBytes: Int64
+
+        var client: ClickHouseClient { runner.client }
+        var floor: CleanupFloor { runner.floor }
+        var settings: CleanupSettings { runner.options.settings }
+        var reliefWaitSeconds: Double { runner.options.reliefWaitSeconds }
+        var lock: CleanupLock? { runner.lock }
+
+        func check(_ step: CleanupStep, newestValue: Int64, whole: Bool = false) throws {
+            try CleanupGuard.check(step, floor: floor, now: now, newestValue: newestValue, whole: whole)
+        }
+
+        func send(_ statement: ClickHouseStatement, queryID: String, _ executed: inout [String]) async throws {
+            try await runner.send(statement, queryID: queryID, &executed)
+        }
+    }
+
     private func send(_ statement: ClickHouseStatement, queryID: String, _ executed: inout [String]) async throws {
         var settings: [String: String] = [:]
         if options.settings.allowLargeDrops {
@@ -84,93 +101,6 @@ struct CleanupStepRunner: Sendable {
         logger.info("running", metadata: ["statement": "\(statement.sql)", "query_id": "\(queryID)"])
         try await client.execute(statement, settings: settings, queryID: queryID, timeoutSeconds: options.settings.statementTimeoutSeconds)
         executed.append(statement.sql)
-    }
-
-    /// Rows may have arrived since the plan was made: the partition's parts are read again, once, and
-    /// checked before anything goes. On a cluster, where part names are one server's, the partition goes
-    /// whole after that check; on one server as `PartitionDropMethod` chooses.
-    private func dropPartition(_ step: CleanupStep, queryID: String, now: Int64, freedBytes: Int64,
-                               _ executed: inout [String]) async throws -> String {
-        guard let partition = step.partitionID, let column = step.column else {
-            throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition")
-        }
-        let catalog = SystemCatalog(client: client)
-        let parts = try await catalog.parts(of: step.table, partition: partition, column: column)
-        guard let newest = parts.map(\.newest).max() else { return "the partition holds no rows any more: nothing to drop" }
-        try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest)
-        if step.cluster != .none {
-            try await send(.dropPartition(step.table, partition, step.cluster), queryID: queryID, &executed)
-            return step.reason
-        }
-        if let whole = try await dropWhole(step, partition, parts: parts, newest: newest, now: now, freedBytes: freedBytes,
-                                           queryID: queryID, &executed) {
-            return whole
-        }
-        let done = try await PartBatchDrop.run(
-            parts, check: { try CleanupGuard.check(step, floor: floor, now: now, newestValue: $0.newest) },
-            renew: { await lock?.renewIfDue() ?? true },
-            drop: { parts, number in
-                let statement = ClickHouseStatement.dropParts(step.table, parts.map(\.name), .none)
-                do {
-                    try await send(statement, queryID: "\(queryID)-parts\(number)", &executed)
-                } catch let error as ClickHouseError where error.code == PartBatchDrop.noSuchPart {
-                    // It ran up to the missing part: what ran is reported.
-                    executed.append(statement.sql + " -- stopped at a part no longer active")
-                    throw error
-                }
-            },
-            read: { try await catalog.parts(of: step.table, partition: partition, column: column) })
-        return "\(step.reason); by part, \(done.dropped) part(s) in \(done.statements) statement(s), each part checked first"
-            + (done.rereads > 0 ? "; read again \(done.rereads) time(s) after merges replaced parts (a statement stopped at a missing "
-                + "part has dropped the ones before it, not counted here)" : "")
-    }
-
-    /// The whole partition in one DROP PARTITION when `PartitionDropMethod` allows it, counting every active
-    /// part (one without visible rows writes an empty part too); nil when its parts must go by name, also when
-    /// it is over the server's drop guard (error 359), which a DROP PART is measured against one part at a time.
-    private func dropWhole(_ step: CleanupStep, _ partition: PartitionName, parts: [SystemCatalog.PartSpan], newest: Int64, now: Int64,
-                           freedBytes: Int64, queryID: String, _ executed: inout [String]) async throws -> String? {
-        let keyProven = (step.keyEnd ?? .max) <= floor.cutoff(for: step.table, now: now)
-        guard PartitionDropMethod.choose(parts: parts.count, keyProven: keyProven, freedBytes: freedBytes) == .whole else { return nil }
-        let active = try await SystemCatalog(client: client).partitionBytes(of: step.table, partition: partition, active: true).parts
-        let count = max(parts.count, active)
-        guard PartitionDropMethod.choose(parts: count, keyProven: keyProven, freedBytes: freedBytes) == .whole else { return nil }
-        try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest, whole: true)
-        do {
-            try await send(.dropPartition(step.table, partition, .none), queryID: queryID, &executed)
-        } catch let error as ClickHouseError where (error.code == 359 || error.code == 358) && !options.settings.allowLargeDrops {
-            return nil
-        }
-        return "\(step.reason); whole: its key proves every row is past the floor, and the empty parts it writes "
-            + "(\(count)) fit in the \(ByteCount.readable(freedBytes)) this run had freed"
-    }
-
-    /// DELETE in the partition, then APPLY DELETED MASK in it only if the DELETE succeeded, then the space claimed.
-    private func deleteRows(_ step: CleanupStep, queryID: String, _ executed: inout [String]) async throws -> (Int64, String) {
-        guard step.statements.count == 2, let partition = step.partitionID else {
-            throw CleanupGuard.Refusal(step: step.statementText, reason: "no partition or bound")
-        }
-        let catalog = SystemCatalog(client: client)
-        let before = try await catalog.partitionBytes(of: step.table, partition: partition, active: true)
-        let late = LateSpace(client: client, waitSeconds: options.reliefWaitSeconds)
-        // On several replicas each keeps its own outdated parts: there the space is only counted.
-        let hastened = step.replicas.isEmpty ? await late.prepare(step.table, cluster: step.cluster) : nil
-        do {
-            do {
-                try await send(step.statements[0], queryID: "\(queryID)-delete", &executed)
-            } catch let error as ClickHouseError where error.code == 62 {
-                // A syntax error ran nothing: an older server without `IN PARTITION` gets the filter form.
-                guard case let .deleteInPartition(table, id, column, bound, cluster) = step.statements[0] else { throw error }
-                try await send(.deleteWherePartitionID(table, id, column: column, before: bound, cluster), queryID: "\(queryID)-delete", &executed)
-            }
-            if let lock, await !lock.renewIfDue() { throw LockLost() }
-            try await send(step.statements[1], queryID: "\(queryID)-apply-mask", &executed)
-        } catch {
-            _ = await late.reclaim(step.table, partition: partition, released: 0, hastened: hastened)
-            throw error
-        }
-        let after = try? await catalog.partitionBytes(of: step.table, partition: partition, active: true)
-        return await late.reclaim(step.table, partition: partition, released: before.bytes - (after?.bytes ?? before.bytes), hastened: hastened)
     }
 
     struct MutationsStuck: Error, CustomStringConvertible {

@@ -1,0 +1,65 @@
+import LFMaintEdges
+import LFMaintSupport
+
+/// Something a cleanup can do to a table, named in plans, reports and the audit log. An action is one file
+/// in `Actions/` (the steps it adds to each round of the plan, the statements a step stands for, what the
+/// guard must see before one runs, and how it runs) and one line in `CleanupActions.all`.
+protocol CleanupAction: Sendable {
+    static var name: String { get }
+    /// Rewrites parts as a mutation or a merge: waits for (or skips) tables with unfinished mutations.
+    static var rewritesParts: Bool { get }
+    /// Counts against `cleanup.maxPartitions`.
+    static var dropsPartition: Bool { get }
+    /// Reads the partition's parts again just before it runs and checks their newest row: on several
+    /// replicas, on every one before it runs on any.
+    static var readsPartsAgain: Bool { get }
+    /// Its steps in one round of the plan, in the order they should run.
+    static func steps(in round: CleanupRound, _ planning: inout CleanupPlanning) -> [CleanupStep]
+    /// What the step stands for, as plans and dry runs show it.
+    static func statements(_ step: CleanupStep) -> [ClickHouseStatement]
+    /// Throws `check.refusal` unless the step removes only rows past the floor, and only what this action may take.
+    static func check(_ step: CleanupStep, _ check: CleanupGuard.Check) throws
+    /// Runs the step on one server; every statement sent is added to `executed`, also when it then throws.
+    static func run(_ step: CleanupStep, _ call: CleanupStepRunner.Call, _ executed: inout [String]) async throws -> CleanupActionResult
+    /// The step with its estimate from what it would remove now, read just before it runs.
+    static func counted(_ step: CleanupStep, catalog: SystemCatalog) async -> CleanupStep
+}
+
+extension CleanupAction {
+    static var rewritesParts: Bool { false }
+    static var dropsPartition: Bool { false }
+    static var readsPartsAgain: Bool { false }
+    static func counted(_ step: CleanupStep, catalog: SystemCatalog) async -> CleanupStep { step }
+}
+
+/// What a step's run says beyond its status; nil keeps what the outcome had.
+struct CleanupActionResult: Sendable {
+    var reason: String?
+    /// Outdated parts the step left, still to be removed by the server.
+    var pendingBytes: Int64?
+}
+
+/// One round of the plan. Each action adds its steps to every round, in `CleanupActions.all`'s order.
+enum CleanupRound: Sendable, Equatable {
+    /// Before any retention: what frees space without reading a row.
+    case first
+    /// The rows of these tables older than `days` (never under the floor).
+    case tier(rules: [RetentionRule], days: Int)
+}
+
+enum CleanupActions: Registry {
+    /// In the order each round of the plan takes them.
+    static let all: [any CleanupAction.Type] = [
+        DropTableAction.self,
+        DropPartitionAction.self,
+        DeleteRowsAction.self,
+    ]
+
+    static func name(of kind: any CleanupAction.Type) -> String { kind.name }
+}
+
+extension CleanupStep.Action {
+    var rewritesParts: Bool { kind.rewritesParts }
+    var dropsPartition: Bool { kind.dropsPartition }
+    var readsPartsAgain: Bool { kind.readsPartsAgain }
+}
