@@ -2,7 +2,7 @@
 /// a file of its own, listed once in `all`.
 public protocol Registry {
     associatedtype Kind: Sendable
-    /// In the order messages name them.
+    /// In the order messages name them (`CleanupActions.all`: also the order a plan takes them).
     static var all: [Kind] { get }
     /// The word configs, plans and reports use for it.
     static func name(of kind: Kind) -> String

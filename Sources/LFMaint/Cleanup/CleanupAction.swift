@@ -8,10 +8,10 @@ protocol CleanupAction: Sendable {
     static var name: String { get }
     /// Rewrites parts as a mutation or a merge: waits for (or skips) tables with unfinished mutations.
     static var rewritesParts: Bool { get }
-    /// Counts against `cleanup.maxPartitions`.
+    /// Counts against the cap on partitions per run (`CleanupPolicy.maxPartitions`).
     static var dropsPartition: Bool { get }
-    /// Reads the partition's parts again just before it runs and checks their newest row: on several
-    /// replicas, on every one before it runs on any.
+    /// Its check reads the partition's newest row, read again before it runs (its `run` does that on one
+    /// server): on several replicas the runner also reads and checks it on every one before it runs on any.
     static var readsPartsAgain: Bool { get }
     /// Its steps in one round of the plan, in the order they should run.
     static func steps(in round: CleanupRound, _ planning: inout CleanupPlanning) -> [CleanupStep]
@@ -19,7 +19,7 @@ protocol CleanupAction: Sendable {
     static func statements(_ step: CleanupStep) -> [ClickHouseStatement]
     /// Throws `check.refusal` unless the step removes only rows past the floor, and only what this action may take.
     static func check(_ step: CleanupStep, _ check: CleanupGuard.Check) throws
-    /// Runs the step on one server; every statement sent is added to `executed`, also when it then throws.
+    /// Runs the step on one server; every statement that ran is added to `executed`, also when a later one throws.
     static func run(_ step: CleanupStep, _ call: CleanupStepRunner.Call, _ executed: inout [String]) async throws -> CleanupActionResult
     /// The step with its estimate from what it would remove now, read just before it runs.
     static func counted(_ step: CleanupStep, catalog: SystemCatalog) async -> CleanupStep
@@ -41,14 +41,14 @@ struct CleanupActionResult: Sendable {
 
 /// One round of the plan. Each action adds its steps to every round, in `CleanupActions.all`'s order.
 enum CleanupRound: Sendable, Equatable {
-    /// Before any retention: what frees space without reading a row.
+    /// Before any retention tier: what no retention decides (rotated logs; live logs without headroom).
     case first
     /// The rows of these tables older than `days` (never under the floor).
     case tier(rules: [RetentionRule], days: Int)
 }
 
 enum CleanupActions: Registry {
-    /// In the order each round of the plan takes them.
+    /// In the order each round of the plan takes them: a partition dropped whole is not deleted from after.
     static let all: [any CleanupAction.Type] = [
         DropTableAction.self,
         DropPartitionAction.self,

@@ -5,7 +5,7 @@ struct CleanupPlanning: Sendable {
     let state: CleanupState
     let policy: CleanupPolicy
     let cluster: ClusterClause
-    /// Partitions an earlier step drops whole (`key`).
+    /// Partitions a drop-partition step already covers (`key`): no later step deletes from them.
     var dropped: Set<String> = []
     /// How much of each straddling partition an earlier tier's delete already took, for the estimates.
     var deletedShare: [String: Double] = [:]

@@ -89,7 +89,7 @@ enum DropPartitionAction: CleanupAction {
 
     /// The whole partition in one DROP PARTITION when `PartitionDropMethod` allows it, counting every active
     /// part (one without visible rows writes an empty part too); nil when its parts must go by name, also when
-    /// it is over the server's drop guard (error 359), which a DROP PART is measured against one part at a time.
+    /// it is over the server's drop guard (error 359 or 358), which a DROP PART is measured against one part at a time.
     private static func dropWhole(_ step: CleanupStep, _ partition: PartitionName, parts: [SystemCatalog.PartSpan], newest: Int64,
                                   _ call: CleanupStepRunner.Call, _ executed: inout [String]) async throws -> String? {
         let keyProven = (step.keyEnd ?? .max) <= call.floor.cutoff(for: step.table, now: call.now)
