@@ -22,8 +22,7 @@ source "$LFMAINT_STACK_DIR/stack.env" || { echo "bench: start the stack first (t
 
 bash release/build-release.sh >/dev/null
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
-export CLICKHOUSE_URL="$LFMAINT_TEST_CHDB_URL" CLICKHOUSE_USER="$LFMAINT_TEST_CLICKHOUSE_USER"
-export CLICKHOUSE_PASSWORD="$LFMAINT_TEST_CLICKHOUSE_PASSWORD" CLICKHOUSE_CLUSTER_ENABLED=false
+lfmaint_clickhouse_env
 PYTHON="$LFMAINT_VENV/bin/python"   # has boto3 (moto's dependency)
 
 median_wall() { # command...: median wall seconds of RUNS runs after a warm-up
@@ -58,7 +57,7 @@ printf 'agent: {intervalSeconds: 1, ttlIntervalSeconds: 3600}\n' >"$WORK/agent.y
 DATABASE_URL="$LFMAINT_TEST_DATABASE_URL" REDIS_CONNECTION_STRING="$LFMAINT_TEST_REDIS_URL" \
     "$BIN" agent --config "$WORK/agent.yaml" --listen 127.0.0.1:19465 2>/dev/null &
 AGENT_PID=$!
-cycles() { curl -s 127.0.0.1:19465/metrics | awk '/^lfmaint_cycles_total/{print $2}'; }
+cycles() { agent_cycles 19465; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$AGENT_PID/stat"; }
 for _ in $(seq 1 100); do [ -n "$(cycles)" ] && break; sleep 0.1; done
 sleep 3
@@ -67,8 +66,7 @@ sleep 30
 last=$(cycles); ticks_end=$(cpu_ticks)
 # Idle: just after a cycle, in the middle of the 1 s pause. File-backed pages split by where they come from.
 grep -E '^(VmRSS|RssAnon|RssFile|VmHWM):' "/proc/$AGENT_PID/status" >"$WORK/rss"
-awk -v bin="$(readlink -f "$BIN")" '/^[0-9a-f]+-[0-9a-f]+ /{file=$6} /^Rss:/{if (file == bin) b += $2; else if (file ~ /^\//) l += $2}
-    END {print "BinaryFile: " b+0 " kB"; print "LibraryFile: " l+0 " kB"}' "/proc/$AGENT_PID/smaps" >>"$WORK/rss"
+rss_by_file "$AGENT_PID" "$BIN" | awk '{print "BinaryFile: " $1 " kB"; print "LibraryFile: " $2 " kB"}' >>"$WORK/rss"
 kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; AGENT_PID=""
 
 # The floor under it: a C program making the same libcurl and libpq calls, nothing else.

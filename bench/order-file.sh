@@ -36,10 +36,9 @@ for variant in "${VARIANTS[@]}"; do
 done
 bash release/build-release.sh >/dev/null # leaves the release build as the script makes it
 
-export CLICKHOUSE_URL="$LFMAINT_TEST_CHDB_URL" CLICKHOUSE_USER="$LFMAINT_TEST_CLICKHOUSE_USER"
-export CLICKHOUSE_PASSWORD="$LFMAINT_TEST_CLICKHOUSE_PASSWORD" CLICKHOUSE_CLUSTER_ENABLED=false
+lfmaint_clickhouse_env
 printf 'agent: {intervalSeconds: 1, ttlIntervalSeconds: 3600}\n' >"$WORK/agent.yaml"
-cycles() { curl -s 127.0.0.1:19467/metrics | awk '/^lfmaint_cycles_total/{print $2}'; }
+cycles() { agent_cycles 19467; }
 
 measure() { # variant: one agent run; appends VmRSS RssAnon RssFile binary libraries (kB) to WORK/variant.rss
   local bin="$WORK/lfmaint-$1" n
@@ -53,10 +52,9 @@ measure() { # variant: one agent run; appends VmRSS RssAnon RssFile binary libra
   n=$(cycles)
   for _ in $(seq 1 40); do [ "$(cycles)" != "$n" ] && break; sleep 0.05; done
   sleep 0.4
-  awk -v bin="$(readlink -f "$bin")" '/^[0-9a-f]+-[0-9a-f]+ /{file=$6} /^Rss:/{if (file == bin) b += $2; else if (file ~ /^\//) l += $2}
-      END {printf "%d %d ", b, l}' "/proc/$AGENT_PID/smaps" >"$WORK/split"
+  rss_by_file "$AGENT_PID" "$bin" >"$WORK/split"
   awk '/^(VmRSS|RssAnon|RssFile):/{printf "%d ", $2}' "/proc/$AGENT_PID/status" >>"$WORK/$1.rss"
-  cat "$WORK/split" >>"$WORK/$1.rss"; echo >>"$WORK/$1.rss"
+  cat "$WORK/split" >>"$WORK/$1.rss"
   kill -TERM "$AGENT_PID"; wait "$AGENT_PID" 2>/dev/null || true; AGENT_PID=""
 }
 

@@ -18,8 +18,7 @@ trap '[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
 LFMAINT_KEEP_SYMBOLS=1 bash release/build-release.sh >/dev/null
 BIN="$(swift build -c release --static-swift-stdlib --show-bin-path)/lfmaint"
-export CLICKHOUSE_URL="$LFMAINT_TEST_CHDB_URL" CLICKHOUSE_USER="$LFMAINT_TEST_CLICKHOUSE_USER"
-export CLICKHOUSE_PASSWORD="$LFMAINT_TEST_CLICKHOUSE_PASSWORD" CLICKHOUSE_CLUSTER_ENABLED=false
+lfmaint_clickhouse_env
 export DATABASE_URL="$LFMAINT_TEST_DATABASE_URL" REDIS_CONNECTION_STRING="$LFMAINT_TEST_REDIS_URL"
 callgrind() { # name seconds command...: records which functions of the binary ran (TERM after seconds)
     timeout -s TERM "$2" valgrind --tool=callgrind --demangle=no --callgrind-out-file="$WORK/$1.cg" "${@:3}" >/dev/null 2>&1 || true

@@ -15,8 +15,7 @@ bash testing/seed-langfuse.sh
 swift build --product lfmaint
 BIN="$(swift build --show-bin-path)/lfmaint"
 
-export CLICKHOUSE_URL="$LFMAINT_TEST_CHDB_URL" CLICKHOUSE_USER="$LFMAINT_TEST_CLICKHOUSE_USER"
-export CLICKHOUSE_PASSWORD="$LFMAINT_TEST_CLICKHOUSE_PASSWORD" CLICKHOUSE_CLUSTER_ENABLED=false
+lfmaint_clickhouse_env
 export DATABASE_URL="$LFMAINT_TEST_DATABASE_URL" REDIS_CONNECTION_STRING="$LFMAINT_TEST_REDIS_URL"
 
 echo "== lfmaint version"

@@ -67,8 +67,11 @@ struct CleanupCommand: AsyncParsableCommand {
         let grower = GrowthWorkflow(config: loaded, dryRun: dryRun)
         // The cleanup's report first: a resize can take minutes, and the job may be stopped meanwhile.
         if global.output != .json { Console.output(CleanupReport.text(run, showSkipped: showSkipped)) }
-        let volumes = try SampleTargets.volumes(config: loaded, statfs: statfsVolumes.paths)
-        let growth = await grower?.afterCleanup(run, volumes: volumes, clickhouse: client)
+        var growth: [GrowthRow]?
+        if let grower {
+            growth = await grower.afterCleanup(run, volumes: try SampleTargets.volumes(config: loaded, statfs: statfsVolumes.paths),
+                                               clickhouse: client)
+        }
         if global.output == .json {
             Console.output(growth.map { CleanupReport.json(run, showSkipped: showSkipped, growth: $0) }
                 ?? CleanupReport.json(run, showSkipped: showSkipped))

@@ -10,15 +10,16 @@ protocol CleanupAction: Sendable {
     static var rewritesParts: Bool { get }
     /// Counts against the cap on partitions per run (`CleanupPolicy.maxPartitions`).
     static var dropsPartition: Bool { get }
-    /// Its check reads the partition's newest row, read again before it runs (its `run` does that on one
-    /// server): on several replicas the runner also reads and checks it on every one before it runs on any.
-    static var readsPartsAgain: Bool { get }
     /// Its steps in one round of the plan, in the order they should run.
     static func steps(in round: CleanupRound, _ planning: inout CleanupPlanning) -> [CleanupStep]
     /// What the step stands for, as plans and dry runs show it.
     static func statements(_ step: CleanupStep) -> [ClickHouseStatement]
-    /// Throws `check.refusal` unless the step removes only rows past the floor, and only what this action may take.
-    static func check(_ step: CleanupStep, _ check: CleanupGuard.Check) throws
+    /// Throws `check.refusal` unless the step removes only rows past the floor (a live system log dropped for
+    /// want of headroom is the one exception, `DropTableAction`), and only what this action may take.
+    static func check(_ check: CleanupGuard.Check) throws
+    /// Reads again what the step would remove and checks it: on several replicas the runner calls it on every
+    /// one before the step runs on any (its `run` reads again on the server it runs on).
+    static func checkAgain(_ step: CleanupStep, catalog: SystemCatalog, floor: CleanupFloor, now: Int64) async throws
     /// Runs the step on one server; every statement that ran is added to `executed`, also when a later one throws.
     static func run(_ step: CleanupStep, _ call: CleanupStepRunner.Call, _ executed: inout [String]) async throws -> CleanupActionResult
     /// The step with its estimate from what it would remove now, read just before it runs.
@@ -28,7 +29,7 @@ protocol CleanupAction: Sendable {
 extension CleanupAction {
     static var rewritesParts: Bool { false }
     static var dropsPartition: Bool { false }
-    static var readsPartsAgain: Bool { false }
+    static func checkAgain(_ step: CleanupStep, catalog: SystemCatalog, floor: CleanupFloor, now: Int64) async throws {}
     static func counted(_ step: CleanupStep, catalog: SystemCatalog) async -> CleanupStep { step }
 }
 
@@ -61,5 +62,4 @@ enum CleanupActions: Registry {
 extension CleanupStep.Action {
     var rewritesParts: Bool { kind.rewritesParts }
     var dropsPartition: Bool { kind.dropsPartition }
-    var readsPartsAgain: Bool { kind.readsPartsAgain }
 }

@@ -1,7 +1,7 @@
 /// The last check before any destructive statement runs, independent of the planner: it reads the
-/// step's own bound (the value its SQL is written from) and the floor, nothing else. A row newer than
-/// the floor is never in reach. Each action says what its step removes and what it never takes
-/// (`CleanupAction.check`); the floor's cutoff is computed and compared here.
+/// step's own bound (the value its SQL is written from), the newest row read again just before, and the
+/// floor, nothing else. A row newer than the floor is never in reach. Each action says what its step
+/// removes and what it never takes (`CleanupAction.check`); the floor's cutoff is computed and compared here.
 enum CleanupGuard {
     struct Refusal: Error, Equatable, CustomStringConvertible {
         let step: String
@@ -39,6 +39,6 @@ enum CleanupGuard {
     static func check(_ step: CleanupStep, floor: CleanupFloor, now: Int64, newestValue: Int64? = nil, whole: Bool = false) throws {
         let check = Check(step: step, floorDays: floor.days(for: step.table), floorCutoff: floor.cutoff(for: step.table, now: now),
                           newestValue: newestValue, whole: whole)
-        try step.action.kind.check(step, check)
+        try step.action.kind.check(check)
     }
 }

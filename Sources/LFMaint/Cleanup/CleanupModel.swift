@@ -88,6 +88,8 @@ struct CleanupPolicy: Sendable, Equatable {
     var maxDropBytes: Int64?
     var maxPartitions = 1000
 
+    static let day: Int64 = 86_400
+
     /// `volume`: the volume being freed, whose own threshold wins.
     init(config: Configuration, rules: [RetentionRule], volume: VolumeSettings? = nil) {
         thresholdPercent = volume.map(config.cleanup.thresholdPercent(for:)) ?? config.cleanup.thresholdPercent
@@ -106,7 +108,7 @@ struct CleanupPolicy: Sendable, Equatable {
 
     /// `now` less `days` days, without overflow (days are checked on entry; this never traps).
     static func cutoff(now: Int64, days: Int) -> Int64 {
-        let (span, overflow) = Int64(days).multipliedReportingOverflow(by: CleanupPlanner.day)
+        let (span, overflow) = Int64(days).multipliedReportingOverflow(by: day)
         return overflow ? .min : now &- span
     }
 }

@@ -7,7 +7,6 @@ import LFMaintEdges
 /// rows of each partition straddling the cutoff. Each action adds its own steps to each round
 /// (`CleanupActions.all`). Pure: the same state always gives the same plan.
 struct CleanupPlanner: Sendable {
-    static let day: Int64 = 86_400
     var policy: CleanupPolicy
     var cluster: ClusterClause
 

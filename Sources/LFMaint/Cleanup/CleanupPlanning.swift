@@ -40,7 +40,7 @@ struct CleanupPlanning: Sendable {
         "\(partition.table)#\(partition.partitionID)@\(partition.replicas.joined(separator: ","))"
     }
 
-    /// ", on 3 replicas": said when a partition's span is that of several servers together.
+    /// ", on all 3 replicas that hold it": said when a partition's span is that of several servers together.
     static func holders(_ partition: PartitionFacts) -> String {
         partition.replicas.count > 1 ? ", on all \(partition.replicas.count) replicas that hold it" : ""
     }

@@ -55,7 +55,7 @@ extension CleanupStepRunner {
 
     /// Nil when the step may run on every replica; otherwise why not, and whether that is a refusal or a failure.
     private func notYetEverywhere(_ step: CleanupStep, _ replicas: ReplicaSet, now: Int64) async -> (status: CleanupOutcome.Status, reason: String)? {
-        guard let partition = step.partitionID, let column = step.column else { return (.skipped, "no partition") }
+        guard let partition = step.partitionID, step.column != nil else { return (.skipped, "no partition") }
         for replica in replicas.replicas {
             do {
                 let catalog = SystemCatalog(client: replica.client)
@@ -63,10 +63,7 @@ extension CleanupStepRunner {
                 if !lag.isEmpty {
                     return (.skipped, "\(replica.label) has not caught up (\(lag.map(\.reason).joined(separator: "; "))); it waits for the next run")
                 }
-                guard step.action.readsPartsAgain else { continue }
-                let parts = try await catalog.parts(of: step.table, partition: partition, column: column)
-                guard let newest = parts.map(\.newest).max() else { continue }
-                try CleanupGuard.check(step, floor: floor, now: now, newestValue: newest)
+                try await step.action.kind.checkAgain(step, catalog: catalog, floor: floor, now: now)
             } catch let refusal as CleanupGuard.Refusal {
                 return (.skipped, "\(replica.label): \(refusal.description); kept on every replica")
             } catch {

@@ -78,13 +78,12 @@ struct CleanupStepRunner: Sendable {
         let freedBytes: Int64
 
         var client: ClickHouseClient { runner.client }
-        var floor: CleanupFloor { runner.floor }
         var settings: CleanupSettings { runner.options.settings }
         var reliefWaitSeconds: Double { runner.options.reliefWaitSeconds }
         var lock: CleanupLock? { runner.lock }
 
         func check(_ step: CleanupStep, newestValue: Int64, whole: Bool = false) throws {
-            try CleanupGuard.check(step, floor: floor, now: now, newestValue: newestValue, whole: whole)
+            try CleanupGuard.check(step, floor: runner.floor, now: now, newestValue: newestValue, whole: whole)
         }
 
         func send(_ statement: ClickHouseStatement, queryID: String, _ executed: inout [String]) async throws {

@@ -1,6 +1,6 @@
 /// `lfmaint cleanup`'s one-off flags over the `cleanup` section. Each flag is checked here, where it
-/// enters, against the bounds the section's own keys have (`ConfigValidation`), and named in the
-/// message as the flag it is.
+/// enters, against the bounds the section's own keys have (the constants in `ConfigValidation`), and named
+/// in the message as the flag it is; the rule between threshold and target is the section's, in its words.
 public struct CleanupOverrides: Sendable {
     var threshold: Int?
     var target: Int?

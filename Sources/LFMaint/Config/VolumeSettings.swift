@@ -27,7 +27,7 @@ public struct VolumeSettings: Sendable, Equatable {
     public var measuresFileSystem: Bool { source.measuresFileSystem }
 
     init(name: String, component: Component, source: Source, path: String? = nil, disk: String? = nil,
-                pvc: String? = nil, pod: String? = nil, namespace: String? = nil, thresholdPercent: Int? = nil) {
+         pvc: String? = nil, pod: String? = nil, namespace: String? = nil, thresholdPercent: Int? = nil) {
         self.name = name
         self.component = component
         self.source = source

@@ -111,7 +111,6 @@ public struct GrowthPlanner: Sendable {
     /// refresh every minute, and the node grows the file system at its next mount check.
     static let unseenGraceSeconds = 900.0
 
-
     /// Not again until the last resize shows in a sample (the file system larger than lfmaint saw then)
     /// and its cooldown has passed: resizing twice on stale numbers is the classic autoscaler's bug. A
     /// PVC that has had its new size for the cooldown (15 min at least) while the file system never grew needs a person.

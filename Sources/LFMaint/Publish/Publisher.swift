@@ -8,7 +8,7 @@ protocol Publisher: Sendable {
     static var name: String { get }
     /// What the configuration lacks for this publisher, checked when it is read.
     static func missing(in config: Configuration) -> ConfigError?
-    /// nil: nothing to send to this time.
+    /// nil: what it needs is not configured.
     init?(config: Configuration, connections: PublishConnections)
     /// `exposition`: the Prometheus text to push, rendered only when a publisher asks for it.
     func publish(_ run: SampleRun, exposition: () -> String) async throws

@@ -4,8 +4,8 @@ import LFMaintEdges
 /// cycle, and reuses its connections (and TLS sessions) to CloudWatch and the Pushgateway.
 public struct SamplePublisher: Sendable {
     let config: Configuration
-    public let http: HTTPClient
-    let credentials: AWSCredentialProvider?
+    let connections: PublishConnections
+    public var http: HTTPClient { connections.http }
 
     /// CloudWatch, STS and a Pushgateway answer in well under a second: a target that takes longer
     /// is failing, and must not hold the agent's cycle for curl's default.
@@ -16,8 +16,9 @@ public struct SamplePublisher: Sendable {
         var options = HTTPClient.Options()
         options.timeoutSeconds = Self.timeoutSeconds
         let http = HTTPClient(options: options)
-        self.http = http
-        credentials = AWSCredentialSource(config.cloudwatch).map { AWSCredentialProvider(source: $0, http: http) }
+        connections = PublishConnections(http: http, credentials: AWSCredentialSource(config.cloudwatch).map {
+            AWSCredentialProvider(source: $0, http: http)
+        })
     }
 
     /// One line per target that failed. `exposition`: what to push to a Pushgateway (the agent
@@ -25,7 +26,6 @@ public struct SamplePublisher: Sendable {
     /// `pushgateway: false` leaves the Pushgateway out this time.
     public func publish(_ run: SampleRun, exposition: @autoclosure () -> String? = nil, pushgateway: Bool = true) async -> [String] {
         var failures: [String] = []
-        let connections = PublishConnections(http: http, credentials: credentials)
         for target in config.publish where pushgateway || target != .pushgateway {
             guard let publisher = target.kind.init(config: config, connections: connections) else { continue }
             do {

@@ -2,7 +2,7 @@ import Foundation
 import LFMaintEdges
 import LFMaintSupport
 
-/// What happened to one planned row in `ttl apply`.
+/// What happened to one planned step in `ttl apply`.
 public struct TTLOutcome: Sendable, Equatable {
     public enum Status: String, Sendable {
         case applied, failed, refused
@@ -15,7 +15,7 @@ public struct TTLOutcome: Sendable, Equatable {
     var message: String?
 }
 
-/// Runs the `modify` and `drop` rows of a plan, then reads the server again to verify each one.
+/// Runs the `modify` and `drop` steps of a plan, then reads the server again to verify each one.
 struct TTLExecutor: Sendable {
     let client: ClickHouseClient
     let planner: TTLPlanner

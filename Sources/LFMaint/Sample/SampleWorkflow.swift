@@ -62,8 +62,8 @@ public struct SampleWorkflow: Sendable {
     func detail(for key: DetailKey) -> (any UsageDetailSource)? {
         switch key.component {
         case .clickhouse: ClickHouseTopTables(client: key.replica.map(replicas.client(for:)) ?? clickhouse)
-        case .postgres: config.postgres.map { PostgresSampler(settings: $0) }
-        case .redis: config.redis.map { RedisSampler(settings: $0) }
+        case .postgres: PostgresSampler(context)
+        case .redis: RedisSampler(context)
         case .minio: nil
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 import LFMaint
 
 extension AgentWork {
-    /// What one growth turn did: its rows, and the volumes grown (whose cleanup guards start afresh).
+    /// What one growth turn did: its rows, and the volumes grown (whose cleanup triggers start afresh).
     struct GrowthTurn: Sendable {
         var rows: [GrowthRow] = []
         var grown: [String] = []

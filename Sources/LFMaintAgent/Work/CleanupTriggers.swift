@@ -5,7 +5,7 @@ import LFMaint
 struct CleanupTriggers: Sendable {
     let consecutive: Int
     let cooldownSeconds: Double
-    private(set) var byVolume: [String: CleanupTrigger] = [:]
+    private var byVolume: [String: CleanupTrigger] = [:]
 
     init(consecutive: Int, cooldownSeconds: Double) {
         self.consecutive = consecutive

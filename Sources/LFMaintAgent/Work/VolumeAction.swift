@@ -1,7 +1,7 @@
 /// What the agent did with a volume's samples: the `action` label of `lfmaint_volume_actions_total`.
 enum VolumeAction: String, Sendable, CaseIterable {
     case cleanup
-    /// Over the threshold, and the trigger holds (cooldown, not re-armed, usage unknown).
+    /// Over the threshold and the trigger holds (cooldown, not re-armed), or the usage is unknown.
     case hold
     /// Over the threshold with no cleanup of its own (Postgres, Redis, MinIO): warned about.
     case warnThreshold = "warn_threshold"

@@ -51,8 +51,8 @@ enum DeleteRowsAction: CleanupAction {
                 .applyDeletedMask(step.table, partitionID, step.cluster)]
     }
 
-    static func check(_ step: CleanupStep, _ check: CleanupGuard.Check) throws {
-        guard let bound = step.bound, let column = step.column, step.partitionID != nil else {
+    static func check(_ check: CleanupGuard.Check) throws {
+        guard let bound = check.step.bound, let column = check.step.column, check.step.partitionID != nil else {
             throw check.refusal("no bound on the rows it removes, or no partition")
         }
         // A date compared with an instant is midnight of that date: the whole day of the cutoff would go.

@@ -27,7 +27,8 @@ enum DropTableAction: CleanupAction {
         [.dropTable(step.table, step.cluster)]
     }
 
-    static func check(_ step: CleanupStep, _ check: CleanupGuard.Check) throws {
+    static func check(_ check: CleanupGuard.Check) throws {
+        let step = check.step
         guard SystemLogTables.isExpendable(step.table) else {
             throw check.refusal("DROP TABLE is only for system log tables other than query_log")
         }

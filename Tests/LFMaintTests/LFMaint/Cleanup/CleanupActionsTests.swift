@@ -24,19 +24,23 @@ struct CleanupActionsTests {
             plannerTests.partition(traces, "202611", from: 19, to: 0),
         ], rotatedLogs: [TableSize(table: QualifiedTableName("system.query_log_0", defaultDatabase: "system")!, totalBytes: 99)])
         let planner = plannerTests.planner()
+        let rounds = planner.rounds()
         let systemRules = planner.policy.rules.filter { $0.kind == .systemLog }
         let dataRules = planner.policy.rules.filter { $0.kind != .systemLog }
+        // First, then system logs past their retention and down to their 1-day floor, then the app tiers.
+        #expect(rounds == [.first, .tier(rules: systemRules, days: planner.policy.systemLogDays), .tier(rules: systemRules, days: 1)]
+            + [30, 21, 14, 7].map { .tier(rules: dataRules, days: $0) })
+        let systemFloor = rounds[2], lastTier = rounds[rounds.count - 1]
         func steps(_ action: any CleanupAction.Type, _ round: CleanupRound) -> [String] {
             var planning = CleanupPlanning(state: state, policy: planner.policy, cluster: .none)
             return action.steps(in: round, &planning).map { "\($0.table) \($0.partitionID?.text ?? "-")" }
         }
         #expect(steps(DropTableAction.self, .first) == ["system.query_log_0 -"])
-        #expect(steps(DropTableAction.self, .tier(rules: systemRules, days: 1)).isEmpty)
+        #expect(steps(DropTableAction.self, systemFloor).isEmpty)
         #expect(steps(DropPartitionAction.self, .first).isEmpty)
-        #expect(steps(DropPartitionAction.self, .tier(rules: systemRules, days: 1)) == ["system.query_log 202607"])
+        #expect(steps(DropPartitionAction.self, systemFloor) == ["system.query_log 202607"])
         // A system log's straddling partition waits for its day to pass: system logs are never rewritten.
-        #expect(steps(DeleteRowsAction.self, .tier(rules: systemRules, days: 1)).isEmpty)
-        #expect(steps(DeleteRowsAction.self, .tier(rules: dataRules, days: 7)) == ["default.traces 202611"])
-        #expect(planner.rounds().first == .first)
+        #expect(steps(DeleteRowsAction.self, systemFloor).isEmpty)
+        #expect(steps(DeleteRowsAction.self, lastTier) == ["default.traces 202611"])
     }
 }

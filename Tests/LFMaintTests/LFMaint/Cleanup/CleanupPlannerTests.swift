@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Cleanup planner and guard")
 struct CleanupPlannerTests {
-    static let day = CleanupPlanner.day
+    static let day = CleanupPolicy.day
     static let now: Int64 = 1_795_000_000
     let traces = QualifiedTableName("default.traces", defaultDatabase: "default")!
     let queryLog = QualifiedTableName("system.query_log", defaultDatabase: "system")!

@@ -7,7 +7,7 @@ import Testing
 /// made from it, and the budget's headroom and replication checks per replica.
 @Suite("Cleanup across replicas")
 struct ReplicaCleanupTests {
-    static let day = CleanupPlanner.day
+    static let day = CleanupPolicy.day
     static let now: Int64 = 1_795_000_000
     static let gib: Int64 = 1 << 30
     static let urls = ["http://r0:8123", "http://r1:8123", "http://r2:8123"]

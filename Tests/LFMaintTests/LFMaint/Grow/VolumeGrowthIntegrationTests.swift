@@ -200,7 +200,7 @@ struct VolumeGrowthIntegrationTests {
             #"lfmaint_volume_resizes_total{volume="clickhouse",outcome="resized",cluster="langfuse"} 1"#))
     }
 
-    /// The cleanup guard re-arms under the target, and so does growth's memory of the cleanup: a volume
+    /// The cleanup trigger re-arms under the target, and so does growth's memory of the cleanup: a volume
     /// between the two is still cleaned out, and grows when it crosses again.
     @Test func aCleanedOutVolumeStaysSoUntilItIsUnderItsTarget() async throws {
         let claim = "data-langfuse-clickhouse-shard0-0"

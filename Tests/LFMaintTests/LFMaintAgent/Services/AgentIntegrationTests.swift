@@ -5,7 +5,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// `lfmaint agent` against the local stack, as a process: its endpoints, its guard, its shutdown.
+/// `lfmaint agent` against the local stack, as a process: its endpoints, its cleanup trigger, its shutdown.
 @Suite("Agent against the local stack", .serialized, .enabled(if: TestStack.isUp, "needs testing/stack.sh up"))
 struct AgentIntegrationTests {
     @Test func itServesMetricsPromtoolAcceptsWithEveryVolume() throws {
@@ -39,9 +39,9 @@ struct AgentIntegrationTests {
     }
 
     /// The second crossing is held by the hysteresis (the run ended still above the target) inside a
-    /// one-hour cooldown; the guard's unit tests take each rule apart.
+    /// one-hour cooldown; the trigger's unit tests take each rule apart.
     @Test func aThresholdCrossingRunsExactlyOneCleanupThenNoneDuringTheCooldown() async throws {
-        let fixture = try await LangfuseFixture.make("agentguard")
+        let fixture = try await LangfuseFixture.make("agenttrigger")
         defer { Task { await fixture.drop() } }
         let agent = try AgentProcess(config: """
             cleanup: {threshold: 2, target: 1}

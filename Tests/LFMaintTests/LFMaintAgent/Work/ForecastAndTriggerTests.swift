@@ -54,45 +54,45 @@ struct TimeToFullTests {
 
 @Suite("Cleanup trigger: when a cleanup runs")
 struct CleanupTriggerTests {
-    func observe(_ guardState: inout CleanupTrigger, _ usage: Double?, at now: Double) -> CleanupTrigger.Decision {
-        guardState.observe(usagePercent: usage, thresholdPercent: 90, targetPercent: 80, now: now)
+    func observe(_ trigger: inout CleanupTrigger, _ usage: Double?, at now: Double) -> CleanupTrigger.Decision {
+        trigger.observe(usagePercent: usage, thresholdPercent: 90, targetPercent: 80, now: now)
     }
 
     @Test func itActsOnlyAfterConsecutiveSamplesOverTheThreshold() {
-        var guardState = CleanupTrigger(consecutive: 2, cooldownSeconds: 900)
-        #expect(observe(&guardState, 91, at: 0) == .watching(streak: 1, of: 2))
-        #expect(observe(&guardState, 89, at: 60) == .calm, "a dip resets the streak")
-        #expect(observe(&guardState, 90, at: 120) == .watching(streak: 1, of: 2))
-        #expect(observe(&guardState, 95, at: 180) == .cleanup)
+        var trigger = CleanupTrigger(consecutive: 2, cooldownSeconds: 900)
+        #expect(observe(&trigger, 91, at: 0) == .watching(streak: 1, of: 2))
+        #expect(observe(&trigger, 89, at: 60) == .calm, "a dip resets the streak")
+        #expect(observe(&trigger, 90, at: 120) == .watching(streak: 1, of: 2))
+        #expect(observe(&trigger, 95, at: 180) == .cleanup)
     }
 
     @Test func anUnknownSampleNeverActsAndBreaksTheStreak() {
-        var guardState = CleanupTrigger(consecutive: 2, cooldownSeconds: 0)
-        #expect(observe(&guardState, 95, at: 0) == .watching(streak: 1, of: 2))
-        guard case .hold = observe(&guardState, nil, at: 60) else { Issue.record("unknown must hold"); return }
-        #expect(observe(&guardState, 95, at: 120) == .watching(streak: 1, of: 2))
+        var trigger = CleanupTrigger(consecutive: 2, cooldownSeconds: 0)
+        #expect(observe(&trigger, 95, at: 0) == .watching(streak: 1, of: 2))
+        guard case .hold = observe(&trigger, nil, at: 60) else { Issue.record("unknown must hold"); return }
+        #expect(observe(&trigger, 95, at: 120) == .watching(streak: 1, of: 2))
     }
 
     @Test func afterARunItWaitsForTheTargetThenForTheCooldown() {
-        var guardState = CleanupTrigger(consecutive: 1, cooldownSeconds: 900)
-        #expect(observe(&guardState, 95, at: 0) == .cleanup)
-        guardState.ran(at: 10, worked: true)
-        guard case .hold(let reason) = observe(&guardState, 93, at: 70) else { Issue.record("must hold"); return }
+        var trigger = CleanupTrigger(consecutive: 1, cooldownSeconds: 900)
+        #expect(observe(&trigger, 95, at: 0) == .cleanup)
+        trigger.ran(at: 10, worked: true)
+        guard case .hold(let reason) = observe(&trigger, 93, at: 70) else { Issue.record("must hold"); return }
         #expect(reason.contains("has not gone under the target"))
-        #expect(observe(&guardState, 85, at: 130) == .calm, "under the threshold, over the target: still disarmed")
-        guard case .hold = observe(&guardState, 92, at: 190) else { Issue.record("not re-armed above the target"); return }
-        #expect(observe(&guardState, 79, at: 250) == .calm)
-        guard case .hold(let cooldown) = observe(&guardState, 95, at: 310) else { Issue.record("cooldown must hold"); return }
+        #expect(observe(&trigger, 85, at: 130) == .calm, "under the threshold, over the target: still disarmed")
+        guard case .hold = observe(&trigger, 92, at: 190) else { Issue.record("not re-armed above the target"); return }
+        #expect(observe(&trigger, 79, at: 250) == .calm)
+        guard case .hold(let cooldown) = observe(&trigger, 95, at: 310) else { Issue.record("cooldown must hold"); return }
         #expect(cooldown.contains("cooldown: the next cleanup may run in 600 s"))
-        #expect(observe(&guardState, 95, at: 910) == .cleanup)
+        #expect(observe(&trigger, 95, at: 910) == .cleanup)
     }
 
     @Test func aFailedRunIsRetriedAfterTheCooldownWithoutReArming() {
-        var guardState = CleanupTrigger(consecutive: 1, cooldownSeconds: 300)
-        #expect(observe(&guardState, 95, at: 0) == .cleanup)
-        guardState.ran(at: 0, worked: false)
-        guard case .hold = observe(&guardState, 95, at: 60) else { Issue.record("cooldown must hold"); return }
-        #expect(observe(&guardState, 95, at: 300) == .cleanup)
+        var trigger = CleanupTrigger(consecutive: 1, cooldownSeconds: 300)
+        #expect(observe(&trigger, 95, at: 0) == .cleanup)
+        trigger.ran(at: 0, worked: false)
+        guard case .hold = observe(&trigger, 95, at: 60) else { Issue.record("cooldown must hold"); return }
+        #expect(observe(&trigger, 95, at: 300) == .cleanup)
     }
 }
 
